@@ -24,6 +24,11 @@ app = typer.Typer(
 )
 
 
+@app.callback()
+def main() -> None:
+    """Forecast -> requirements -> roster -> evaluation; see README.md for the files each command reads and writes."""
+
+
 def planner_errors(command: Callable) -> Callable:
     """Turn library errors into a clear message on stderr and exit code 1 (bugs keep their traceback)."""
 
