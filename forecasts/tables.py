@@ -127,18 +127,32 @@ def parse_timestamps(frame: pd.DataFrame, column: str, path: Path | str, error: 
     return parsed.astype("datetime64[ns]")
 
 
-def load_yaml(path: Path | str, error: type[Exception] = DataError) -> object:
-    """Parse a YAML file; a syntax error names its line and column."""
+def load_yaml(path: Path | str, error: type[Exception] = DataError, loader: type = yaml.SafeLoader) -> object:
+    """Parse a YAML file; a syntax error names its line and column.
+
+    `loader` defaults to yaml.SafeLoader; `DatesAsTextLoader` keeps dates as text so that the caller can
+    validate them and name the field of a bad one.
+    """
     path = Path(path)
     text = read_text(path, error)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "somewhere"
         raise error(f"{path}: YAML syntax error at {where}: {exc.problem or exc}. Check indentation and quoting there.") from None
     except yaml.YAMLError as exc:
         raise error(f"{path}: not valid YAML: {exc}") from None
+
+
+class DatesAsTextLoader(yaml.SafeLoader):
+    """A safe YAML loader that leaves dates and times as strings."""
+
+
+DatesAsTextLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def write_atomic(path: Path | str, write: Callable[[Path], None]) -> None:
@@ -149,10 +163,17 @@ def write_atomic(path: Path | str, write: Callable[[Path], None]) -> None:
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, 0o666 & ~_current_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_csv_atomic(frame: pd.DataFrame, path: Path | str) -> None:
