@@ -6,6 +6,7 @@ Heavy libraries (statsmodels, ortools, matplotlib) are imported inside the comma
 
 from __future__ import annotations
 
+import datetime
 import functools
 import sys
 from collections.abc import Callable
@@ -64,6 +65,249 @@ def requirements(
     write_requirements(table, output)
     print(f"wrote {output}: {len(table)} queue-intervals, peak {int(table.agents_required.max())} agents on one queue")
 
+
+@app.command()
+@planner_errors
+def roster(
+    center: Annotated[Path, typer.Argument(help="Center YAML.")],
+    requirements_csv: Annotated[Path, typer.Argument(metavar="REQUIREMENTS", help="Requirements CSV (from `staffcast requirements`).")],
+    start: Annotated[datetime.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the roster (YYYY-MM-DD).")],
+    days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for roster.csv, activities.csv, coverage.csv.")],
+    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds.")] = 60,
+    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, first night).")] = None,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed and workers: same roster).")] = 0,
+    workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
+) -> None:
+    """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
+    from scheduler.center import load_center
+    from scheduler.io import read_requirements, read_roster, write_roster_outputs
+    from scheduler.roster import build_roster
+    from scheduler.roster.progress import format_progress, format_summary
+
+    loaded = load_center(center)
+    table = read_requirements(requirements_csv, loaded.config)
+    before = read_roster(previous) if previous else None
+    result = build_roster(loaded, table, start.date(), days, time_limit_seconds=time_limit, seed=seed, workers=workers,
+                          previous=before, progress=lambda report: print(format_progress(report), file=sys.stderr))
+    if not result.check.ok:
+        print("error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(result.check.violations[:20]), file=sys.stderr)
+        raise typer.Exit(code=1)
+    paths = write_roster_outputs(result.shifts, result.activities, result.coverage, output)
+    print("\n".join(format_summary(result.summary) + [f"wrote {', '.join(str(p) for p in paths)}"]))
+
+
+@app.command()
+@planner_errors
+def forecast(
+    history: Annotated[Path, typer.Argument(help="History CSV: queue, interval_start, contacts[, aht_seconds].")],
+    start: Annotated[datetime.datetime, typer.Option(help="First forecast day (YYYY-MM-DD).", formats=["%Y-%m-%d"])],
+    days: Annotated[int, typer.Option(min=1, help="Number of days to forecast.")],
+    output: Output,
+    events: Annotated[Path | None, typer.Option(help="Events YAML (promotions, holidays, ...).")] = None,
+    plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG.")] = None,
+) -> None:
+    """Forecast contacts (with an 80% band) and AHT per queue and interval."""
+    from forecasts import forecast_contacts, read_events, read_history, write_forecast
+
+    table = read_history(history)
+    calendar = read_events(events) if events else []
+    for warning in table.attrs["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = forecast_contacts(table, calendar, start.date(), days, progress=lambda message: print(message, file=sys.stderr))
+    for warning in result.attrs["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    write_forecast(result, output)
+    if plot:
+        from forecasts.plots import plot_forecast
+        from forecasts.tables import write_atomic
+
+        write_atomic(plot, lambda tmp: plot_forecast(table, result, calendar).savefig(tmp, format="png", dpi=110))
+    models = ", ".join(f"{queue}: {info['model']}" for queue, info in result.attrs["models"].items())
+    print(f"wrote {output}: {len(result)} queue-intervals, {result.contacts.sum():.0f} contacts (models {models})")
+
+
+@app.command()
+@planner_errors
+def backtest(
+    history: Annotated[Path, typer.Argument(help="History CSV: queue, interval_start, contacts[, aht_seconds].")],
+    days: Annotated[int, typer.Option(min=1, help="Days per fold.")],
+    folds: Annotated[int, typer.Option(min=1, help="Number of consecutive folds at the end of the history.")],
+    events: Annotated[Path | None, typer.Option(help="Events YAML.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Also write the table to this CSV.")] = None,
+) -> None:
+    """Rolling-origin backtest: WAPE, bias and 80% coverage per queue, against seasonal naive and a 4-week weekday mean."""
+    from forecasts import backtest as run_backtest
+    from forecasts import format_backtest, read_events, read_history
+    from forecasts.tables import write_csv_atomic
+
+    table = read_history(history)
+    calendar = read_events(events) if events else []
+    for warning in table.attrs["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    result = run_backtest(table, calendar, days, folds, progress=lambda message: print(message, file=sys.stderr))
+    print(format_backtest(result))
+    if output:
+        write_csv_atomic(result.round(5), output)
+        print(f"wrote {output}")
+
+
+
+@app.command()
+@planner_errors
+def capacity(
+    center: Annotated[Path, typer.Argument(help="Center YAML (its capacity: section, agents, history and events).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for capacity.csv, capacity_actions.csv and the plots.")],
+    weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks to plan.")] = 52,
+    start: Annotated[datetime.datetime | None, typer.Option(help="First day of week 1 (default: the day after the history ends).", formats=["%Y-%m-%d"])] = None,
+    forecast: Annotated[Path | None, typer.Option(help="Forecast CSV to use instead of forecasting from the center's history.")] = None,
+    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds (a safety net: the search stops after a fixed number of nodes, so runs repeat).")] = 120,
+) -> None:
+    """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
+    from forecasts import forecast_contacts, read_events, read_history
+    from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
+    from scheduler.center import load_center
+    from scheduler.errors import ConfigError
+    from scheduler.io import read_workload
+
+    loaded = load_center(center)
+    calendar = read_events(loaded.path("events")) if loaded.path("events") else []
+    say = lambda message: print(message, file=sys.stderr)  # noqa: E731
+    if forecast is None and loaded.path("history") is None:
+        raise ConfigError(f"{center}: no history: field in the center YAML; add one or pass --forecast FORECAST.csv.")
+    if forecast is not None:
+        workload = read_workload(forecast, loaded.config)
+        first = start.date() if start else workload.interval_start.min().date()
+    else:
+        history = read_history(loaded.path("history"))
+        first = start.date() if start else history.interval_start.max().date() + datetime.timedelta(days=1)
+        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=say)
+    plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=say)
+    problems = check_capacity(plan)
+    if problems:
+        raise RuntimeError("the capacity plan fails its independent check (a bug):\n" + "\n".join(problems[:20]))
+    paths = write_capacity_outputs(plan, output, calendar)
+    print("\n".join(format_capacity_summary(plan) + ["  independent check: supply, gaps and costs recomputed week by week agree",
+                                                   f"wrote {', '.join(str(p) for p in paths)}"]))
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
+
+
+@app.command()
+@planner_errors
+def evaluate(
+    center: Annotated[Path, typer.Argument(help="Center YAML.")],
+    roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV (from `staffcast roster` or `plan`).")],
+    forecast_csv: Annotated[Path, typer.Argument(metavar="FORECAST", help="Forecast CSV (queue, interval_start, contacts, aht_seconds).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for coverage.csv and the summary files.")],
+    activities: Annotated[Path | None, typer.Option(help="Activities CSV (default: activities.csv next to ROSTER).")] = None,
+    simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy), with 95% intervals.")] = False,
+    replications: Annotated[int, typer.Option(min=2, help="Simulation replications.")] = 5,
+    seed: Annotated[int, typer.Option(help="Simulation seed.")] = 0,
+    handle_times: Annotated[str, typer.Option(help="Simulated handle times: exponential or lognormal.")] = "exponential",
+    handle_time_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
+    overdispersion: Annotated[float, typer.Option(help="Gamma-Poisson arrivals: variance = mean + this x mean^2 (0 = Poisson).")] = 0.0,
+) -> None:
+    """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
+    from scheduler.center import load_center
+    from scheduler.evaluation import evaluate_roster, summary_text
+    from scheduler.io import read_roster, read_workload
+    from scheduler.outputs import read_activities, write_evaluation
+    from scheduler.simulation import SimulationOptions
+
+    loaded = load_center(center)
+    shifts = read_roster(roster_csv)
+    worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
+    options = SimulationOptions(replications=replications, seed=seed, handle_time_distribution=handle_times,
+                                handle_time_cv=handle_time_cv, overdispersion=overdispersion) if simulate else None
+    result = evaluate_roster(loaded, shifts, worked, read_workload(forecast_csv, loaded.config), simulation=options, progress=_say)
+    paths = write_evaluation(result, output)
+    print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
+
+
+@app.command()
+@planner_errors
+def plan(
+    center: Annotated[Path, typer.Argument(help="Center YAML (with history, events, agents, time_off paths).")],
+    start: Annotated[datetime.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the plan (YYYY-MM-DD).")],
+    days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for every file of the chain, plots and report.html.")],
+    time_limit: Annotated[float, typer.Option(min=1, help="Roster solver time limit in seconds.")] = 60,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
+    simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy, 5 replications).")] = False,
+    team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
+) -> None:
+    """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
+    from scheduler.evaluation import summary_text
+    from scheduler.outputs import read_center_inputs, write_plan
+    from scheduler.plan import run_plan
+    from scheduler.simulation import SimulationOptions
+
+    loaded, history, events = read_center_inputs(center)
+    result = run_plan(loaded, history, events, start.date(), days, time_limit_seconds=time_limit, seed=seed, workers=workers,
+                      simulation=SimulationOptions(seed=seed) if simulate else None, progress=_say)
+    if result.roster.check is not None and not result.roster.check.ok:
+        print("error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(result.roster.check.violations[:20]), file=sys.stderr)
+        raise typer.Exit(code=1)
+    paths = write_plan(result, output, team=team)
+    print(summary_text(result.evaluation) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
+
+
+@app.command()
+@planner_errors
+def whatif(
+    scenarios_yaml: Annotated[Path, typer.Argument(metavar="SCENARIOS", help="Scenarios YAML (base center + named overrides).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for comparison.csv, plots, scenario rosters and report.html.")],
+    time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per scenario (default: the file's).")] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
+) -> None:
+    """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
+    from forecasts import forecast_contacts
+    from scheduler.outputs import read_center_inputs, write_whatif
+    from scheduler.whatif import load_scenarios, run_whatif, scenario_center_path
+
+    spec = load_scenarios(scenarios_yaml)
+    loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
+    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say)
+    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, progress=_say)
+    paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
+    print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
+
+
+@app.command()
+@planner_errors
+def demo(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the demo's plan and what-if.")] = Path("demo_output"),
+    budget: Annotated[float, typer.Option(min=60, help="Time budget in seconds (2 cores); roster searches are sized to fit.")] = 250,
+) -> None:
+    """Plan the flagship store's 11.11 month and compare what-if scenarios (about 5 minutes on 2 cores)."""
+    from scheduler.demo import run_demo
+
+    places = run_demo(output, budget, progress=_say)
+    print("\n".join(["demo done; where to look:"] + [f"  {name:<22} {path}" for name, path in places.items()]))
+
+
+@app.command()
+@planner_errors
+def export(
+    center: Annotated[Path, typer.Argument(help="Center YAML.")],
+    roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="CSV file (roster, daily) or folder (ics).")],
+    export_format: Annotated[str, typer.Option("--format", help="roster | daily | ics (see README, HR export).")] = "daily",
+) -> None:
+    """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend minutes, or an iCalendar file per agent."""
+    from scheduler.center import load_center
+    from scheduler.export import FORMATS
+    from scheduler.io import read_roster
+    from scheduler.outputs import write_exports
+
+    if export_format not in FORMATS:
+        raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
+    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.timezone.utc))
+    print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
 
 if __name__ == "__main__":
     app()

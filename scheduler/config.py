@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from scheduler.capacity.config import CapacityConfig
+
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
@@ -172,6 +174,7 @@ class CenterConfig(_Strict):
     rules: Rules = Rules()
     weights: Weights = Weights()
     costs: Costs = Costs()
+    capacity: CapacityConfig | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -1,0 +1,61 @@
+"""Capacity planning speed and outcome on both examples: a 52-week plan from 2026-11-01.
+
+Times each stage of `staffcast capacity`: the 364-day forecast, the staffing requirements, the
+capacity model (SCIP, 60 s limit) and the independent check; prints the outcome (hires, temps,
+uncovered FTE-weeks, the 11.11 week, cost and the proven distance to the best possible plan).
+
+Run: .venv/bin/python benchmarks/capacity.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import examples
+from forecasts import forecast_contacts, read_events, read_history
+from scheduler import load_center
+from scheduler.capacity import capacity_problem, capacity_settings, check_capacity, optimize_capacity
+from scheduler.staffing import compute_requirements
+
+START = dt.date(2026, 11, 1)
+WEEKS = 52
+DOUBLE11_WEEK = "2026-11-08"
+
+
+def run(name: str) -> dict:
+    center = load_center(examples.center_path(name))
+    history, events = read_history(center.path("history")), read_events(center.path("events"))
+    began = time.perf_counter()
+    forecast = forecast_contacts(history, events, START, 7 * WEEKS)
+    forecast_seconds = time.perf_counter() - began
+    began = time.perf_counter()
+    requirements = compute_requirements(center.config, forecast)
+    settings = capacity_settings(center, WEEKS)
+    problem = capacity_problem(center, requirements, START, WEEKS, settings)
+    requirement_seconds = time.perf_counter() - began
+    plan = optimize_capacity(problem, time_limit_seconds=60)
+    began = time.perf_counter()
+    problems = check_capacity(plan)
+    check_seconds = time.perf_counter() - began
+    peak = plan.table[plan.table.week == DOUBLE11_WEEK]
+    summary = plan.summary
+    return {
+        "center": name, "forecast_s": forecast_seconds, "requirements_s": requirement_seconds, "solve_s": summary["solve_seconds"],
+        "check_s": check_seconds, "status": summary["status"], "hires": summary["hires"], "courses": summary["cross_trained"],
+        "temp_weeks": summary["temp_agent_weeks"], "gap_fte_weeks": summary["gap_fte_weeks"],
+        "d11_required": peak.required_fte.sum(), "d11_gap": peak.gap.sum(), "cost_M": summary["total_cost"] / 1e6,
+        "above_best": summary["objective"] - summary["bound"], "check": "ok" if not problems else f"{len(problems)} problems",
+    }
+
+
+def main() -> None:
+    rows = [run(name) for name in examples.CENTER_NAMES]
+    columns = list(rows[0])
+    print(" | ".join(columns))
+    for row in rows:
+        print(" | ".join(f"{row[c]:.1f}" if isinstance(row[c], float) else str(row[c]) for c in columns))
+
+
+if __name__ == "__main__":
+    main()

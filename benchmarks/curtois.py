@@ -1,0 +1,152 @@
+"""Curtois & Qu shift-scheduling benchmark on the roster engine (greedy hint, CP-SAT, LNS); prints one table.
+
+    python benchmarks/curtois.py INSTANCE.txt --time-limit S --out solution.csv
+    python benchmarks/curtois.py --all [--only 1-10] --time-limit 60 [--out-dir solutions/]
+    python benchmarks/curtois.py Instance5.txt Instance8.txt --time-limit 60 [--no-lns] [--no-greedy] [--no-lp-bound]
+
+Every roster is written as CSV (employee,day,shift; days 0-based), read back and re-checked by the
+independent checker (every hard rule and the objective recomputed without the solver) before it is
+printed; a violation or an objective mismatch exits 1. Best known values and the 10-minute results of
+Gurobi and of the ejection chain come from the README next to the instances. Targets (issue 5):
+instances 1-10 within 2% of the best known, 11-19 at or below both 10-minute results, 20-24 a valid roster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import re
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from forecasts.tables import write_csv_atomic
+from scheduler.errors import StaffcastError
+from scheduler.roster.curtois_instance import check_solution, read_instance, read_solution, solution_frame
+from scheduler.roster.curtois_model import build_curtois_model
+from scheduler.roster.curtois_solve import solve_instance
+from scheduler.roster.lp_bound import lp_lower_bound
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
+
+
+def published(readme: Path) -> dict[str, dict[str, float]]:
+    """Instance name -> best known, Gurobi 10 min and ejection chain 10 min (when the README gives them)."""
+    table: dict[str, dict[str, float]] = {}
+    if not readme.is_file():
+        return table
+    number = r"(\d[\d ]*|–|-)"
+    for line in readme.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 6 and re.fullmatch(r"Instance\d+", cells[0]) and re.fullmatch(number, cells[5]):
+            table.setdefault(cells[0], {})["best_known"] = _value(cells[5])
+        elif len(cells) == 8 and cells[0].isdigit():
+            entry = table.setdefault(f"Instance{cells[0]}", {})
+            entry["gurobi_10min"], entry["ec_10min"] = _value(cells[1]), _value(cells[4])
+    return table
+
+
+def _value(text: str) -> float:
+    text = text.replace(" ", "")
+    return float(text) if text.isdigit() else math.nan
+
+
+def target(name: str, objective: int, valid: bool, reference: dict[str, float]) -> str:
+    """'yes' / 'no' for the instance's target of issue 5, '?' when the reference value is missing."""
+    number = int(re.sub(r"\D", "", name) or 0)
+    if not valid:
+        return "no"
+    if number <= 10:
+        best = reference.get("best_known", math.nan)
+        return "?" if math.isnan(best) else ("yes" if objective <= 1.02 * best else "no")
+    if number <= 19:
+        others = [reference.get(k, math.nan) for k in ("gurobi_10min", "ec_10min")]
+        others = [v for v in others if not math.isnan(v)]
+        return "?" if not others else ("yes" if objective <= min(others) else "no")
+    return "yes"
+
+
+def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, float]) -> dict:
+    """Solve one instance, write and re-check its solution, and return its table row."""
+    instance = read_instance(path)
+
+    def report(update: dict) -> None:
+        if args.verbose:
+            print(f"{instance.name}: {update['elapsed_seconds']:6.1f} s  {update.get('stage', ''):6s}  "
+                  f"objective {update['objective']:,.0f}", file=sys.stderr)
+
+    result = solve_instance(instance, time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers,
+                            use_greedy=not args.no_greedy, use_lns=not args.no_lns, progress=report)
+    write_csv_atomic(solution_frame(result.assignments), out)
+    check = check_solution(instance, read_solution(out, instance))
+    if check.violations or check.objective != result.objective:
+        raise SystemExit(f"{instance.name}: the checker disagrees with the solver (objective {check.objective} vs "
+                         f"{result.objective}; violations: {check.violations[:5]})")
+    lp_bound, lp_seconds = math.nan, math.nan
+    if not args.no_lp_bound:
+        started = time.monotonic()
+        lp_bound = lp_lower_bound(build_curtois_model(instance).model, time_limit_seconds=args.lp_time_limit)
+        lp_seconds = time.monotonic() - started
+    bound = max(result.bound, math.ceil(lp_bound - 1e-6) if math.isfinite(lp_bound) else 0)
+    best = reference.get("best_known", math.nan)
+    return {
+        "instance": instance.name, "objective": check.objective,
+        "best_known": "" if math.isnan(best) else int(best),
+        "gap_%": "" if math.isnan(best) else round(100 * (check.objective - best) / best, 2),
+        "bound": int(bound), "bound_gap_%": round(100 * (check.objective - bound) / max(1, check.objective), 1),
+        "time_s": round(result.solve_seconds, 1), "status": result.status, "target_met": target(instance.name, check.objective, check.ok, reference),
+        "greedy": int(result.stages.get("greedy_objective", 0)) or "", "cpsat": int(result.stages.get("cpsat_objective", 0)) or "",
+        "lns_iter": result.lns.get("iterations", 0), "lp_s": round(lp_seconds, 1) if math.isfinite(lp_seconds) else "",
+    }
+
+
+def instance_paths(args: argparse.Namespace) -> list[Path]:
+    """The instance files to run: those given, or InstanceN.txt of --dir for N in --only (default 1-24)."""
+    if args.instances:
+        return [Path(p) for p in args.instances]
+    low, _, high = args.only.partition("-")
+    return [Path(args.dir) / f"Instance{n}.txt" for n in range(int(low), int(high or low) + 1)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("instances", nargs="*", help="instance files (InstanceN.txt)")
+    parser.add_argument("--all", action="store_true", help="run InstanceN.txt of --dir for N in --only")
+    parser.add_argument("--dir", default=str(SHARED), help="folder of the instances and their README")
+    parser.add_argument("--only", default="1-24", help="instance numbers for --all, e.g. 1-10 or 12")
+    parser.add_argument("--time-limit", type=float, default=60, help="seconds per instance")
+    parser.add_argument("--out", help="solution CSV of a single instance")
+    parser.add_argument("--out-dir", help="folder for InstanceN.csv solutions (default: a temporary folder)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--no-lns", action="store_true", help="CP-SAT only after the greedy hint")
+    parser.add_argument("--no-greedy", action="store_true", help="no greedy hint (and no LNS when CP-SAT finds nothing)")
+    parser.add_argument("--no-lp-bound", action="store_true", help="skip the LP-relaxation bound")
+    parser.add_argument("--lp-time-limit", type=float, default=60, help="seconds for the LP bound (not in time_s)")
+    parser.add_argument("--verbose", action="store_true", help="print each improvement to stderr")
+    args = parser.parse_args()
+    if not args.instances and not args.all:
+        parser.error("give instance files or --all")
+    paths = instance_paths(args)
+    if args.out and len(paths) != 1:
+        parser.error("--out takes one instance; use --out-dir for several")
+    readme = next((p.parent / "README.md" for p in paths if (p.parent / "README.md").is_file()), Path(args.dir) / "README.md")
+    references = published(readme)
+    folder = Path(args.out_dir or tempfile.mkdtemp(prefix="curtois_"))
+    rows = []
+    try:
+        for path in paths:
+            out = Path(args.out) if args.out else folder / f"{path.stem}.csv"
+            rows.append(run(path, out, args, references.get(path.stem, {})))
+            if len(paths) == 1:
+                print(f"objective {rows[-1]['objective']}")
+    except StaffcastError as error:
+        raise SystemExit(f"error: {error}") from None
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,126 @@
+"""Forecast accuracy and speed, printed as one table.
+
+1. Bank calls (../shared/data/bank_calls_5min.csv, 30-minute intervals): 1-week forecasts from the
+   origins 2003-09-29, 10-06, 10-13, 10-20; WAPE pooled over the 4 weeks, against seasonal naive and
+   the mean of the last 4 same weekdays. Skipped when ../shared is absent.
+2. Example centers: train to 2025-10-31, forecast 2025-11-01..30; interval and daily WAPE, the noise
+   floor (WAPE of the generator's expected_contacts), the 11.11 daily total error, 80% coverage.
+3. Speed: 3-year, 30-minute, 5-queue history -> 8-week forecast.
+
+Run: .venv/bin/python benchmarks/forecast.py [--quick]   (--quick skips the speed run)
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from forecasts import forecast_contacts, seasonal_naive, validate_history, weekday_mean  # noqa: E402
+from forecasts.backtest import score  # noqa: E402
+
+BANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "bank_calls_5min.csv"
+BANK_ORIGINS = ["2003-09-29", "2003-10-06", "2003-10-13", "2003-10-20"]
+
+
+def bank_rows() -> list[dict]:
+    if not BANK.exists():
+        print(f"skipping the bank data: {BANK} not found", file=sys.stderr)
+        return []
+    raw = pd.read_csv(BANK, parse_dates=["timestamp"])
+    history = (raw.assign(interval_start=raw.timestamp.dt.floor("30min")).groupby("interval_start").calls.sum()
+               .rename("contacts").reset_index().assign(queue="bank"))
+    history = validate_history(history)
+    actual, methods = [], {"staffcast": [], "seasonal_naive": [], "weekday_mean_4w": []}
+    started = time.perf_counter()
+    for origin in BANK_ORIGINS:
+        start = pd.Timestamp(origin)
+        window = history[(history.interval_start >= start) & (history.interval_start < start + pd.Timedelta(days=7))]
+        actual.append(window[["queue", "interval_start", "contacts"]])
+        methods["staffcast"].append(forecast_contacts(history, [], start.date(), 7))
+        methods["seasonal_naive"].append(seasonal_naive(history, start.date(), 7))
+        methods["weekday_mean_4w"].append(weekday_mean(history, start.date(), 7))
+    seconds = (time.perf_counter() - started) / len(BANK_ORIGINS)
+    actual = pd.concat(actual, ignore_index=True)
+    rows = []
+    for method, frames in methods.items():
+        result = score(actual, pd.concat(frames, ignore_index=True), method).iloc[-1]
+        rows.append({"data": "bank 30min, 4x1 week", "method": method, "interval_wape": result.interval_wape,
+                     "daily_wape": result.daily_wape, "coverage_80": result.coverage_80,
+                     "seconds": seconds if method == "staffcast" else float("nan")})
+    return rows
+
+
+def example_rows() -> list[dict]:
+    try:
+        from examples import generate_history
+    except ImportError:
+        print("skipping the example centers: examples.generate_history not available", file=sys.stderr)
+        return []
+    from forecasts import read_events
+
+    rows = []
+    for name in ("flagship_store", "express_service"):
+        folder = Path(__file__).resolve().parents[1] / "examples" / name
+        generated = generate_history(name)
+        events = read_events(folder / "events.yaml")
+        history = validate_history(generated[["queue", "interval_start", "contacts", "aht_seconds"]])
+        start, end = pd.Timestamp("2025-11-01"), pd.Timestamp("2025-12-01")
+        truth = generated[(generated.interval_start >= start) & (generated.interval_start < end)]
+        actual = truth[["queue", "interval_start", "contacts"]]
+        started = time.perf_counter()
+        forecast = forecast_contacts(history, events, start.date(), 30)
+        seconds = time.perf_counter() - started
+        noise = score(actual, truth[["queue", "interval_start"]].assign(contacts=truth.expected_contacts), "noise").iloc[-1]
+        d11 = pd.Timestamp("2025-11-11")
+        on_d11 = lambda frame: frame[frame.interval_start.dt.normalize() == d11].contacts.sum()  # noqa: E731
+        for method, frame in (("staffcast", forecast), ("seasonal_naive", seasonal_naive(history, start.date(), 30)),
+                              ("weekday_mean_4w", weekday_mean(history, start.date(), 30)), ("noise floor", None)):
+            result = noise if frame is None else score(actual, frame, method).iloc[-1]
+            d11_error = (on_d11(truth.assign(contacts=truth.expected_contacts)) if frame is None else on_d11(frame)) / on_d11(actual) - 1
+            rows.append({"data": f"{name} Nov 2025", "method": method, "interval_wape": result.interval_wape,
+                         "daily_wape": result.daily_wape, "coverage_80": result.coverage_80,
+                         "d11_total_error": d11_error, "seconds": seconds if method == "staffcast" else float("nan")})
+        rows[-4]["interval_wape_vs_noise"] = rows[-4]["interval_wape"] / noise.interval_wape
+    return rows
+
+
+def speed_rows() -> list[dict]:
+    try:
+        from examples import generate_history
+    except ImportError:
+        return []
+    generated = generate_history("flagship_store")
+    history = generated[generated.interval_start >= generated.interval_start.max().normalize() - pd.Timedelta(days=3 * 365 - 1)]
+    history = validate_history(history[["queue", "interval_start", "contacts", "aht_seconds"]])
+    start = (history.interval_start.max() + pd.Timedelta(days=1)).date()
+    from forecasts import read_events
+
+    events = read_events(Path(__file__).resolve().parents[1] / "examples" / "flagship_store" / "events.yaml")
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        forecast_contacts(history, events, start, 56)
+        timings.append(time.perf_counter() - started)
+    return [{"data": f"speed: 3 years x {history.queue.nunique()} queues x 30 min -> 8 weeks", "method": "staffcast",
+             "seconds": min(timings)}]
+
+
+def main() -> None:
+    rows = bank_rows() + example_rows() + ([] if "--quick" in sys.argv else speed_rows())
+    table = pd.DataFrame(rows)
+    for column in ("interval_wape", "daily_wape", "coverage_80", "d11_total_error"):
+        if column in table:
+            table[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.2f}%")
+    for column in ("interval_wape_vs_noise", "seconds"):
+        if column in table:
+            table[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    print(table.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Roster benchmark: the example centers over 28 days; prints one table.
+
+Requirements come from the center's own history (the last 28 days that the history holds, as if they
+had been forecast exactly), so the benchmark needs no forecast. Every roster goes through the
+independent checker.
+
+    python benchmarks/roster.py [--centers flagship_store express_service] [--days 28] [--time-limit 300] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+
+from pathlib import Path
+
+import pandas as pd
+
+# benchmarks/examples.py would shadow the `examples` package: drop this folder from the import path.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
+
+from examples import center_path  # noqa: E402
+from scheduler.center import load_center  # noqa: E402
+from scheduler.io import read_workload  # noqa: E402
+from scheduler.roster import build_roster  # noqa: E402
+from scheduler.roster.progress import format_progress  # noqa: E402
+from scheduler.staffing import compute_requirements  # noqa: E402
+
+
+def requirements_for(name: str, days: int) -> tuple[object, pd.DataFrame, dt.date]:
+    """The center, the requirements of the last `days` full days of its history, and the first of those days."""
+    center = load_center(center_path(name))
+    history = read_workload(center.path("history"), center.config)
+    last_day = history.interval_start.max().normalize()
+    start = (last_day - pd.Timedelta(days=days - 1)).date()
+    window = history.loc[history.interval_start >= pd.Timestamp(start)]
+    return center, compute_requirements(center.config, window[["queue", "interval_start", "contacts", "aht_seconds"]]), start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--centers", nargs="+", default=["flagship_store", "express_service"])
+    parser.add_argument("--days", type=int, default=28)
+    parser.add_argument("--time-limit", type=float, default=300)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--verbose", action="store_true", help="print each improving roster")
+    args = parser.parse_args()
+    rows = []
+    for name in args.centers:
+        center, requirements, start = requirements_for(name, args.days)
+        started = time.monotonic()
+        first: list[float] = []
+
+        def report(progress: dict) -> None:
+            first.append(progress["elapsed_seconds"]) if not first else None
+            if args.verbose:
+                print(f"{name}: {format_progress(progress)}", file=sys.stderr)
+
+        result = build_roster(center, requirements, start, args.days, time_limit_seconds=args.time_limit,
+                              seed=args.seed, workers=args.workers, progress=report)
+        summary = result.summary
+        rows.append({
+            "center": name, "agents": summary["agents"], "days": args.days, "status": summary["status"],
+            "first_s": round(first[0], 1) if first else None, "total_s": round(time.monotonic() - started, 1),
+            "shifts": summary["shifts"], "paid_h": round(summary["paid_hours"], 1),
+            "required_agent_h": round(sum(result.coverage.agents_required) * center.config.interval_minutes / 60, 1),
+            "under_agent_h": round(summary["understaffed_agent_hours"], 1), "over_agent_h": round(summary["overstaffed_agent_hours"], 1),
+            "objective": round(summary["objective"], 1), "bound": round(summary["bound"], 1), "gap": f"{summary['gap']:.1%}",
+            "checker_objective": round(summary["checker_objective"], 1), "violations": summary["violations"],
+        })
+    print(pd.DataFrame(rows).to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,66 @@
+"""Average handle time per queue and interval: time-of-day shape by weekday, and peak-day effects.
+
+The normal AHT of a slot is the contact-weighted mean over the last weeks' same weekdays, shrunk
+toward the weekday class (Monday-Friday or weekend). On event days AHT moves by a factor learned
+from past occurrences (ratio of the day's AHT to what its normal slots predicted), shrunk by noise.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasts.profiles import PROFILE_WEEKS, weekday_class
+
+POOL_WEIGHT_DAYS = 2.0
+
+
+class HandleTimes:
+    """AHT model of one queue from days x slots matrices of contacts and AHT (NaN where unknown)."""
+
+    def __init__(self, counts: np.ndarray, aht_seconds: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray,
+                 day_keys: pd.DataFrame):
+        self.known = bool(np.isfinite(aht_seconds).any())
+        self.day_of_week = dates.day_of_week.to_numpy()
+        weights = np.where(np.isfinite(aht_seconds) & np.isfinite(counts), np.nan_to_num(counts), 0.0)
+        work = np.where(weights > 0, np.nan_to_num(aht_seconds) * weights, 0.0)
+        event_dates = set(day_keys.date[day_keys.key.str.startswith(("day-", "end-"))])
+        normal = usable & ~dates.isin(list(event_dates))
+        window = np.arange(max(0, len(dates) - 7 * PROFILE_WEEKS), len(dates))
+        window = window[normal[window]]
+        overall = work[window].sum() / max(weights[window].sum(), 1e-9) if self.known else np.nan
+        self.by_weekday = np.full((7, counts.shape[1]), overall)
+        for w in range(7):
+            same = window[self.day_of_week[window] == w]
+            pooled = window[[weekday_class(d) == weekday_class(w) for d in self.day_of_week[window]]]
+            pooled_mean = _ratio(work[pooled].sum(axis=0), weights[pooled].sum(axis=0), overall)
+            own_days = (weights[same] > 0).sum(axis=0)
+            own_mean = _ratio(work[same].sum(axis=0), weights[same].sum(axis=0), pooled_mean)
+            self.by_weekday[w] = (own_days * own_mean + POOL_WEIGHT_DAYS * pooled_mean) / (own_days + POOL_WEIGHT_DAYS)
+        self.event_log_factor = self._learn_events(work, weights, dates, normal, day_keys) if self.known else {}
+
+    def _learn_events(self, work, weights, dates, normal, day_keys) -> dict[tuple[str, str], float]:
+        expected = np.einsum("ij,ij->i", self.by_weekday[self.day_of_week], weights)
+        done = work.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            day_log_ratio = np.where((expected > 0) & (done > 0), np.log(done / expected), np.nan)
+        recent = np.flatnonzero(normal)[-7 * PROFILE_WEEKS:]
+        sigma = float(np.nanstd(day_log_ratio[recent])) if len(recent) > 2 else 0.05
+        keys = day_keys[day_keys.date.isin(dates)]
+        keys = keys.assign(value=day_log_ratio[dates.get_indexer(keys.date)]).dropna(subset=["value"])
+        stats = keys.groupby(["name", "key"]).value.agg(["mean", "count"])
+        mean, n = stats["mean"].to_numpy(), stats["count"].to_numpy()
+        shrunk = mean * n * mean**2 / (n * mean**2 + sigma**2 + 1e-12)
+        return dict(zip(stats.index, shrunk.tolist()))
+
+    def forecast(self, date: pd.Timestamp, events_on_day: list[tuple[str, str, float]]) -> np.ndarray:
+        """AHT seconds per slot for a future date (NaN when the history has no AHT)."""
+        base = self.by_weekday[date.weekday()]
+        log_factor = sum(self.event_log_factor.get((name, key), 0.0) for name, key, _ in events_on_day)
+        return base * np.exp(log_factor)
+
+
+def _ratio(numerator: np.ndarray, denominator: np.ndarray, fallback) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        value = numerator / denominator
+    return np.where(denominator > 0, value, fallback)

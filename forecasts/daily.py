@@ -1,0 +1,264 @@
+"""Daily totals of one queue split into weekday factors, event effects, outliers and a level.
+
+    daily total = level x weekday factor x event effect (x annual change)
+
+Weekday factors come from the last weeks of clean days; the baseline is a centred rolling median
+of the adjusted totals; days far from their baseline that no event explains are outliers (an outage
+day) and are left out of fitting. Event effects are the mean log ratio of actual to baseline on
+past occurrences of the same-named event, per day key (`pre-3`, `day-0`, `post-2`), shrunk toward
+the neighbouring days' effect and toward no effect when the occurrences are few or noisy.
+Outliers are only looked for outside event windows: an outage inside one is averaged into that
+event's effect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from forecasts.calendar import in_event
+
+WEEKDAY_WEEKS = 12  # weeks of history behind the weekday factors
+BASELINE_HALF_WINDOW_DAYS = 35  # the baseline is a centred median over +-5 weeks
+OUTLIER_SIGMAS = 5.0
+OUTLIER_MIN_LOG_RATIO = float(np.log(1.3))
+COMPLETE_DAY_SHARE = 0.9  # a day with fewer of its open slots than this is incomplete
+SMOOTH_DAYS = 2  # each key's effect is shrunk toward the mean of the keys this many days around it
+SPIKE_SIGMAS = 3.0  # a key further than this many noise sds from its neighbours keeps its own effect
+
+
+@dataclass
+class EventEffect:
+    """A learned event effect: multiplicative factor per day key, with its spread across occurrences."""
+
+    log_effect: dict[str, float]
+    log_spread: dict[str, float]
+    occurrences: int
+
+
+@dataclass
+class DailyDecomposition:
+    """One queue's daily totals taken apart (all series indexed by calendar date)."""
+
+    totals: pd.Series  # NaN where the day has no (or incomplete) data
+    open_weekdays: np.ndarray  # bool[7]
+    weekday_factor: np.ndarray  # float[7], mean 1 over open weekdays
+    event_log_effect: pd.Series  # log event effect per day (0 without events)
+    outlier: pd.Series  # bool
+    baseline: pd.Series  # centred level of the adjusted totals
+    adjusted: pd.Series  # totals / (weekday factor x event effect); NaN where not clean
+    effects: dict[str, EventEffect] = field(default_factory=dict)
+    log_noise_sd: float = 0.05
+
+
+def robust_sd(values: np.ndarray) -> float:
+    """1.4826 x the median absolute deviation (a standard deviation that ignores outliers)."""
+    values = values[np.isfinite(values)]
+    if len(values) < 3:
+        return 0.1
+    return float(1.4826 * np.median(np.abs(values - np.median(values))))
+
+
+def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, kinds: dict[str, str],
+              passes: int = 3) -> DailyDecomposition:
+    """Split one queue's daily totals (index: every calendar date, NaN = no data) into its parts.
+
+    Args:
+        totals: daily totals; NaN for missing or incomplete days, 0 for event days the queue was closed.
+        open_weekdays: which weekdays the queue is open.
+        days: `calendar.event_days` rows for this queue over the totals' dates.
+        kinds: event name -> kind.
+    """
+    dates = totals.index
+    weekday = dates.day_of_week.to_numpy()
+    open_day = open_weekdays[weekday]
+    day_keys = days[days.date.isin(dates)]
+    inside = pd.Series(False, index=dates)
+    inside[day_keys.date[in_event(day_keys.key)].unique()] = True
+    log_y = np.log(totals + 1.0)
+    factor = np.ones(7)
+    event_log = pd.Series(0.0, index=dates)
+    outlier = pd.Series(False, index=dates)
+    effects: dict[str, EventEffect] = {}
+    in_window = pd.Series(dates.isin(day_keys.date), index=dates)
+    for _ in range(passes):
+        clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
+        factor = _weekday_factors(log_y - event_log, clean & (np.abs(event_log.to_numpy()) < 0.1) & ~inside.to_numpy(), open_weekdays)
+        log_factor = np.log(np.maximum(factor, 1e-9))[weekday]
+        adjusted_log = log_y - log_factor - event_log
+        baseline_log = _centred_median(adjusted_log.where(clean & ~inside.to_numpy()))
+        ratio = log_y - log_factor - baseline_log
+        residual = (ratio - event_log)[clean]
+        sigma = max(robust_sd(residual.to_numpy()), 0.01)
+        threshold = max(OUTLIER_SIGMAS * sigma, OUTLIER_MIN_LOG_RATIO)
+        outlier = open_day & totals.notna() & ((ratio - event_log).abs() > threshold) & ~in_window
+        outlier |= pd.Series(dates.isin(day_keys.date[(day_keys.kind == "outage") & in_event(day_keys.key)]), index=dates)
+        effects = _learn_effects(ratio.where(~outlier), day_keys, sigma, effects, kinds)
+        event_log = _apply_effects(dates, day_keys, effects, kinds)[0]
+    clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
+    adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
+    baseline = np.exp(_centred_median(np.log(adjusted).where(~inside)))
+    return DailyDecomposition(totals, open_weekdays, factor, event_log, outlier, baseline, adjusted, effects, sigma)
+
+
+def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.ndarray) -> np.ndarray:
+    """exp(mean log ratio of each weekday to its week's mean) over the last weeks with every open day usable."""
+    frame = pd.DataFrame({"log_y": log_y.to_numpy(), "usable": usable}, index=log_y.index)
+    frame = frame[frame.index > frame.index[-1] - pd.Timedelta(weeks=WEEKDAY_WEEKS)]
+    frame = frame[open_weekdays[frame.index.day_of_week]]
+    week = (frame.index - pd.Timestamp("2000-01-03")).days // 7
+    ratios = []
+    for _, part in frame.groupby(week):
+        if len(part) == open_weekdays.sum() and part.usable.all():
+            values = np.exp(part.log_y.to_numpy())
+            ratios.append(pd.Series(np.log(values / values.mean()), index=part.index.day_of_week))
+    factor = np.ones(7)
+    if ratios:
+        mean_log = pd.concat(ratios).groupby(level=0).mean()
+        factor[mean_log.index.to_numpy()] = np.exp(mean_log.to_numpy())
+    elif usable.any():
+        levels = frame[frame.usable].log_y
+        by_day = levels.groupby(levels.index.day_of_week).mean()
+        factor[by_day.index.to_numpy()] = np.exp(by_day.to_numpy() - by_day.mean())
+    factor[~open_weekdays] = 0.0
+    return factor / factor[open_weekdays].mean() if open_weekdays.any() else factor
+
+
+def _centred_median(log_values: pd.Series) -> pd.Series:
+    window = 2 * BASELINE_HALF_WINDOW_DAYS + 1
+    level = log_values.rolling(window, center=True, min_periods=5).median()
+    return level.ffill().bfill().fillna(0.0)
+
+
+def _learn_effects(log_ratio: pd.Series, day_keys: pd.DataFrame, sigma: float, previous: dict[str, EventEffect],
+                   kinds: dict[str, str]) -> dict[str, EventEffect]:
+    """Per event name and key: the mean log ratio over past occurrences, net of the other events, shrunk.
+
+    Names are updated one after the other, each net of the latest effects of the others (backfitting),
+    so overlapping windows (National Day's after-days and 11.11's pre-sale) are not counted twice.
+    """
+    effects = dict(previous)
+    if day_keys.empty:
+        return effects
+    ratio = log_ratio.reindex(day_keys.date).to_numpy()
+    own = {name: _own_log(effects.get(name), part) for name, part in day_keys.groupby("name", sort=True)}
+    total = pd.Series(0.0, index=log_ratio.index)
+    for name, part in day_keys.groupby("name", sort=True):
+        np.add.at(total.to_numpy(), log_ratio.index.get_indexer(part.date), own[name])
+    for name, part in day_keys.groupby("name", sort=True):
+        rows = day_keys.index.get_indexer(part.index)
+        net = ratio[rows] - (total.reindex(part.date).to_numpy() - own[name])
+        learned = _effect_from(part.assign(net=net), sigma)
+        if learned is None:
+            effects.pop(name, None)
+            new_own = np.zeros(len(part))
+        else:
+            effects[name] = learned
+            new_own = _own_log(learned, part)
+        np.add.at(total.to_numpy(), log_ratio.index.get_indexer(part.date), new_own - own[name])
+        own[name] = new_own
+    return effects
+
+
+def _own_log(effect: EventEffect | None, part: pd.DataFrame) -> np.ndarray:
+    if effect is None:
+        return np.zeros(len(part))
+    return np.array([effect_for_key(effect.log_effect, key) or 0.0 for key in part.key])
+
+
+def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
+    """Mean net log ratio per key, shrunk in two steps (empirical Bayes).
+
+    Each key's raw mean is pulled toward the mean of the keys within SMOOTH_DAYS of it on the same side
+    (before / inside from the start / inside from the end / after), as far as the keys' spread around
+    that local mean is noise, except spikes far beyond the noise (the 11.11 peak), which keep their own;
+    the local mean itself is pulled toward no effect as far as it is noise.
+    """
+    part = part[np.isfinite(part.net)]
+    if not in_event(part.key).any():
+        return None  # only the days before it so far: not a past occurrence, the kind fallback applies
+    keys, inverse = np.unique(part.key.to_numpy().astype(str), return_inverse=True)
+    net = part.net.to_numpy()
+    count_array = np.bincount(inverse, minlength=len(keys)).astype(float)
+    sum_array = np.bincount(inverse, weights=net, minlength=len(keys))
+    square_array = np.bincount(inverse, weights=net**2, minlength=len(keys))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        spread_array = np.sqrt(np.maximum(square_array - sum_array**2 / count_array, 0) / (count_array - 1))
+    sums, counts, spreads = (dict(zip(keys.tolist(), array.tolist())) for array in (sum_array, count_array, spread_array))
+    smooth_sum, smooth_count = {}, {}
+    for key in keys.tolist():
+        side, _, number = key.partition("-")
+        neighbours = [f"{side}-{int(number) + step}" for step in range(-SMOOTH_DAYS, SMOOTH_DAYS + 1)]
+        smooth_sum[key] = sum(sums.get(k, 0.0) for k in neighbours)
+        smooth_count[key] = sum(counts.get(k, 0.0) for k in neighbours)
+    log_effect, log_spread = {}, {}
+    by_side: dict[str, list[str]] = {}
+    for key in keys.tolist():
+        by_side.setdefault(key.partition("-")[0], []).append(key)
+    for side_keys in by_side.values():
+        raw = np.array([sums[k] / counts[k] for k in side_keys])
+        smooth = np.array([smooth_sum[k] / smooth_count[k] for k in side_keys])
+        n = np.array([counts[k] for k in side_keys])
+        n_smooth = np.array([smooth_count[k] for k in side_keys])
+        deviation2 = (raw - smooth) ** 2
+        tau2 = max(0.0, float(np.mean(deviation2) - np.mean(sigma**2 / n)))
+        spike = deviation2 > SPIKE_SIGMAS**2 * sigma**2 / n  # far beyond noise from its neighbours: keep it
+        own_weight = np.where(spike, 1.0, tau2 / (tau2 + sigma**2 / n))
+        centre = smooth * n_smooth * smooth**2 / (n_smooth * smooth**2 + sigma**2)
+        values = centre + own_weight * (raw - smooth)
+        for key, value in zip(side_keys, values):
+            log_effect[key] = float(value)
+            log_spread[key] = float(spreads[key]) if counts[key] > 1 else np.nan
+    return EventEffect(log_effect, log_spread, int(part.occurrence.nunique()))
+
+
+def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect],
+                   kinds: dict[str, str]) -> tuple[pd.Series, list[str], pd.Series]:
+    """Log event effect per date (effects multiply), the names that used a fallback, and the spread per date."""
+    event_log = np.zeros(len(dates))
+    spread = np.zeros(len(dates))
+    fallbacks = []
+    for (name, kind), part in day_keys.groupby(["name", "kind"], sort=True):
+        effect = effects.get(name) or kind_fallback(kind, effects, kinds)
+        if name not in effects:
+            fallbacks.append(name)
+        if effect is None:
+            continue
+        positions = dates.get_indexer(part.date)
+        values = np.array([effect_for_key(effect.log_effect, key) for key in part.key], dtype=float)
+        key_spread = np.array([effect.log_spread.get(key, np.nan) for key in part.key], dtype=float)
+        key_spread = np.where(np.isfinite(key_spread), key_spread, 0.5 * np.abs(values))
+        keep = (positions >= 0) & np.isfinite(values)
+        np.add.at(event_log, positions[keep], values[keep])
+        np.maximum.at(spread, positions[keep], key_spread[keep])
+    return pd.Series(event_log, index=dates), fallbacks, pd.Series(spread, index=dates)
+
+
+def effect_for_key(log_effect: dict[str, float], key: str) -> float | None:
+    """The effect for a key; a day inside a longer event than seen before uses the nearest seen day."""
+    if key in log_effect:
+        return log_effect[key]
+    prefix = key[:4]
+    if prefix in ("day-", "end-"):
+        seen = sorted(int(k[4:]) for k in log_effect if k.startswith(prefix) and int(k[4:]) <= int(key[4:]))
+        return log_effect[f"{prefix}{seen[-1]}"] if seen else None
+    return None
+
+
+def kind_fallback(kind: str, effects: dict[str, EventEffect], kinds: dict[str, str]) -> EventEffect | None:
+    """The typical effect of a kind: the per-key median over learned events of that kind (None if none)."""
+    same = [effects[name] for name in effects if kinds.get(name) == kind]
+    if not same:
+        return None
+    keys = sorted({key for effect in same for key in effect.log_effect})
+    log_effect = {key: float(np.median([e.log_effect[key] for e in same if key in e.log_effect])) for key in keys}
+    log_spread = {key: float(np.std([e.log_effect[key] for e in same if key in e.log_effect])) for key in keys}
+    return EventEffect(log_effect, log_spread, 0)
+
+
+def event_effect_on(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition,
+                    kinds: dict[str, str]) -> tuple[pd.Series, list[str], pd.Series]:
+    """Future log event effects for `dates` from the learned effects (with kind fallbacks)."""
+    return _apply_effects(dates, day_keys[day_keys.date.isin(dates)], decomposition.effects, kinds)

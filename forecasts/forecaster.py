@@ -1,0 +1,308 @@
+"""The forecaster: history + events -> interval forecast of contacts (with an 80% band) and AHT.
+
+Per queue:
+1. Daily totals are split into level x weekday factor x event effect (`daily.decompose`), outliers
+   (an outage day) left out.
+2. Level models (`models.candidate_models`, plus their geometric mean), each with or without the
+   annual change seen in past years, are compared on rolling-origin folds at the end of the history
+   (and one a year back, the same season); the best daily WAPE wins.
+3. Days are split into intervals by the intraday profile of their day type (`profiles`), AHT by
+   `aht.HandleTimes`.
+4. The 80% band is conformal: quantiles of the folds' standardized interval errors
+   (actual - forecast) / sqrt(forecast + (phi x forecast)^2), phi being the folds' daily log error
+   (widened on event days by the spread of the event's past occurrences).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasts.aht import HandleTimes
+from forecasts.calendar import event_days
+from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
+from forecasts.errors import DataError
+from forecasts.events import Event
+from forecasts.history import open_slots, validate_history
+from forecasts.models import candidate_models
+from forecasts.profiles import IntradayProfiles
+
+FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
+MIN_TRAINING_WEEKS = 8
+RECENT_FOLD_DAYS = 56  # recent folds cover about this many days (at least MIN_RECENT_FOLDS folds)
+MIN_RECENT_FOLDS = 4
+DEFAULT_MODEL = "recent_mean_4w"
+SELECTION_MARGIN = 0.03  # another candidate must beat the default by this share of its error
+LONGEST_FOLD_DAYS = 56
+ANNUAL_YEARS = (1, 2)
+ANNUAL_REFERENCE_DAYS = 28
+UNSEEN_EVENT_LOG_SPREAD = 0.5
+DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
+
+Progress = Callable[[str], None] | None
+
+
+@dataclass
+class QueueData:
+    """One queue's history as days x slots matrices over consecutive calendar dates."""
+
+    queue: str
+    dates: pd.DatetimeIndex
+    counts: np.ndarray
+    aht_seconds: np.ndarray
+    interval_minutes: int
+
+
+@dataclass
+class QueueFit:
+    """Everything fitted for one queue at one origin."""
+
+    data: QueueData
+    origin: pd.Timestamp
+    slots: np.ndarray  # bool[7, slots] opening hours
+    decomposition: DailyDecomposition
+    profiles: IntradayProfiles
+    handle_times: HandleTimes
+    day_keys: pd.DataFrame
+    kinds: dict[str, str]
+
+
+def queue_matrices(history: pd.DataFrame, interval_minutes: int) -> dict[str, QueueData]:
+    """Split a history frame into per-queue days x slots matrices."""
+    slots_per_day = 24 * 60 // interval_minutes
+    result = {}
+    for queue, part in history.groupby("queue", sort=True):
+        dates = pd.date_range(part.interval_start.min().normalize(), part.interval_start.max().normalize(), freq="D")
+        day = ((part.interval_start.dt.normalize() - dates[0]).dt.days).to_numpy()
+        slot = ((part.interval_start.dt.hour * 60 + part.interval_start.dt.minute) // interval_minutes).to_numpy()
+        counts = np.full((len(dates), slots_per_day), np.nan)
+        aht = np.full((len(dates), slots_per_day), np.nan)
+        counts[day, slot] = part.contacts.to_numpy()
+        aht[day, slot] = part.aht_seconds.to_numpy()
+        result[str(queue)] = QueueData(str(queue), dates, counts, aht, interval_minutes)
+    return result
+
+
+def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_day: pd.Timestamp) -> QueueFit:
+    """Fit weekday factors, event effects, profiles and AHT on the days before `origin`."""
+    keep = data.dates < origin
+    dates = data.dates[keep]
+    counts, aht = data.counts[keep], data.aht_seconds[keep]
+    rows = np.argwhere(np.isfinite(counts))
+    frame = pd.DataFrame({"interval_start": dates[rows[:, 0]] + pd.to_timedelta(rows[:, 1] * data.interval_minutes, unit="min")})
+    frame["queue"] = data.queue
+    slots = open_slots(frame, data.interval_minutes).loc[data.queue].to_numpy()
+    open_weekdays = slots.any(axis=1)
+    day_keys = event_days(events, data.queue, dates[0].date(), last_day.date())
+    kinds = {event.name: event.kind for event in events}
+    present = np.isfinite(counts)
+    expected = slots[dates.day_of_week]
+    complete = (present & expected).sum(axis=1) >= COMPLETE_DAY_SHARE * expected.sum(axis=1)
+    totals = pd.Series(np.where(complete, np.nansum(counts, axis=1), np.nan), index=dates)
+    in_event_dates = day_keys.date[day_keys.key.str.startswith(("day-", "end-"))]
+    closed_by_event = dates.isin(in_event_dates) & (present.sum(axis=1) == 0) & open_weekdays[dates.day_of_week]
+    totals[closed_by_event] = 0.0
+    totals[~open_weekdays[dates.day_of_week]] = np.nan
+    decomposition = decompose(totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
+    usable = (complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week])
+    profiles = IntradayProfiles(counts, dates, usable, slots, day_keys[day_keys.date < origin])
+    handle_times = HandleTimes(counts, aht, dates, usable, day_keys[day_keys.date < origin])
+    return QueueFit(data, origin, slots, decomposition, profiles, handle_times, day_keys, kinds)
+
+
+def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
+    """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the origin)."""
+    baseline = np.log(decomposition.baseline)
+    first = baseline.index[0] + pd.Timedelta(days=21)
+    changes = []
+    for years in ANNUAL_YEARS:
+        shift = pd.Timedelta(days=364 * years)
+        reference_start = origin - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
+        if reference_start < first:
+            continue
+        reference = baseline[(baseline.index >= reference_start) & (baseline.index < origin - shift)].mean()
+        changes.append(baseline.reindex(future - shift).to_numpy() - reference)
+    if not changes:
+        return None
+    return np.nan_to_num(np.mean(changes, axis=0))
+
+
+def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], pd.Series, list[str], pd.Series]:
+    """Daily totals for the future dates from every candidate.
+
+    Returns:
+        (alias -> daily totals, log event effect per date, event names that used a fallback, event log spread).
+    """
+    decomposition = fit.decomposition
+    level_series = decomposition.adjusted.dropna()
+    open_future = decomposition.open_weekdays[future.day_of_week]
+    steps = int(open_future.sum())
+    event_log, fallbacks, spread = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
+    shape = decomposition.weekday_factor[future.day_of_week] * np.exp(event_log.to_numpy())
+    log_levels = {}
+    for model in candidate_models():
+        if len(level_series) < 14 and model.alias != "recent_mean_4w":
+            continue
+        predicted = model.fit(level_series).predict(max(steps, 1)).forecast.to_numpy()[:steps]
+        log_levels[model.alias] = np.log(predicted + 1.0)
+    if len(log_levels) > 1:
+        log_levels["combination"] = np.mean(list(log_levels.values()), axis=0)
+    annual = annual_log_change(decomposition, fit.origin, future)
+    result = {}
+    for alias, log_level in log_levels.items():
+        level = np.zeros(len(future))
+        level[open_future] = np.exp(log_level) - 1.0
+        result[alias] = level * shape
+        if annual is not None:
+            result[f"{alias}+annual"] = level * shape * np.exp(annual)
+    return result, event_log, fallbacks, spread
+
+
+def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray, event_log: pd.Series) -> pd.DataFrame:
+    """Split daily totals into the open intervals of each date, with AHT."""
+    minutes = fit.data.interval_minutes
+    future_keys = fit.day_keys[fit.day_keys.date.isin(future)]
+    by_date = {date: [(n, k, abs(event_log[date])) for n, k in zip(part.name, part.key)] for date, part in future_keys.groupby("date")}
+    frames = []
+    for i, date in enumerate(future):
+        mask = fit.slots[date.weekday()]
+        if not mask.any():
+            continue
+        on_day = by_date.get(date, [])
+        share = fit.profiles.profile_for(date, on_day)
+        slots = np.flatnonzero(mask)
+        frames.append(pd.DataFrame({
+            "interval_start": date + pd.to_timedelta(slots * minutes, unit="min"),
+            "contacts": daily[i] * share[slots],
+            "aht_seconds": fit.handle_times.forecast(date, on_day)[slots] if fit.handle_times.known else np.nan,
+            "date": date,
+        }))
+    if not frames:
+        return pd.DataFrame(columns=["interval_start", "contacts", "aht_seconds", "date"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _actual_intervals(data: QueueData, future: pd.DatetimeIndex) -> pd.Series:
+    keep = data.dates.isin(future)
+    rows = np.argwhere(np.isfinite(data.counts[keep]))
+    dates = data.dates[keep]
+    index = dates[rows[:, 0]] + pd.to_timedelta(rows[:, 1] * data.interval_minutes, unit="min")
+    return pd.Series(data.counts[keep][rows[:, 0], rows[:, 1]], index=index)
+
+
+def fold_origins(first: pd.Timestamp, end: pd.Timestamp, horizon_days: int) -> list[pd.Timestamp]:
+    """Origins of the internal folds: the last weeks before `end`, and the same season a year back."""
+    folds = max(MIN_RECENT_FOLDS, -(-RECENT_FOLD_DAYS // horizon_days))
+    origins = [end - pd.Timedelta(days=horizon_days + 7 * j) for j in range(folds)]
+    origins.append(end - pd.Timedelta(days=364))
+    earliest = first + pd.Timedelta(weeks=MIN_TRAINING_WEEKS)
+    return sorted({o for o in origins if o >= earliest and o + pd.Timedelta(days=horizon_days) <= end})
+
+
+def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetime.date, days: int, *,
+                      progress: Progress = None) -> pd.DataFrame:
+    """Forecast contacts and AHT per queue and interval for `days` days from `start`.
+
+    Only history before `start` is used. Closed hours (slots without rows on most recent same weekdays)
+    get no rows.
+
+    Returns:
+        Frame with columns queue, interval_start, contacts, contacts_lo, contacts_hi, aht_seconds;
+        `attrs["warnings"]` (event fallbacks, short history, missing AHT) and `attrs["models"]`
+        (queue -> chosen model and its fold daily WAPE).
+    """
+    if days < 1:
+        raise DataError(f"days: {days} — forecast at least one day.")
+    if "interval_minutes" not in history.attrs:
+        history = validate_history(history)
+    minutes = history.attrs["interval_minutes"]
+    origin = pd.Timestamp(start)
+    training = history[history.interval_start < origin]
+    if training.empty:
+        raise DataError(f"history: no data before the forecast start {origin:%Y-%m-%d}. Give history that ends before the start.")
+    future = pd.date_range(origin, periods=days, freq="D")
+    last_day = future[-1]
+    warnings, models, frames = [], {}, []
+    matrices = queue_matrices(training, minutes)
+    for number, (queue, data) in enumerate(matrices.items(), start=1):
+        if progress:
+            progress(f"queue {queue} ({number}/{len(matrices)}): fitting")
+        if (data.dates[-1] - data.dates[0]).days < 14:
+            raise DataError(f"history: queue {queue} has less than two weeks of data before {origin:%Y-%m-%d}; the forecast needs at least two.")
+        choice, band, score = _select_and_calibrate(data, events, origin, days, last_day, progress)
+        fit = fit_queue(data, events, origin, last_day)
+        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        alias = choice if choice in daily else DEFAULT_MODEL
+        frame = interval_forecast(fit, future, daily[alias], event_log)
+        frame["queue"] = queue
+        phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
+        unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
+        phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
+        sd = np.sqrt(frame.contacts + (phi * frame.contacts) ** 2)
+        frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
+        frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
+        frames.append(frame)
+        models[queue] = {"model": alias, "fold_daily_wape": score}
+        for name in fallbacks:
+            kind = fit.kinds.get(name, "?")
+            learned = sorted(n for n in fit.decomposition.effects if fit.kinds.get(n) == kind)
+            source = f"the typical {kind} effect learned from {', '.join(learned)}" if learned else "no effect (no event of its kind in the history)"
+            warnings.append(f"queue {queue}: event '{name}' has no past occurrence in the history; using {source}.")
+        if not fit.handle_times.known:
+            warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
+        if score is None:
+            warnings.append(f"queue {queue}: history too short for backtest folds; using {alias} and a default 80% band.")
+    result = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS].sort_values(["queue", "interval_start"]).reset_index(drop=True)
+    result.attrs["warnings"] = warnings
+    result.attrs["models"] = models
+    result.attrs["interval_minutes"] = minutes
+    return result
+
+
+def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Timestamp, days: int,
+                          last_day: pd.Timestamp, progress: Progress) -> tuple[str, dict, float | None]:
+    """Pick the daily candidate with the lowest fold WAPE; calibrate the band on its interval errors."""
+    horizon = min(days, LONGEST_FOLD_DAYS)
+    end = data.dates[-1] + pd.Timedelta(days=1)
+    origins = fold_origins(data.dates[0], end, horizon)
+    errors: dict[str, list[float]] = {}
+    actual_total = 0.0
+    fold_outputs = []
+    for number, fold_origin in enumerate(origins, start=1):
+        if progress:
+            progress(f"queue {data.queue}: backtest fold {number}/{len(origins)} from {fold_origin:%Y-%m-%d}")
+        future = pd.date_range(fold_origin, periods=horizon, freq="D")
+        fit = fit_queue(data, events, fold_origin, last_day)
+        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        keep = data.dates.isin(future)
+        actual_daily = pd.Series(np.nansum(data.counts[keep], axis=1), index=data.dates[keep]).reindex(future)
+        has_data = actual_daily.notna().to_numpy() & (actual_daily.to_numpy() > 0)
+        actual_total += float(actual_daily[has_data].sum())
+        for alias, values in daily.items():
+            errors.setdefault(alias, []).append(float(np.abs(values[has_data] - actual_daily.to_numpy()[has_data]).sum()))
+        fold_outputs.append((fit, future, daily, event_log, spread, actual_daily, has_data))
+    complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
+    if not complete or actual_total <= 0:
+        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
+    best = min(complete, key=lambda alias: (complete[alias], list(complete).index(alias)))
+    default_error = complete.get(DEFAULT_MODEL, np.inf)
+    choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else DEFAULT_MODEL
+    log_errors, standardized = [], []
+    for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
+        chosen = daily[choice]
+        log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
+    phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
+    for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
+        frame = interval_forecast(fit, future, daily[choice], event_log)
+        actual = _actual_intervals(data, future)
+        joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
+        event_phi = np.sqrt(phi**2 + spread.reindex(joined.date).to_numpy() ** 2)
+        sd = np.sqrt(joined.contacts + (event_phi * joined.contacts) ** 2 + 1e-9)
+        standardized.extend(((joined.actual - joined.contacts) / sd).to_numpy())
+    q_lo, q_hi = np.quantile(standardized, [0.1, 0.9]) if standardized else DEFAULT_BAND_QUANTILES
+    band = {"phi": phi, "q_lo": min(float(q_lo), 0.0), "q_hi": max(float(q_hi), 0.0)}
+    return choice, band, complete[choice] / actual_total

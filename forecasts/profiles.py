@@ -1,0 +1,118 @@
+"""Intraday profiles: how a day's contacts spread over its intervals, by day type.
+
+A normal day's profile is the mean share per slot over the last weeks' same weekdays, shrunk toward
+the pooled profile of its class (Monday-Friday or weekend) so a few noisy weeks do not carry it.
+An event day (e.g. 11.11 with its midnight rush, a Spring Festival day) adds the mean deviation its
+past occurrences showed from their own normal profile, kept only as far as it stands out of the
+day-to-day noise (a James-Stein style shrinkage).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+PROFILE_WEEKS = 8
+POOL_WEIGHT_DAYS = 2.0  # the pooled profile counts as this many same-weekday days
+EVENT_PROFILE_KEYS_AROUND = ("pre-1", "post-1")  # besides the days inside the event
+
+
+def weekday_class(weekday: int) -> int:
+    """0 for Monday-Friday, 1 for the weekend."""
+    return int(weekday >= 5)
+
+
+class IntradayProfiles:
+    """Profiles for one queue, learned from a days x slots matrix of contacts.
+
+    Args:
+        counts: contacts per (day, slot), NaN where no row (closed or missing).
+        dates: the calendar dates of the rows of `counts`.
+        usable: days clean and complete enough to learn shapes from.
+        open_slots: bool[7, slots], the queue's opening hours per weekday.
+        day_keys: `calendar.event_days` rows for the queue (learning and future days).
+    """
+
+    def __init__(self, counts: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray, open_slots: np.ndarray,
+                 day_keys: pd.DataFrame):
+        totals = np.nansum(counts, axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.shares = np.nan_to_num(counts) / totals[:, None]
+        self.dates = dates
+        self.day_of_week = dates.day_of_week.to_numpy()
+        self.open_slots = open_slots
+        event_dates = set(day_keys.date[day_keys.key.str.startswith(("day-", "end-")) | day_keys.key.isin(EVENT_PROFILE_KEYS_AROUND)])
+        self.normal = usable & (totals > 0) & ~dates.isin(list(event_dates))
+        self.usable = usable & (totals > 0)
+        self.totals = totals
+        self.day_keys = day_keys
+        self._normal_cache: dict[tuple[int, int], np.ndarray] = {}
+        self.event_deltas = self._learn_event_deltas()
+
+    def normal_profile(self, weekday: int, end: int | None = None) -> np.ndarray:
+        """Share per slot on a normal day of `weekday`, from the weeks before day index `end`."""
+        end = len(self.dates) if end is None else end
+        cached = self._normal_cache.get((weekday, end))
+        if cached is not None:
+            return cached
+        start = max(0, end - 7 * PROFILE_WEEKS)
+        window = np.arange(start, end)
+        window = window[self.normal[window]]
+        same = window[self.day_of_week[window] == weekday]
+        pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
+        mask = self.open_slots[weekday]
+        if len(pooled) == 0:
+            profile = mask / max(mask.sum(), 1)
+        else:
+            pooled_profile = self.shares[pooled].mean(axis=0)
+            own = self.shares[same].sum(axis=0) if len(same) else 0.0
+            profile = (own + POOL_WEIGHT_DAYS * pooled_profile) / (len(same) + POOL_WEIGHT_DAYS)
+        profile = _normalized(profile * mask, mask)
+        self._normal_cache[(weekday, end)] = profile
+        return profile
+
+    def day_noise(self, end: int | None = None) -> np.ndarray:
+        """Mean squared deviation per slot of normal days' shares from their profile (day-to-day noise)."""
+        end = len(self.dates) if end is None else end
+        window = np.arange(max(0, end - 7 * PROFILE_WEEKS), end)
+        window = window[self.normal[window]]
+        if len(window) == 0:
+            return np.zeros(self.shares.shape[1])
+        deviations = [self.shares[i] - self.normal_profile(int(self.day_of_week[i]), end) for i in window]
+        return np.mean(np.square(deviations), axis=0)
+
+    def _learn_event_deltas(self) -> dict[tuple[str, str], np.ndarray]:
+        deltas: dict[tuple[str, str], np.ndarray] = {}
+        position = dict(zip(self.dates, range(len(self.dates))))
+        keys = self.day_keys[self.day_keys.date.isin(self.dates)]
+        keys = keys[keys.key.str.startswith(("day-", "end-")) | keys.key.isin(EVENT_PROFILE_KEYS_AROUND)]
+        noise = self.day_noise()
+        for (name, key), part in keys.groupby(["name", "key"], sort=True):
+            rows = [position[d] for d in part.date if self.usable[position[d]]]
+            if not rows:
+                continue
+            observed = np.array([self.shares[i] - self.normal_profile(int(self.day_of_week[i]), i) for i in rows])
+            mean = observed.mean(axis=0)
+            signal = float(np.sum(mean**2))
+            expected_noise = float(np.sum(noise)) / len(rows)
+            weight = max(0.0, 1.0 - expected_noise / signal) if signal > 0 else 0.0
+            deltas[(name, key)] = weight * mean
+        return deltas
+
+    def profile_for(self, date: pd.Timestamp, events_on_day: list[tuple[str, str, float]]) -> np.ndarray:
+        """The share per slot for a future date; `events_on_day` lists (name, key, |log effect|)."""
+        weekday = date.weekday()
+        profile = self.normal_profile(weekday)
+        mask = self.open_slots[weekday]
+        for name, key, _ in sorted(events_on_day, key=lambda item: -item[2]):
+            delta = self.event_deltas.get((name, key))
+            if delta is not None:
+                return _normalized(np.clip(profile + delta, 0, None) * mask, mask)
+        return profile
+
+
+def _normalized(profile: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    total = profile.sum()
+    if total > 0:
+        return profile / total
+    return mask / max(mask.sum(), 1)

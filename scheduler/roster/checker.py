@@ -1,0 +1,257 @@
+"""An independent check of a written roster: every hard rule, the activities, the coverage and the objective.
+
+Recomputed from the roster.csv and activities.csv frames and the center alone, without the solver or the
+model's code, so that it is a second source of truth (DESIGN.md). The objective is in weight units and
+uses the same definitions as the soft rules of `rules.py` (see their docstrings).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from scheduler.center import Center
+from scheduler.config import minutes_of_day
+from scheduler.io import ROSTER_COLUMNS, parse_break_ranges
+
+
+@dataclass
+class CheckReport:
+    """Hard-rule violations (planner words), soft penalties per rule and the objective, in weight units."""
+
+    violations: list[str] = field(default_factory=list)
+    penalties: dict[str, float] = field(default_factory=dict)
+    understaffed_agent_hours: float = 0.0
+    overstaffed_agent_hours: float = 0.0
+
+    @property
+    def objective(self) -> float:
+        """The sum of the penalties."""
+        return sum(self.penalties.values())
+
+    @property
+    def ok(self) -> bool:
+        """True without hard-rule violations."""
+        return not self.violations
+
+
+def _typed(shifts: pd.DataFrame) -> pd.DataFrame:
+    """The roster frame with its contract columns and Timestamp start/end, also when empty."""
+    frame = shifts.reindex(columns=ROSTER_COLUMNS)
+    frame["start"], frame["end"] = pd.to_datetime(frame.start), pd.to_datetime(frame.end)
+    return frame
+
+
+def _points(weight: float, quantity: float = 1.0) -> int:
+    return math.floor(weight * quantity + 0.5)
+
+
+def _hm(moment: pd.Timestamp) -> str:
+    return f"{moment:%Y-%m-%d %H:%M}"
+
+
+def check_roster(
+    center: Center, shifts: pd.DataFrame, activities: pd.DataFrame, requirements: pd.DataFrame,
+    start: dt.date, days: int, *, previous: pd.DataFrame | None = None,
+) -> CheckReport:
+    """Check a roster against the center's hard rules and recompute its soft penalties.
+
+    Args:
+        center: the center (templates, rules, weights, agents, time off).
+        shifts: roster.csv frame; activities: activities.csv frame (interval_start as Timestamps).
+        requirements: queue, interval_start, agents_required (NET) of the planned intervals.
+        start, days: the horizon; previous: the roster before it (rest, streaks, first-day coverage).
+    """
+    config, report = center.config, CheckReport()
+    shifts = _typed(shifts)
+    step = config.interval_minutes
+    scale = 60 // math.gcd(60, step)
+    agents = {a.agent_id: a for a in center.agents}
+    templates = {s.id: s for s in config.shifts}
+    end_date = start + dt.timedelta(days=days)
+    violations = report.violations
+    old = _typed(previous) if previous is not None else shifts.iloc[0:0]
+    old = old.loc[old.start < pd.Timestamp(start)]
+
+    # --- shift shape and breaks -------------------------------------------------------------------
+    breaks_of: dict[int, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
+    for number, row in shifts.iterrows():
+        where = f"agent {row.agent_id} on {row.date}"
+        template = templates.get(row['shift'])
+        if row.agent_id not in agents:
+            violations.append(f"unknown_agent: {where}: agent is not in agents.csv")
+            continue
+        if template is None:
+            violations.append(f"shift_template: {where}: unknown shift '{row['shift']}'")
+            continue
+        if not start <= row.date < end_date or row.start.date() != row.date:
+            violations.append(f"shift_template: {where}: the shift starts {_hm(row.start)}, outside the planned days or not on its date")
+        if f"{row.start:%H:%M}" not in template.start_times:
+            violations.append(f"shift_template: {where}: start {row.start:%H:%M} is not an allowed start of shift '{row['shift']}'")
+        if row.end - row.start != pd.Timedelta(hours=template.length_hours) or row.paid_minutes != round(template.paid_hours * 60):
+            violations.append(f"shift_template: {where}: length or paid minutes differ from shift '{row['shift']}'")
+        ranges = sorted(parse_break_ranges(row.breaks, row.start))
+        breaks_of[number] = ranges
+        wanted = sorted(template.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours))
+        if len(ranges) != len(wanted):
+            violations.append(f"breaks_inside_windows: {where}: {len(ranges)} break(s) where shift '{row['shift']}' has {len(wanted)}")
+            continue
+        for (begin, end), rule in zip(ranges, wanted):
+            after_hours = (begin - row.start) / pd.Timedelta(hours=1)
+            if (end - begin) != pd.Timedelta(minutes=rule.minutes) or not rule.earliest_after_hours - 1e-9 <= after_hours <= rule.latest_after_hours + 1e-9 or end > row.end:
+                violations.append(f"breaks_inside_windows: {where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting {rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift")
+        for (_, end), (begin, _) in zip(ranges, ranges[1:]):
+            if begin < end:
+                violations.append(f"breaks_inside_windows: {where}: breaks overlap at {begin:%H:%M}")
+
+    valid = shifts.loc[shifts.agent_id.isin(agents) & shifts["shift"].isin(templates)]
+    per_agent = {agent_id: rows.sort_values("start") for agent_id, rows in valid.groupby("agent_id")}
+    old_per_agent = {agent_id: rows.sort_values("start") for agent_id, rows in old.groupby("agent_id")}
+    rules = config.rules
+    weeks = [(start + dt.timedelta(days=first), min(7, days - first)) for first in range(0, days, 7)]
+    leave = {(t.agent_id, t.date) for t in center.time_off if t.kind == "leave"}
+
+    for agent_id, agent in agents.items():
+        rows = per_agent.get(agent_id, valid.iloc[0:0])
+        dates = Counter(rows.date)
+        for date, count in dates.items():
+            if count > 1:
+                violations.append(f"one_shift_per_day: agent {agent_id} has {count} shifts starting on {date}")
+            if (agent_id, date) in leave:
+                violations.append(f"leave_days_off: agent {agent_id} works on {date}, a day of approved leave")
+        for row in rows.itertuples():
+            template = templates[row.shift]
+            if template.night and not agent.night_ok:
+                violations.append(f"night_shifts_only_for_night_ok: agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}")
+            day_start = pd.Timestamp(row.date)
+            if agent.earliest_start and row.start < day_start + pd.Timedelta(minutes=minutes_of_day(agent.earliest_start)):
+                violations.append(f"earliest_start_latest_end: agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}")
+            if agent.latest_end and row.end > day_start + pd.Timedelta(minutes=minutes_of_day(agent.latest_end)):
+                violations.append(f"earliest_start_latest_end: agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}")
+        every = pd.concat([old_per_agent.get(agent_id, old.iloc[0:0]), rows]).sort_values("start")
+        for (_, before), (_, after) in zip(every.iterrows(), list(every.iterrows())[1:]):
+            rest_hours = (after.start - before.end) / pd.Timedelta(hours=1)
+            if rest_hours < rules.min_rest_hours - 1e-9:
+                violations.append(
+                    f"min_rest_between_shifts: agent {agent_id} rests {rest_hours:g} h between the shift ending {_hm(before.end)} "
+                    f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h)"
+                )
+        worked = sorted(set(every.date))
+        run, runs = [], []
+        for date in worked:
+            if run and date - run[-1] == dt.timedelta(days=1):
+                run.append(date)
+            else:
+                run = [date]
+                runs.append(run)
+        for run in runs:
+            if len(run) > rules.max_consecutive_workdays and run[-1] >= start:
+                violations.append(f"max_consecutive_workdays: agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max {rules.max_consecutive_workdays})")
+        for first, length in weeks:
+            in_week = rows.loc[(rows.date >= first) & (rows.date < first + dt.timedelta(days=length))]
+            label = f"the week from {first} ({length} days)"
+            off_needed = rules.min_days_off_per_week * length // 7
+            if length - in_week.date.nunique() < off_needed:
+                violations.append(f"min_days_off_per_week: agent {agent_id} has {length - in_week.date.nunique()} day(s) off in {label} (min {off_needed})")
+            paid = int(in_week.paid_minutes.sum())
+            low = math.floor(agent.min_hours_per_week * 60 * length / 7 + 1e-9)
+            high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
+            if not low <= paid <= high:
+                violations.append(f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h")
+            nights = sum(templates[s].night for s in in_week["shift"])
+            if nights > rules.max_nights_per_week:
+                violations.append(f"max_nights_per_week: agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})")
+
+    _check_activities(center, valid, old, breaks_of, activities, start, violations)
+    _penalties(center, valid, old, activities, requirements, start, days, scale, report)
+    return report
+
+
+def _check_activities(center, shifts, old, breaks_of, activities, start, violations) -> None:
+    """Every interval of every shift has one activity: `break` inside breaks, else a queue the agent may serve."""
+    step = center.config.interval_minutes
+    agents = {a.agent_id: a for a in center.agents}
+    expected: dict[tuple[str, pd.Timestamp], str | frozenset] = {}
+    rows = list(shifts.iterrows()) + [(None, row) for _, row in old.iterrows()]
+    for number, row in rows:
+        agent = agents.get(row.agent_id)
+        if agent is None:
+            continue
+        ranges = breaks_of.get(number) if number is not None else parse_break_ranges(row.breaks, row.start)
+        serves = frozenset(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
+        moment = row.start
+        while moment < row.end:
+            if moment >= pd.Timestamp(start):
+                on_break = any(begin < moment + pd.Timedelta(minutes=step) and moment < end for begin, end in ranges or [])
+                expected[row.agent_id, moment] = "break" if on_break else serves
+            moment += pd.Timedelta(minutes=step)
+    seen = set()
+    for row in activities.itertuples(index=False):
+        key = (row.agent_id, row.interval_start)
+        if key in seen:
+            violations.append(f"activities: agent {row.agent_id} has two activities at {_hm(row.interval_start)}")
+            continue
+        seen.add(key)
+        wanted = expected.get(key)
+        if wanted is None:
+            violations.append(f"activities: agent {row.agent_id} has activity '{row.activity}' at {_hm(row.interval_start)} outside any shift")
+        elif wanted == "break" and row.activity != "break":
+            violations.append(f"breaks_inside_windows: agent {row.agent_id} serves '{row.activity}' at {_hm(row.interval_start)} during a break")
+        elif wanted != "break" and row.activity not in wanted:
+            violations.append(f"activities: agent {row.agent_id} is on '{row.activity}' at {_hm(row.interval_start)}, not a queue the agent is skilled for")
+    missing = [key for key in expected if key not in seen]
+    if missing:
+        agent_id, moment = missing[0]
+        violations.append(f"activities: {len(missing)} shift interval(s) lack an activity, first agent {agent_id} at {_hm(moment)}")
+
+
+def _penalties(center, shifts, old, activities, requirements, start, days, scale, report: CheckReport) -> None:
+    """The soft penalties in weight units (see the soft rules in rules.py)."""
+    config = center.config
+    weights, step = config.weights, config.interval_minutes
+    templates = {s.id: s for s in config.shifts}
+    points: dict[str, int] = defaultdict(int)
+    on_queue = activities.loc[activities.activity != "break"].groupby(["activity", "interval_start"]).size()
+    under_points, over_points = _points(weights.understaffing * scale), _points(weights.overstaffing * scale)
+    short_total = over_total = 0
+    for row in requirements.itertuples(index=False):
+        target = max(0, math.ceil(row.agents_required / (1 - config.staffing.shrinkage) - 1e-9))
+        covered = int(on_queue.get((row.queue, row.interval_start), 0))
+        short, over = max(0, target - covered), max(0, covered - target)
+        short_total, over_total = short_total + short, over_total + over
+        first, second = math.ceil(0.1 * target), math.ceil(0.3 * target)
+        points["cover_requirements"] += under_points * short + _points(weights.understaffing * scale * 1) * max(0, short - first)
+        points["cover_requirements"] += _points(weights.understaffing * scale * 2) * max(0, short - second) + over_points * over
+    report.understaffed_agent_hours = short_total * step / 60
+    report.overstaffed_agent_hours = over_total * step / 60
+    for row in shifts.itertuples():
+        points["paid_hours"] += _points(weights.paid_hour * scale, row.paid_minutes / 60)
+    worked = {(row.agent_id, row.date) for row in shifts.itertuples()}
+    for entry in center.time_off:
+        if entry.kind == "preference" and (entry.agent_id, entry.date) in worked:
+            points["time_off_preferences"] += _points(entry.weight * scale)
+    slot = {(row.agent_id, row.date): (row.start.hour * 60 + row.start.minute) // step for row in pd.concat([old, shifts]).itertuples()}
+    move_points = _points(weights.start_time_change * scale, step / 60)
+    for (agent_id, date), begin in slot.items():
+        before = slot.get((agent_id, date - dt.timedelta(days=1)))
+        if date >= start and before is not None:
+            points["stable_start_times"] += move_points * abs(begin - before)
+    horizon_days = [start + dt.timedelta(days=d) for d in range(days)]
+    weekend = {d for d in horizon_days if d.weekday() >= 5}
+    everyone = [a.agent_id for a in center.agents]
+    night_ok = [a.agent_id for a in center.agents if a.night_ok]
+    weekend_counts = Counter(row.agent_id for row in shifts.itertuples() if row.date in weekend)
+    night_counts = Counter(row.agent_id for row in shifts.itertuples() if templates[row.shift].night)
+    has_nights = any(s.night for s in config.shifts)
+    for rule, weight, who, counts, applies in (
+        ("weekend_fairness", weights.weekend_fairness, everyone, weekend_counts, bool(weekend)),
+        ("night_fairness", weights.night_fairness, night_ok, night_counts, has_nights),
+    ):
+        if applies and len(who) >= 2:
+            values = [counts.get(agent_id, 0) for agent_id in who]
+            points[rule] += _points(weight * scale) * (max(values) - min(values))
+    report.penalties = {rule: value / scale for rule, value in sorted(points.items())}

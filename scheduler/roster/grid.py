@@ -1,0 +1,126 @@
+"""The roster's time grid and shift options, derived from the center YAML (shared by model and hint).
+
+Time is counted in intervals from midnight of the first planned day (`t = day * per_day + slot`).
+A shift option is one shift template at one allowed start time; a night shift simply runs past
+`per_day` into the next day's intervals.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from scheduler.config import CenterConfig, minutes_of_day
+from scheduler.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class BreakSlot:
+    """One break of a shift: its length and the allowed start offsets (in intervals after the shift start)."""
+
+    minutes: int
+    paid: bool
+    offsets: tuple[int, ...]
+    length_intervals: int
+
+
+@dataclass(frozen=True)
+class ShiftOption:
+    """A shift template at one start time."""
+
+    shift_id: str
+    start_minute: int
+    length_minutes: int
+    paid_minutes: int
+    night: bool
+    breaks: tuple[BreakSlot, ...]
+
+    @property
+    def end_minute(self) -> int:
+        """Minutes after midnight of the start day at which the shift ends (may exceed 1440)."""
+        return self.start_minute + self.length_minutes
+
+    @property
+    def label(self) -> str:
+        """'day@08:00'."""
+        return f"{self.shift_id}@{self.start_minute // 60:02d}:{self.start_minute % 60:02d}"
+
+
+def shift_options(config: CenterConfig) -> list[ShiftOption]:
+    """Every (template, start time) pair, sorted by start time then template id.
+
+    Raises:
+        ConfigError: when a break window holds no start on the interval grid.
+    """
+    step = config.interval_minutes
+    options = []
+    for shift in config.shifts:
+        slots = []
+        for number, item in enumerate(sorted(shift.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours))):
+            first = math.ceil(round(item.earliest_after_hours * 60, 6) / step)
+            last = math.floor(round(item.latest_after_hours * 60, 6) / step)
+            length = math.ceil(item.minutes / step)
+            offsets = tuple(o for o in range(first, last + 1) if (o + length) * step <= round(shift.length_hours * 60))
+            if not offsets:
+                raise ConfigError(
+                    f"shift '{shift.id}': break {number + 1} ({item.minutes} min) may start only between "
+                    f"{item.earliest_after_hours} h and {item.latest_after_hours} h after the shift start, which holds no "
+                    f"{step}-minute grid point; widen the window."
+                )
+            slots.append(BreakSlot(minutes=item.minutes, paid=item.paid, offsets=offsets, length_intervals=length))
+        for start in shift.start_times:
+            options.append(
+                ShiftOption(
+                    shift_id=shift.id, start_minute=minutes_of_day(start), length_minutes=round(shift.length_hours * 60),
+                    paid_minutes=round(shift.paid_hours * 60), night=shift.night, breaks=tuple(slots),
+                )
+            )
+    return sorted(options, key=lambda o: (o.start_minute, o.shift_id))
+
+
+@dataclass(frozen=True)
+class Horizon:
+    """The planned days on the center's interval grid."""
+
+    start: dt.date
+    days: int
+    interval_minutes: int
+
+    @property
+    def per_day(self) -> int:
+        """Intervals per day."""
+        return 24 * 60 // self.interval_minutes
+
+    @property
+    def intervals(self) -> int:
+        """Intervals inside the planned days."""
+        return self.days * self.per_day
+
+    def date(self, day: int) -> dt.date:
+        """The calendar date of day index `day`."""
+        return self.start + dt.timedelta(days=day)
+
+    def timestamp(self, t: int) -> pd.Timestamp:
+        """The start of interval `t`."""
+        return pd.Timestamp(self.start) + pd.Timedelta(minutes=t * self.interval_minutes)
+
+    def index(self, moment: pd.Timestamp) -> int:
+        """The interval index of a time on the grid (negative before the horizon)."""
+        return int((moment - pd.Timestamp(self.start)) // pd.Timedelta(minutes=self.interval_minutes))
+
+    def first_interval(self, day: int, option: ShiftOption) -> int:
+        """The interval at which `option` starts on `day`."""
+        return day * self.per_day + option.start_minute // self.interval_minutes
+
+    def weeks(self) -> list[range]:
+        """The 7-day blocks of the horizon, from its first day; the last may be shorter."""
+        return [range(first, min(first + 7, self.days)) for first in range(0, self.days, 7)]
+
+
+def spill_intervals(options: list[ShiftOption], interval_minutes: int) -> int:
+    """How many intervals of a day the previous day's shifts can reach into (0 without overnight shifts)."""
+    return max(0, max(math.ceil((o.end_minute - 24 * 60) / interval_minutes) for o in options))
+

@@ -1,0 +1,226 @@
+"""A fast greedy roster used as the solver's hint: day by day, agents take the shift that covers the largest
+remaining shortfall, within their hard rules (leave, night eligibility, hours of day, rest, streaks, days off,
+weekly hours and nights). Agents whose weekly minimum hours would otherwise become unreachable work first;
+an agent whose greedy shifts still break a rule gets the closest valid shifts from a one-agent CP-SAT model.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.config import minutes_of_day
+from scheduler.roster.model import RosterModel
+from scheduler.roster.rules import apply_rules, previous_streak
+
+
+def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]]:
+    """(agent index, day) -> shift option index for the days the agents work, and the agents whose own hard
+    rules cannot all hold (no valid shifts exist for them, so the roster is infeasible)."""
+    horizon, options, rules = m.horizon, m.options, m.config.rules
+    step, per_day = horizon.interval_minutes, horizon.per_day
+    queues = [q.id for q in m.config.queues]
+    span = horizon.intervals + per_day * 2
+    deficit = np.zeros((len(queues), span))
+    for (queue, t), target in m.targets.items():
+        deficit[queues.index(queue), t] = target
+    for (g, t), count in m.previous_on_queue.items():
+        serves = [queues.index(q) for q in m.groups[g].queues]
+        for _ in range(count):
+            best = max(serves, key=lambda q: deficit[q, t])
+            deficit[best, t] -= 1
+    group_of = {a: m.groups[g].queues for g in range(len(m.groups)) for a in m.groups[g].members}
+    leave = {(t.agent_id, (t.date - horizon.start).days) for t in m.center.time_off if t.kind == "leave"}
+    rest = rules.min_rest_hours * 60
+    week_of = {d: w for w, week in enumerate(horizon.weeks()) for d in week}
+    weeks = horizon.weeks()
+    state = []
+    for agent in m.agents:
+        last_end = max((s.end_minute for s in m.previous.get(agent.agent_id, [])), default=-math.inf)
+        earliest = minutes_of_day(agent.earliest_start) if agent.earliest_start else 0
+        latest = minutes_of_day(agent.latest_end) if agent.latest_end else math.inf
+        allowed = [
+            o for o, option in enumerate(options)
+            if (agent.night_ok or not option.night) and option.start_minute >= earliest and option.end_minute <= latest
+        ]
+        state.append({"last_end": last_end, "streak": previous_streak(m, agent.agent_id), "allowed": allowed,
+                      "longest_paid": max((options[o].paid_minutes for o in allowed), default=1),
+                      "days": [0] * len(weeks), "paid": [0] * len(weeks), "nights": [0] * len(weeks)})
+    plan: dict[tuple[int, int], int] = {}
+    for d in range(horizon.days):
+        w = week_of[d]
+        week = weeks[w]
+        days_left = week[-1] - d
+        off_needed = rules.min_days_off_per_week * len(week) // 7
+        candidates = []
+        for a, agent in enumerate(m.agents):
+            s = state[a]
+            low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7)
+            must = low - s["paid"][w] > (days_left - 1) * s["longest_paid"]
+            candidates.append((not must, len(group_of[a]), a))
+        for not_must, _, a in sorted(candidates):
+            s, agent = state[a], m.agents[a]
+            if (agent.agent_id, d) in leave or s["streak"] >= rules.max_consecutive_workdays:
+                continue
+            if s["days"][w] + 1 > len(week) - off_needed:
+                continue
+            serves = [queues.index(q) for q in group_of[a]]
+            best, best_score = None, -1.0
+            for o in s["allowed"]:
+                option = options[o]
+                if d * 1440 + option.start_minute < s["last_end"] + rest:
+                    continue
+                if s["paid"][w] + option.paid_minutes > agent.max_hours_per_week * 60:
+                    continue
+                if option.night and s["nights"][w] + 1 > rules.max_nights_per_week:
+                    continue
+                first = horizon.first_interval(d, option)
+                window = deficit[serves, first:first + option.length_minutes // step]
+                score = float(np.clip(window.max(axis=0), 0, None).sum()) / max(1, window.shape[1])
+                if score > best_score:
+                    best, best_score = o, score
+            if best is None or (not_must and best_score < 0.25):
+                continue
+            option = options[best]
+            plan[a, d] = best
+            first = horizon.first_interval(d, option)
+            for t in range(first, first + option.length_minutes // step):
+                q = max(serves, key=lambda q: deficit[q, t])
+                deficit[q, t] -= 1
+            s["last_end"] = d * 1440 + option.end_minute
+            s["days"][w] += 1
+            s["paid"][w] += option.paid_minutes
+            s["nights"][w] += int(option.night)
+        for a in range(len(m.agents)):
+            state[a]["streak"] = state[a]["streak"] + 1 if (a, d) in plan else 0
+    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]["allowed"]) and not _repair(m, a, plan)]
+    return plan, stuck
+
+
+def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], allowed: list[int]) -> bool:
+    """True when agent `a`'s shifts in `plan` keep the agent's hard rules."""
+    agent, rules, horizon = m.agents[a], m.config.rules, m.horizon
+    worked = {d: m.options[plan[a, d]] for d in range(horizon.days) if (a, d) in plan}
+    if any(plan[a, d] not in allowed for d in worked):
+        return False
+    if any(t.agent_id == agent.agent_id and t.kind == "leave" and (t.date - horizon.start).days in worked for t in m.center.time_off):
+        return False
+    ends = [(s.day, s.start_minute, s.end_minute) for s in m.previous.get(agent.agent_id, [])]
+    ends += [(d, d * 1440 + o.start_minute, d * 1440 + o.end_minute) for d, o in sorted(worked.items())]
+    ends.sort()
+    if any(after[1] - before[2] < rules.min_rest_hours * 60 for before, after in zip(ends, ends[1:])):
+        return False
+    days = sorted({day for day, _, _ in ends})
+    streak, last = 0, None
+    for day in days:
+        streak = streak + 1 if last is not None and day == last + 1 else 1
+        last = day
+        if streak > rules.max_consecutive_workdays and day >= 0:
+            return False
+    for week in horizon.weeks():
+        shifts = [worked[d] for d in week if d in worked]
+        low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7 + 1e-9)
+        paid = sum(o.paid_minutes for o in shifts)
+        if len(week) - len(shifts) < rules.min_days_off_per_week * len(week) // 7 or not low <= paid <= agent.max_hours_per_week * 60:
+            return False
+        if sum(o.night for o in shifts) > rules.max_nights_per_week:
+            return False
+    return True
+
+
+def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
+    """Replace agent `a`'s shifts by the closest ones that keep the agent's hard rules (a tiny CP-SAT model);
+    False when it proves that no shifts keep them."""
+    agent = m.agents[a]
+    alone = dataclasses.replace(m.center, agents=[agent], time_off=[t for t in m.center.time_off if t.agent_id == agent.agent_id])
+    previous = None if m.previous_frame is None else m.previous_frame.loc[m.previous_frame.agent_id == agent.agent_id]
+    single = RosterModel(alone, None, m.horizon.start, m.horizon.days, previous=previous, with_coverage=False)
+    apply_rules(single, with_coverage=False, hard_only=True)
+    single.model.Maximize(sum(single.x[0, d, o] for d in range(m.horizon.days) for o in range(len(m.options)) if plan.get((a, d)) == o))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 5.0
+    status = solver.Solve(single.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return status != cp_model.INFEASIBLE  # out of time: keep the greedy shifts, the solver repairs them
+    for d in range(m.horizon.days):
+        plan.pop((a, d), None)
+        for o in range(len(m.options)):
+            if solver.Value(single.x[0, d, o]):
+                plan[a, d] = o
+    return True
+
+
+def hint_values(m: RosterModel, plan: dict[tuple[int, int], int]) -> list[tuple[object, int]]:
+    """A value for every variable of the model from a plan of shifts, so that CP-SAT starts from a complete roster.
+
+    Breaks are spread over their allowed starts (agent i of n on a shift takes the i-th of n evenly spaced
+    starts); each interval's working members go to the queues with the largest remaining shortfall.
+    """
+    horizon, step = m.horizon, m.horizon.interval_minutes
+    values: list[tuple[object, int]] = [(var, int(plan.get((a, d)) == o)) for (a, d, o), var in m.x.items()]
+    on_queue: dict[tuple[int, int], int] = dict(m.previous_on_queue)
+    for (g, d, o), count_var in m.n.items():
+        count = sum(plan.get((a, d)) == o for a in m.groups[g].members)
+        values.append((count_var, count))
+        option = m.options[o]
+        first = horizon.first_interval(d, option)
+        for j in range(option.length_minutes // step):
+            on_queue[g, first + j] = on_queue.get((g, first + j), 0) + count
+        for k, offsets in enumerate(_spread_breaks(option, count)):
+            slot = option.breaks[k]
+            for offset in slot.offsets:
+                taken = offsets.count(offset)
+                values.append((m.b[g, d, o, k, offset], taken))
+                for j in range(slot.length_intervals):
+                    on_queue[g, first + offset + j] -= taken
+    queues = [q.id for q in m.config.queues]
+    remaining = {key: target for key, target in m.targets.items()}
+    covered: dict[tuple[str, int], int] = {}
+    for (g, t), available in sorted(on_queue.items(), key=lambda item: (len(m.groups[item[0][0]].queues), item[0][1], item[0][0])):
+        serves = m.groups[g].queues
+        placed = dict.fromkeys(serves, 0)
+        for _ in range(available):
+            queue = max(serves, key=lambda q: (remaining.get((q, t), 0), -queues.index(q)))
+            placed[queue] += 1
+            remaining[queue, t] = remaining.get((queue, t), 0) - 1
+        for queue, count in placed.items():
+            covered[queue, t] = covered.get((queue, t), 0) + count
+            if (g, queue, t) in m.flows:
+                values.append((m.flows[g, queue, t], count))
+    for (queue, t), short_var in m.shortfalls.items():
+        values.append((short_var, max(0, m.targets[queue, t] - covered.get((queue, t), 0))))
+    for (queue, t, _), (deeper_var, breakpoint) in m.deeper.items():
+        short = max(0, m.targets[queue, t] - covered.get((queue, t), 0))
+        values.append((deeper_var, max(0, short - breakpoint)))
+    per_day = horizon.per_day
+    for a, day, both, moved, hours in m.moves:
+        if day < 0:
+            before = [s for s in m.previous[m.agents[a].agent_id] if s.day == -1][0]
+            start0 = before.start_minute // step + per_day
+        else:
+            start0 = m.options[plan[a, day]].start_minute // step if (a, day) in plan else None
+        start1 = m.options[plan[a, day + 1]].start_minute // step if (a, day + 1) in plan else None
+        change = start1 - start0 if start0 is not None and start1 is not None else None
+        values += [(both, int(change is not None)), (moved, change or 0), (hours, abs(change or 0))]
+    for agents, days, options, most, fewest in m.spreads:
+        counts = [sum(plan.get((a, d)) in options for d in days) for a in agents]
+        values += [(most, max(counts)), (fewest, min(counts))]
+    return values
+
+
+def _spread_breaks(option, count: int) -> list[list[int]]:
+    """Break starts for `count` agents on one shift: evenly spread, each break after the one before it ends."""
+    chosen: list[list[int]] = [[] for _ in option.breaks]
+    for i in range(count):
+        earliest = 0
+        for k, slot in enumerate(option.breaks):
+            allowed = [o for o in slot.offsets if o >= earliest] or [slot.offsets[-1]]
+            spread = slot.offsets[min(len(slot.offsets) - 1, (i * len(slot.offsets)) // max(1, count))]
+            offset = spread if spread in allowed else allowed[0]
+            chosen[k].append(offset)
+            earliest = offset + slot.length_intervals
+    return chosen

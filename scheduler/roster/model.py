@@ -1,0 +1,269 @@
+"""The CP-SAT roster model: its variables, and the rules of `rules.py` applied to them.
+
+Variables (see DESIGN.md and issue 4):
+- `x[a, d, o]`: agent `a` works shift option `o` starting on day `d` (at most one per day, a hard rule).
+- Agents are pooled by skill set (the tuple of queues they may serve). Per group `g`, day and option,
+  `n[g, d, o]` counts its members on that shift, and `b[g, d, o, k, offset]` counts those who take break
+  `k` at `offset`; a post-pass hands the counted breaks to individual agents, always realizable because
+  the counts sum to `n` (and, for overlapping break windows, obey the order constraints of
+  `breaks_inside_windows`).
+- `f[g, q, t]`: members of `g` on queue `q` in interval `t`; they sum to the members on shift and not on
+  break, so the allocation grows with groups x queues x intervals, never with agents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from scheduler.center import Agent, Center
+from scheduler.errors import ConfigError, DataError
+from scheduler.io import parse_break_ranges
+from scheduler.coverage import gross_agents
+from scheduler.roster.grid import Horizon, ShiftOption, shift_options, spill_intervals
+
+
+@dataclass(frozen=True)
+class Penalty:
+    """One soft-cost term: `coefficient * expression` in objective points, labelled by its rule."""
+
+    rule: str
+    coefficient: int
+    expression: object
+
+
+@dataclass(frozen=True)
+class PreviousShift:
+    """A shift of the previous roster, in minutes and intervals relative to the first planned midnight."""
+
+    day: int
+    start_minute: int
+    end_minute: int
+    break_intervals: frozenset[int]
+    interval_minutes: int
+
+    def working_intervals(self) -> list[int]:
+        """Intervals on the queue (not on break), including negative ones before the horizon."""
+        first = self.start_minute // self.interval_minutes
+        last = math.ceil(self.end_minute / self.interval_minutes)
+        return [t for t in range(first, last) if t not in self.break_intervals]
+
+
+@dataclass
+class Group:
+    """Agents with the same set of queues they may serve."""
+
+    queues: tuple[str, ...]
+    members: list[int] = field(default_factory=list)
+
+
+def objective_scale(interval_minutes: int) -> int:
+    """Objective points per weight unit, so that every term (per interval, per hour moved) is a whole number."""
+    return 60 // math.gcd(60, interval_minutes)
+
+
+def points(weight: float, quantity: float = 1.0) -> int:
+    """A weight times a quantity rounded half up to whole objective points."""
+    return math.floor(weight * quantity + 0.5)
+
+
+def agent_queues(agent: Agent, center: Center) -> tuple[str, ...]:
+    """The queues an agent may serve (skill at the queue's min_skill_level or above), in YAML order."""
+    return tuple(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
+
+
+def parse_previous(previous: pd.DataFrame | None, center: Center, horizon: Horizon) -> dict[str, list[PreviousShift]]:
+    """The previous roster's shifts per agent, relative to the horizon start (ignores unknown columns).
+
+    Raises:
+        DataError: when a previous shift names an agent that is not in agents.csv.
+    """
+    shifts: dict[str, list[PreviousShift]] = defaultdict(list)
+    if previous is None or previous.empty:
+        return shifts
+    origin = pd.Timestamp(horizon.start)
+    known = {a.agent_id for a in center.agents}
+    step = horizon.interval_minutes
+    for row in previous.itertuples(index=False):
+        if row.agent_id not in known:
+            raise DataError(f"previous roster: agent '{row.agent_id}' is not in agents.csv; remove the row or add the agent.")
+        start = int((row.start - origin) / pd.Timedelta(minutes=1))
+        end = int((row.end - origin) / pd.Timedelta(minutes=1))
+        if start >= 0:
+            continue
+        breaks = set()
+        for begin, finish in parse_break_ranges(row.breaks, row.start):
+            first = int((begin - origin) / pd.Timedelta(minutes=1)) // step
+            last = math.ceil(int((finish - origin) / pd.Timedelta(minutes=1)) / step)
+            breaks.update(range(first, last))
+        day = (pd.Timestamp(row.date) - origin).days
+        shifts[row.agent_id].append(PreviousShift(day, start, end, frozenset(breaks), step))
+    return shifts
+
+
+class RosterModel:
+    """The variables of one roster problem and the rules applied to them.
+
+    Args:
+        center: the center with agents and time off.
+        requirements: queue, interval_start, agents_required (NET) for the planned intervals.
+        start, days: the horizon.
+        previous: the previous roster (roster.csv frame) for rest, streaks and the first day's early hours.
+        with_coverage: False builds only the agents' hard rules (used to explain infeasibility).
+        explain: True guards every hard rule instance with an assumption literal (see `assumptions`).
+    """
+
+    def __init__(
+        self, center: Center, requirements: pd.DataFrame | None, start: dt.date, days: int, *,
+        previous: pd.DataFrame | None = None, with_coverage: bool = True, explain: bool = False,
+    ) -> None:
+        if not 1 <= days <= 42:
+            raise ConfigError(f"days = {days}: a roster covers 1 to 42 days.")
+        if not center.agents:
+            raise ConfigError(f"{center.source}: the center lists no agents (field agents); a roster needs agents.")
+        self.center = center
+        self.config = center.config
+        self.agents = center.agents
+        self.horizon = Horizon(start, days, self.config.interval_minutes)
+        self.options: list[ShiftOption] = shift_options(self.config)
+        self.scale = objective_scale(self.config.interval_minutes)
+        self.previous_frame = previous
+        self.previous = parse_previous(previous, center, self.horizon)
+        self.has_previous = previous is not None
+        self.model = cp_model.CpModel()
+        self.penalties: list[Penalty] = []
+        self.constant_points: dict[str, int] = {}
+        self._works: dict[tuple[int, int], cp_model.LinearExpr] = {}
+        self.explain = explain
+        self.assumptions: dict[int, tuple[str, str, str]] = {}
+        self.x = {
+            (a, d, o): self.model.NewBoolVar(f"x_{a}_{d}_{o}")
+            for a in range(len(self.agents)) for d in range(days) for o in range(len(self.options))
+        }
+        self.groups: list[Group] = []
+        self.flows, self.shortfalls, self.deeper, self.moves, self.spreads = {}, {}, {}, [], []
+        if with_coverage:
+            self._build_groups()
+            self.targets = self._targets(requirements)
+            self._build_counts()
+
+    # --- helpers used by the rules -------------------------------------------------------------
+    def works(self, a: int, d: int) -> cp_model.LinearExpr:
+        """1 when agent `a` works a shift starting on day `d`."""
+        if (a, d) not in self._works:
+            self._works[a, d] = cp_model.LinearExpr.Sum([self.x[a, d, o] for o in range(len(self.options))])
+        return self._works[a, d]
+
+    def enforce(self, rule: str, agent: Agent, scope: str = "") -> list:
+        """Enforcement literals for one rule instance: none normally; one assumption literal when explaining."""
+        if not self.explain:
+            return []
+        literal = self.model.NewBoolVar(f"assume_{rule}_{agent.agent_id}_{scope}")
+        self.assumptions[literal.Index()] = (rule, agent.agent_id, scope)
+        self.model.AddAssumption(literal)
+        return [literal]
+
+    def at_most_one(self, literals: list, enforcement: list) -> None:
+        """At most one of `literals` is true (a plain at-most-one row unless enforcement literals guard it)."""
+        if enforcement:
+            self.model.Add(sum(literals) <= 1).OnlyEnforceIf(enforcement)
+        else:
+            self.model.AddAtMostOne(literals)
+
+    def penalize(self, rule: str, coefficient: int, expression: object) -> None:
+        """Add a soft cost term (skipped when its coefficient is 0; a constant expression is kept as a constant)."""
+        if not coefficient:
+            return
+        if isinstance(expression, int):
+            self.constant_points[rule] = self.constant_points.get(rule, 0) + coefficient * expression
+        else:
+            self.penalties.append(Penalty(rule, coefficient, expression))
+
+    def penalty_totals(self, value: Callable[[object], int]) -> dict[str, float]:
+        """Each soft rule's cost in weight units for a solution read through `value(expression)`."""
+        totals = dict(self.constant_points)
+        for penalty in self.penalties:
+            totals[penalty.rule] = totals.get(penalty.rule, 0) + penalty.coefficient * value(penalty.expression)
+        return {rule: total / self.scale for rule, total in sorted(totals.items())}
+
+    def planned_intervals(self) -> range:
+        """Intervals whose requirements the roster answers for; without a previous roster the first day's
+        hours reachable by the day before's shifts belong to that (unknown) roster and are left out."""
+        first = 0 if self.has_previous else spill_intervals(self.options, self.horizon.interval_minutes)
+        return range(min(first, self.horizon.intervals), self.horizon.intervals)
+
+    def fix(self, assignments: dict[tuple[str, dt.date], str | None]) -> None:
+        """Fix agents' days to a shift option label ('day@08:00') or to a day off (None)."""
+        index = {agent.agent_id: a for a, agent in enumerate(self.agents)}
+        labels = {option.label: o for o, option in enumerate(self.options)}
+        for (agent_id, date), label in assignments.items():
+            a, d = index[agent_id], (date - self.horizon.start).days
+            for o in range(len(self.options)):
+                self.model.Add(self.x[a, d, o] == int(label is not None and labels[label] == o))
+
+    # --- coverage structure --------------------------------------------------------------------
+    def _build_groups(self) -> None:
+        by_queues: dict[tuple[str, ...], Group] = {}
+        for a, agent in enumerate(self.agents):
+            queues = agent_queues(agent, self.center)
+            if not queues:
+                raise ConfigError(
+                    f"agent {agent.agent_id}: no skill reaches the min_skill_level of any queue, so the agent cannot be "
+                    "placed on a queue; raise the agent's skill levels in agents.csv or remove the agent."
+                )
+            by_queues.setdefault(queues, Group(queues)).members.append(a)
+        self.groups = list(by_queues.values())
+
+    def _targets(self, requirements: pd.DataFrame | None) -> dict[tuple[str, int], int]:
+        """Gross agents to place per (queue, interval) over the planned intervals."""
+        shrinkage = self.config.staffing.shrinkage
+        planned = self.planned_intervals()
+        targets: dict[tuple[str, int], int] = {}
+        if requirements is None:
+            return targets
+        for row in requirements.itertuples(index=False):
+            t = self.horizon.index(row.interval_start)
+            if t in planned:
+                targets[row.queue, t] = gross_agents(row.agents_required, shrinkage)
+        return targets
+
+    def _build_counts(self) -> None:
+        """Group counts n, break counts b, and each group's members on a queue per interval (`on_queue`)."""
+        model, horizon = self.model, self.horizon
+        self.n: dict[tuple[int, int, int], cp_model.IntVar] = {}
+        self.b: dict[tuple[int, int, int, int, int], cp_model.IntVar] = {}
+        on_queue: dict[tuple[int, int], list] = defaultdict(list)
+        fixed: dict[tuple[int, int], int] = defaultdict(int)
+        for g, group in enumerate(self.groups):
+            size = len(group.members)
+            for d in range(horizon.days):
+                for o, option in enumerate(self.options):
+                    count = model.NewIntVar(0, size, f"n_{g}_{d}_{o}")
+                    model.Add(count == sum(self.x[a, d, o] for a in group.members))
+                    self.n[g, d, o] = count
+                    first = horizon.first_interval(d, option)
+                    for j in range(option.length_minutes // horizon.interval_minutes):
+                        on_queue[g, first + j].append(count)
+                    for k, slot in enumerate(option.breaks):
+                        for offset in slot.offsets:
+                            taken = model.NewIntVar(0, size, f"b_{g}_{d}_{o}_{k}_{offset}")
+                            self.b[g, d, o, k, offset] = taken
+                            for j in range(slot.length_intervals):
+                                on_queue[g, first + offset + j].append(-taken)
+            index = {self.agents[a].agent_id: a for a in group.members}
+            for agent_id, shifts in self.previous.items():
+                if agent_id in index:
+                    for shift in shifts:
+                        for t in shift.working_intervals():
+                            if t >= 0:
+                                fixed[g, t] += 1
+        self.previous_on_queue = dict(fixed)
+        self.on_queue = {key: sum(terms) + fixed.get(key, 0) for key, terms in on_queue.items()}
+        for key, count in fixed.items():
+            self.on_queue.setdefault(key, count)

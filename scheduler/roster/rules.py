@@ -1,0 +1,347 @@
+"""The roster rules, one function per rule named as the rule, collected in `RULES` (hard rules first).
+
+A hard rule adds constraints to a `RosterModel` (guarded by `model.enforce(...)` literals so that
+conflicts can be explained); a soft rule adds penalty terms with integer coefficients in objective
+points (`model.scale` points per weight unit).
+
+Weeks are the 7-day blocks of the horizon counted from its first day. A shorter last block of L days
+must hold `floor(min_days_off_per_week * L / 7)` days off and `min_hours_per_week * L / 7` paid hours
+(rounded down to minutes); its upper limits (max hours, max nights) are the full-week ones, since
+the rest of that week lies outside the plan.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from scheduler.config import minutes_of_day
+from scheduler.roster.model import RosterModel, points
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: its name, hard or soft, whether it needs the coverage variables, and its function."""
+
+    name: str
+    hard: bool
+    apply: Callable[[RosterModel], None]
+    needs_coverage: bool = False
+
+
+# --- hard rules ----------------------------------------------------------------------------------
+def one_shift_per_day(m: RosterModel) -> None:
+    """At most one shift starts per agent and day (structural: never part of an explained conflict)."""
+    for a in range(len(m.agents)):
+        for d in range(m.horizon.days):
+            m.at_most_one([m.x[a, d, o] for o in range(len(m.options))], [])
+
+
+def leave_days_off(m: RosterModel) -> None:
+    """No shift starts on a day of approved leave."""
+    index = {agent.agent_id: a for a, agent in enumerate(m.agents)}
+    for entry in m.center.time_off:
+        d = (entry.date - m.horizon.start).days
+        if entry.kind == "leave" and 0 <= d < m.horizon.days and entry.agent_id in index:
+            agent = m.agents[index[entry.agent_id]]
+            m.model.Add(m.works(index[entry.agent_id], d) == 0).OnlyEnforceIf(m.enforce("leave_days_off", agent, f"day {d}"))
+
+
+def night_shifts_only_for_night_ok(m: RosterModel) -> None:
+    """Only night-eligible agents (night_ok) work night shifts."""
+    nights = [o for o, option in enumerate(m.options) if option.night]
+    for a, agent in enumerate(m.agents):
+        if not agent.night_ok and nights:
+            literals = m.enforce("night_shifts_only_for_night_ok", agent)
+            for d in range(m.horizon.days):
+                m.model.Add(sum(m.x[a, d, o] for o in nights) == 0).OnlyEnforceIf(literals)
+
+
+def earliest_start_latest_end(m: RosterModel) -> None:
+    """Shifts start at or after the agent's earliest_start and end by latest_end of their start day."""
+    for a, agent in enumerate(m.agents):
+        earliest = minutes_of_day(agent.earliest_start) if agent.earliest_start else 0
+        latest = minutes_of_day(agent.latest_end) if agent.latest_end else math.inf
+        outside = [o for o, option in enumerate(m.options) if option.start_minute < earliest or option.end_minute > latest]
+        if outside:
+            literals = m.enforce("earliest_start_latest_end", agent)
+            for d in range(m.horizon.days):
+                m.model.Add(sum(m.x[a, d, o] for o in outside) == 0).OnlyEnforceIf(literals)
+
+
+def min_rest_between_shifts(m: RosterModel) -> None:
+    """At least min_rest_hours between the end of a shift and the start of the next (and after the previous roster)."""
+    rest = round(m.config.rules.min_rest_hours * 60)
+    options = m.options
+    reach_days = math.ceil((max(o.end_minute for o in options) + rest) / 1440)
+    conflicts = {gap: _rest_conflicts(options, gap, rest) for gap in range(1, reach_days + 1)}
+    for a, agent in enumerate(m.agents):
+        previous_end = max((s.end_minute for s in m.previous.get(agent.agent_id, [])), default=None)
+        if previous_end is not None:
+            literals = m.enforce("min_rest_between_shifts", agent, "start")
+            for d in range(m.horizon.days):
+                early = [o for o, option in enumerate(options) if d * 1440 + option.start_minute < previous_end + rest]
+                if early:
+                    m.model.Add(sum(m.x[a, d, o] for o in early) == 0).OnlyEnforceIf(literals)
+        for d in range(m.horizon.days):
+            literals = m.enforce("min_rest_between_shifts", agent, f"day {d}")
+            for gap, pairs in conflicts.items():
+                if d + gap < m.horizon.days:
+                    for ending_late, starting_early in pairs:
+                        m.at_most_one([m.x[a, d, o] for o in ending_late] + [m.x[a, d + gap, o] for o in starting_early], literals)
+
+
+def _rest_conflicts(options, gap: int, rest: int) -> list[tuple[list[int], list[int]]]:
+    """Rows (shifts ending at or after e on a day, shifts starting before e + rest `gap` days later), one per
+    distinct set of the latter with its earliest e, so that at most one of each row may be worked."""
+    earliest_end_per_set: dict[tuple[int, ...], int] = {}
+    for end in sorted({o.end_minute for o in options}, reverse=True):
+        starting_early = tuple(o for o, option in enumerate(options) if gap * 1440 + option.start_minute < end + rest)
+        if starting_early:
+            earliest_end_per_set[starting_early] = end
+    return [
+        ([o for o, option in enumerate(options) if option.end_minute >= end], list(starting_early))
+        for starting_early, end in earliest_end_per_set.items()
+    ]
+
+
+def previous_streak(m: RosterModel, agent_id: str) -> int:
+    """Consecutive workdays the agent worked right before the horizon, from the previous roster."""
+    worked = {s.day for s in m.previous.get(agent_id, [])}
+    streak = 0
+    while -(streak + 1) in worked:
+        streak += 1
+    return streak
+
+
+def max_consecutive_workdays(m: RosterModel, limit_of: Callable[[object], int] | None = None) -> None:
+    """No more than max_consecutive_workdays in a row, counting the previous roster's streak
+    (`limit_of(agent)` gives a per-agent limit instead of the center's, e.g. for the Curtois benchmark)."""
+    for a, agent in enumerate(m.agents):
+        limit = limit_of(agent) if limit_of else m.config.rules.max_consecutive_workdays
+        streak = previous_streak(m, agent.agent_id)
+        for last in range(m.horizon.days):
+            before = min(streak, max(0, limit - last))
+            if last < limit and before == 0:
+                continue
+            window = range(max(0, last - limit), last + 1)
+            m.model.Add(sum(m.works(a, d) for d in window) <= limit - before).OnlyEnforceIf(
+                m.enforce("max_consecutive_workdays", agent, f"day {last}")
+            )
+
+
+def min_days_off_per_week(m: RosterModel) -> None:
+    """At least min_days_off_per_week days off in each 7-day block (prorated, rounded down, in a short last block)."""
+    for a, agent in enumerate(m.agents):
+        for w, week in enumerate(m.horizon.weeks()):
+            off = m.config.rules.min_days_off_per_week * len(week) // 7
+            if off:
+                m.model.Add(sum(m.works(a, d) for d in week) <= len(week) - off).OnlyEnforceIf(
+                    m.enforce("min_days_off_per_week", agent, f"week {w}")
+                )
+
+
+def weekly_paid_minutes(m: RosterModel, a: int, week: range):
+    """Paid minutes of the shifts agent `a` starts in `week`."""
+    return sum(option.paid_minutes * m.x[a, d, o] for d in week for o, option in enumerate(m.options))
+
+
+def weekly_hours_within_contract(m: RosterModel) -> None:
+    """Paid hours per 7-day block within the agent's min/max_hours_per_week (min prorated in a short last block)."""
+    for a, agent in enumerate(m.agents):
+        for w, week in enumerate(m.horizon.weeks()):
+            low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7 + 1e-9)
+            high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
+            literals = m.enforce("weekly_hours_within_contract", agent, f"week {w}")
+            paid = weekly_paid_minutes(m, a, week)
+            if low > 0:
+                m.model.Add(paid >= low).OnlyEnforceIf(literals)
+            m.model.Add(paid <= high).OnlyEnforceIf(literals)
+
+
+def max_nights_per_week(m: RosterModel) -> None:
+    """No more than max_nights_per_week night shifts in each 7-day block."""
+    nights = [o for o, option in enumerate(m.options) if option.night]
+    limit = m.config.rules.max_nights_per_week
+    for a, agent in enumerate(m.agents):
+        for w, week in enumerate(m.horizon.weeks()):
+            if nights and limit < len(week):
+                m.model.Add(sum(m.x[a, d, o] for d in week for o in nights) <= limit).OnlyEnforceIf(
+                    m.enforce("max_nights_per_week", agent, f"week {w}")
+                )
+
+
+def breaks_inside_windows(m: RosterModel) -> None:
+    """Every agent on a shift takes each of its breaks at one start inside the break's window.
+
+    Per group, day and shift option the break counts over the allowed starts sum to the agents on that
+    shift. When two consecutive breaks' windows overlap, the counts must allow pairing the i-th earliest
+    first break with the i-th earliest second break without overlap: for every start s of the second
+    break, the second breaks starting before s are no more than the first breaks that end by then.
+    """
+    for (g, d, o), count in m.n.items():
+        slots = m.options[o].breaks
+        for k, slot in enumerate(slots):
+            m.model.Add(sum(m.b[g, d, o, k, offset] for offset in slot.offsets) == count)
+        for k in range(len(slots) - 1):
+            first, second = slots[k], slots[k + 1]
+            if max(first.offsets) + first.length_intervals <= min(second.offsets):
+                continue
+            for start in second.offsets:
+                m.model.Add(
+                    sum(m.b[g, d, o, k + 1, s] for s in second.offsets if s <= start)
+                    <= sum(m.b[g, d, o, k, s] for s in first.offsets if s + first.length_intervals <= start)
+                )
+
+
+# --- soft rules ----------------------------------------------------------------------------------
+def shortfall_breakpoints(target: int) -> tuple[int, int]:
+    """Shortfall above the first breakpoint costs double, above the second four times (10% and 30% of the target)."""
+    return math.ceil(0.1 * target), math.ceil(0.3 * target)
+
+
+def cover_requirements(m: RosterModel) -> None:
+    """Place agents on queues; shortfall against the gross target is costly and convex, overstaffing cheap.
+
+    Per queue and planned interval with gross target T and coverage c, the shortfall s = max(0, T - c)
+    costs understaffing * (s + max(0, s - b1) + 2 * max(0, s - b2)) with (b1, b2) from
+    `shortfall_breakpoints`; overstaffing costs overstaffing * max(0, c - T).
+    """
+    model, scale = m.model, m.scale
+    coverage: dict[tuple[str, int], list] = {}
+    for (g, t), available in m.on_queue.items():
+        queues = m.groups[g].queues
+        if len(queues) == 1:
+            coverage.setdefault((queues[0], t), []).append(available)
+            continue
+        size = len(m.groups[g].members) + m.previous_on_queue.get((g, t), 0)
+        flows = [model.NewIntVar(0, size, f"f_{g}_{q}_{t}") for q in queues]
+        model.Add(sum(flows) == available)
+        for queue, flow in zip(queues, flows):
+            m.flows[g, queue, t] = flow
+            coverage.setdefault((queue, t), []).append(flow)
+    under, over = m.config.weights.understaffing * scale, m.config.weights.overstaffing * scale
+    for t in m.planned_intervals():
+        for queue in (q.id for q in m.config.queues):
+            target = m.targets.get((queue, t), 0)
+            covered = sum(coverage.get((queue, t), []))
+            if target == 0:
+                m.penalize("cover_requirements", points(over), covered)
+                continue
+            short = model.NewIntVar(0, target, f"short_{queue}_{t}")
+            model.AddMaxEquality(short, [target - covered, 0])
+            m.shortfalls[queue, t] = short
+            m.penalize("cover_requirements", points(under), short)
+            m.penalize("cover_requirements", points(over), covered - target + short)
+            for extra, breakpoint in zip((1, 2), shortfall_breakpoints(target)):
+                if breakpoint < target:
+                    deeper = model.NewIntVar(0, target - breakpoint, f"deep{extra}_{queue}_{t}")
+                    model.AddMaxEquality(deeper, [short - breakpoint, 0])
+                    m.deeper[queue, t, extra] = (deeper, breakpoint)
+                    m.penalize("cover_requirements", points(under * extra), deeper)
+
+
+def paid_hours(m: RosterModel) -> None:
+    """Each shift costs paid_hour per paid hour."""
+    weight = m.config.weights.paid_hour * m.scale
+    for (a, d, o), worked in m.x.items():
+        m.penalize("paid_hours", points(weight, m.options[o].paid_minutes / 60), worked)
+
+
+def time_off_preferences(m: RosterModel) -> None:
+    """Working on a day the agent asked off (kind preference) costs the request's weight."""
+    index = {agent.agent_id: a for a, agent in enumerate(m.agents)}
+    for entry in m.center.time_off:
+        d = (entry.date - m.horizon.start).days
+        if entry.kind == "preference" and 0 <= d < m.horizon.days and entry.agent_id in index:
+            m.penalize("time_off_preferences", points(entry.weight * m.scale), m.works(index[entry.agent_id], d))
+
+
+def stable_start_times(m: RosterModel) -> None:
+    """Moving the start time between consecutive workdays costs start_time_change per hour moved
+    (the previous roster's last day counts as the workday before the first planned day)."""
+    step = m.horizon.interval_minutes
+    coefficient = points(m.config.weights.start_time_change * m.scale, step / 60)
+    if not coefficient:
+        return
+    per_day = m.horizon.per_day
+    model = m.model
+    m.moves = []
+    for a, agent in enumerate(m.agents):
+        starts = [sum(option.start_minute // step * m.x[a, d, o] for o, option in enumerate(m.options)) for d in range(m.horizon.days)]
+        before = [s for s in m.previous.get(agent.agent_id, []) if s.day == -1]
+        pairs = [(d, starts[d], m.works(a, d)) for d in range(m.horizon.days - 1)]
+        if before:
+            pairs.insert(0, (-1, before[0].start_minute // step + per_day, 1))
+        for day, start0, works0 in pairs:
+            start1, works1 = starts[day + 1], m.works(a, day + 1)
+            both = model.NewBoolVar(f"both_{a}_{day}")
+            model.Add(both <= works0)
+            model.Add(both <= works1)
+            model.Add(both >= works0 + works1 - 1)
+            moved = model.NewIntVar(-per_day, per_day, f"moved_{a}_{day}")
+            model.Add(moved == start1 - start0).OnlyEnforceIf(both)
+            model.Add(moved == 0).OnlyEnforceIf(both.Not())
+            hours = model.NewIntVar(0, per_day, f"movedabs_{a}_{day}")
+            model.AddAbsEquality(hours, moved)
+            m.moves.append((a, day, both, moved, hours))
+            m.penalize("stable_start_times", coefficient, hours)
+
+
+def _spread(m: RosterModel, rule: str, weight: float, agents: list[int], days: list[int], options: list[int]) -> None:
+    """weight * (most - fewest) shifts of `options` on `days` among `agents`."""
+    if len(agents) < 2 or not days or not options or not weight:
+        return
+    counts = [sum(m.x[a, d, o] for d in days for o in options) for a in agents]
+    most = m.model.NewIntVar(0, len(days), f"{rule}_most")
+    fewest = m.model.NewIntVar(0, len(days), f"{rule}_fewest")
+    m.model.AddMaxEquality(most, counts)
+    m.model.AddMinEquality(fewest, counts)
+    m.spreads.append((agents, days, options, most, fewest))
+    m.penalize(rule, points(weight * m.scale), most - fewest)
+
+
+def weekend_fairness(m: RosterModel) -> None:
+    """weekend_fairness per weekend day between the agent with the most and the one with the fewest weekend shifts."""
+    weekend = [d for d in range(m.horizon.days) if m.horizon.date(d).weekday() >= 5]
+    _spread(m, "weekend_fairness", m.config.weights.weekend_fairness, list(range(len(m.agents))), weekend, list(range(len(m.options))))
+
+
+def night_fairness(m: RosterModel) -> None:
+    """night_fairness per night shift between the night-eligible agents with the most and the fewest nights."""
+    eligible = [a for a, agent in enumerate(m.agents) if agent.night_ok]
+    nights = [o for o, option in enumerate(m.options) if option.night]
+    _spread(m, "night_fairness", m.config.weights.night_fairness, eligible, list(range(m.horizon.days)), nights)
+
+
+RULES: list[Rule] = [
+    Rule("one_shift_per_day", True, one_shift_per_day),
+    Rule("leave_days_off", True, leave_days_off),
+    Rule("night_shifts_only_for_night_ok", True, night_shifts_only_for_night_ok),
+    Rule("earliest_start_latest_end", True, earliest_start_latest_end),
+    Rule("min_rest_between_shifts", True, min_rest_between_shifts),
+    Rule("max_consecutive_workdays", True, max_consecutive_workdays),
+    Rule("min_days_off_per_week", True, min_days_off_per_week),
+    Rule("weekly_hours_within_contract", True, weekly_hours_within_contract),
+    Rule("max_nights_per_week", True, max_nights_per_week),
+    Rule("breaks_inside_windows", True, breaks_inside_windows, needs_coverage=True),
+    Rule("cover_requirements", False, cover_requirements, needs_coverage=True),
+    Rule("paid_hours", False, paid_hours),
+    Rule("time_off_preferences", False, time_off_preferences),
+    Rule("stable_start_times", False, stable_start_times),
+    Rule("weekend_fairness", False, weekend_fairness),
+    Rule("night_fairness", False, night_fairness),
+]
+
+RULE_DESCRIPTIONS: dict[str, str] = {rule.name: (rule.apply.__doc__ or "").split("\n")[0] for rule in RULES}
+
+
+def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool = False) -> None:
+    """Apply the registered rules in order (hard first) and set the objective from the soft rules' penalties."""
+    for rule in RULES:
+        if (rule.needs_coverage and not with_coverage) or (hard_only and not rule.hard):
+            continue
+        rule.apply(m)
+    if m.penalties or m.constant_points:
+        m.model.Minimize(sum(p.coefficient * p.expression for p in m.penalties) + sum(m.constant_points.values()))

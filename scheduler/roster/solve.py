@@ -1,0 +1,164 @@
+"""build_roster: model, hint, solve with CP-SAT, extract, and check the result independently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from ortools.sat.python import cp_model
+
+from scheduler.center import Center
+from scheduler.coverage import coverage_table
+from scheduler.errors import InfeasibleError
+from scheduler.roster.checker import CheckReport, check_roster
+from scheduler.roster.explain import explain_infeasibility
+from scheduler.roster.extract import extract_roster
+from scheduler.roster.hint import greedy_roster, hint_values
+from scheduler.roster.model import RosterModel
+from scheduler.roster.rules import apply_rules
+
+
+@dataclass
+class RosterResult:
+    """A roster with its coverage, objective (weight units), best bound, solver status and summary."""
+
+    shifts: pd.DataFrame
+    activities: pd.DataFrame
+    coverage: pd.DataFrame
+    objective: float
+    bound: float
+    status: str
+    summary: dict = field(default_factory=dict)
+    check: CheckReport | None = None
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports each improving solution (elapsed, incumbent, bound, gap, understaffed agent-hours).
+
+    Every soft cost is non-negative, so a negative solver bound is reported as 0.
+    """
+
+    def __init__(self, m: RosterModel, report: Callable[[dict], None] | None) -> None:
+        super().__init__()
+        self.m, self.report, self.started = m, report, time.monotonic()
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self.report is None:
+            return
+        objective, bound = self.ObjectiveValue() / self.m.scale, max(0.0, self.BestObjectiveBound() / self.m.scale)
+        short = sum(self.Value(v) for v in getattr(self.m, "shortfalls", {}).values())
+        self.report({
+            "elapsed_seconds": time.monotonic() - self.started, "objective": objective, "bound": bound,
+            "gap": relative_gap(objective, bound), "understaffed_agent_hours": short * self.m.horizon.interval_minutes / 60,
+        })
+
+
+def relative_gap(objective: float, bound: float) -> float:
+    """(objective - bound) / objective, 0 when both are 0."""
+    return 0.0 if objective <= 0 else max(0.0, (objective - bound) / abs(objective))
+
+
+def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataFrame:
+    """The requirements rows of the planned intervals, completed with zero rows for missing queue-intervals."""
+    planned = m.planned_intervals()
+    grid = pd.MultiIndex.from_product(
+        [[q.id for q in m.config.queues], [m.horizon.timestamp(t) for t in planned]], names=["queue", "interval_start"]
+    )
+    columns = ["contacts", "aht_seconds", "agents_required"]
+    table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
+    return table.reindex(grid, fill_value=0).reset_index()
+
+
+LNS_ONLY_FROM_AGENT_DAYS = 500
+"""From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
+
+
+def solver_parameters(solver: cp_model.CpSolver, time_limit_seconds: float, seed: int, workers: int | None, agent_days: int) -> None:
+    """All cores by default, a time limit, a fixed seed, and interleaved (deterministic) search.
+
+    On large rosters the interleaved full-problem workers starve the large-neighbourhood workers (flagship
+    store, 28 days, 2 workers, 100 s: 5.75 M with them, 5.27 M with neighbourhood workers only), so from
+    LNS_ONLY_FROM_AGENT_DAYS on only those run; small rosters keep the full workers, which prove optimality.
+    """
+    workers = workers or os.cpu_count() or 1
+    solver.parameters.num_workers = workers
+    solver.parameters.max_time_in_seconds = float(time_limit_seconds)
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = True
+    large = agent_days >= LNS_ONLY_FROM_AGENT_DAYS
+    if workers > 1 or large:
+        solver.parameters.interleave_search = True
+    if large:
+        solver.parameters.use_lns_only = True
+
+
+def build_roster(
+    center: Center, requirements: pd.DataFrame, start: dt.date, days: int, *, time_limit_seconds: float = 60,
+    seed: int = 0, workers: int | None = None, previous: pd.DataFrame | None = None,
+    progress: Callable[[dict], None] | None = None, deterministic_time_limit: float | None = None,
+) -> RosterResult:
+    """Build a roster for `days` days from `start` that covers the requirements under the hard rules.
+
+    Args:
+        center: the center with its agents and time off.
+        requirements: queue, interval_start, contacts, aht_seconds, agents_required (NET agents).
+        start, days: the first date and the number of days (1 to 42).
+        time_limit_seconds, seed, workers: solver limits (workers None = all cores).
+        previous: the roster before `start` (rest, streaks, early hours of the first day).
+        progress: called with a dict (elapsed_seconds, objective, bound, gap, understaffed_agent_hours)
+            on each improving roster.
+        deterministic_time_limit: also stop after this much CP-SAT deterministic time. The search is
+            deterministic for a seed and worker count, so a run that ends by proving optimality or by this
+            limit (not by the wall-clock limit) gives the same roster every time.
+
+    Raises:
+        InfeasibleError: when the hard rules cannot all hold (naming rules, agents and days), or when no
+            roster is found within the time limit.
+    """
+    m = RosterModel(center, requirements, start, days, previous=previous)
+    apply_rules(m)
+    plan, stuck = greedy_roster(m)
+    if stuck:  # an agent's own hard rules conflict: no roster exists
+        raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
+    for variable, value in hint_values(m, plan):
+        m.model.AddHint(variable, value)
+    solver = cp_model.CpSolver()
+    solver_parameters(solver, time_limit_seconds, seed, workers, len(m.agents) * days)
+    if deterministic_time_limit is not None:
+        solver.parameters.max_deterministic_time = deterministic_time_limit
+    callback = _Progress(m, progress)
+    status = solver.Solve(m.model, callback)
+    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or callback.solutions == 0 and status != cp_model.OPTIMAL:
+        raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
+    shifts, activities = extract_roster(m, solver.Value)
+    planned = planned_requirements(m, requirements)
+    coverage = coverage_table(center, activities, planned)
+    report = check_roster(center, shifts, activities, planned, start, days, previous=previous)
+    # The objective of the returned roster, from its own values (CP-SAT's ObjectiveValue() can lag the final
+    # solution by one improvement under interleaved search).
+    solver_penalties = m.penalty_totals(solver.Value)
+    objective = sum(solver_penalties.values())
+    bound = min(objective, max(0.0, solver.BestObjectiveBound() / m.scale))
+    summary = {
+        "status": solver.StatusName(status),
+        "agents": len(m.agents),
+        "shifts": len(shifts),
+        "paid_hours": float(shifts.paid_minutes.sum() / 60),
+        "understaffed_agent_hours": report.understaffed_agent_hours,
+        "overstaffed_agent_hours": report.overstaffed_agent_hours,
+        "objective": objective,
+        "bound": bound,
+        "gap": relative_gap(objective, bound),
+        "checker_objective": report.objective,
+        "violations": len(report.violations),
+        "penalties": report.penalties,
+        "solver_penalties": solver_penalties,
+        "solve_seconds": solver.WallTime(),
+    }
+    return RosterResult(shifts, activities, coverage, objective, bound, solver.StatusName(status), summary, report)

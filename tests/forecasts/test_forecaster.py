@@ -1,0 +1,56 @@
+import datetime
+
+import numpy as np
+import pandas as pd
+
+from forecasts import FORECAST_COLUMNS, backtest, forecast_contacts, validate_history, wape
+from synthetic import synthetic_history
+
+
+def test_forecast_contract_and_closed_hours():
+    history = validate_history(synthetic_history(days=84, queues=("chat", "voice"), interval_minutes=30,
+                                                 open_hours=(7, 21), weekdays_only=True, seed=1))
+    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14)
+    assert list(forecast.columns) == FORECAST_COLUMNS
+    assert not forecast[["contacts", "contacts_lo", "contacts_hi", "aht_seconds"]].isna().any().any()
+    assert (forecast.contacts_lo <= forecast.contacts).all() and (forecast.contacts <= forecast.contacts_hi).all()
+    hours = forecast.interval_start.dt.hour
+    assert hours.min() == 7 and hours.max() == 20  # no invented volume at night
+    assert (forecast.interval_start.dt.day_of_week < 5).all()  # nor at weekends
+    assert len(forecast) == 2 * 10 * 28
+    again = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14)
+    pd.testing.assert_frame_equal(forecast, again)
+
+
+def test_outage_day_is_not_learned():
+    frame = synthetic_history(days=84, seed=2)
+    outage = frame.interval_start.dt.normalize() == pd.Timestamp("2024-03-18")  # the last Monday
+    frame.loc[outage, "contacts"] = (frame.loc[outage, "contacts"] * 0.2).round()
+    history = validate_history(frame)
+    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 7)
+    monday = forecast[forecast.interval_start.dt.normalize() == pd.Timestamp("2024-03-25")].contacts.sum()
+    assert abs(monday / 1150 - 1) < 0.05
+
+
+def test_accuracy_and_calibration_on_synthetic_series():
+    generated = synthetic_history(days=150, seed=7)
+    history = validate_history(generated)
+    forecast = forecast_contacts(history[history.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28)
+    actual = generated[generated.interval_start >= "2024-05-01"].merge(forecast, on=["queue", "interval_start"], suffixes=("", "_f"))
+    assert len(actual) == 28 * 24
+    noise_floor = wape(actual.contacts, actual.expected_contacts)
+    assert wape(actual.contacts, actual.contacts_f) < 1.1 * noise_floor
+    inside = ((actual.contacts >= actual.contacts_lo) & (actual.contacts <= actual.contacts_hi)).mean()
+    assert 0.65 < inside < 0.95
+    assert np.allclose(actual.aht_seconds_f, actual.aht_seconds, rtol=0.05)
+
+
+def test_backtest_table():
+    history = validate_history(synthetic_history(days=120, seed=8))
+    table = backtest(history, [], days=7, folds=2)
+    assert set(table.method) == {"model", "seasonal_naive", "weekday_mean_4w"}
+    assert set(table.queue) == {"chat", "all"}
+    model = table[(table.queue == "all") & (table.method == "model")].iloc[0]
+    naive = table[(table.queue == "all") & (table.method == "seasonal_naive")].iloc[0]
+    assert model.interval_wape < naive.interval_wape
+    assert 0 < model.coverage_80 <= 1

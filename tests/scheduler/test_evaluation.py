@@ -1,0 +1,136 @@
+"""Evaluation of a hand-made roster on the tiny center: coverage, service, gaps, hours, cost, fairness."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scheduler.center import load_center
+from scheduler.errors import DataError
+from scheduler.evaluation import evaluate_roster, summary_table, summary_text
+from scheduler.io import COVERAGE_COLUMNS
+from scheduler.simulation import SimulationOptions
+
+TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
+DAY = pd.Timestamp("2025-11-15")  # a Saturday
+
+
+@pytest.fixture(scope="module")
+def center():
+    return load_center(TINY)
+
+
+def _workload() -> pd.DataFrame:
+    starts = pd.date_range(DAY, periods=48, freq="30min")
+    busy = (starts.hour >= 8) & (starts.hour < 18)
+    rows = []
+    for queue, contacts, aht in (("sales_chat", 8, 300), ("service_voice", 5, 240), ("complaints_email", 1, 600)):
+        rows.append(pd.DataFrame({"queue": queue, "interval_start": starts, "contacts": np.where(busy, contacts, 0.0), "aht_seconds": float(aht)}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def _roster(extra_voice_agent: bool = False):
+    shifts = pd.DataFrame(
+        [
+            ("A02", DAY.date(), "day", DAY + pd.Timedelta(hours=8), DAY + pd.Timedelta(hours=17), 480, "12:00-13:00"),
+            ("A03", DAY.date(), "day", DAY + pd.Timedelta(hours=9), DAY + pd.Timedelta(hours=18), 480, "13:00-14:00"),
+            ("A04", DAY.date(), "night", DAY + pd.Timedelta(hours=22), DAY + pd.Timedelta(hours=30), 480, ""),
+        ]
+        + ([("A05", DAY.date(), "day", DAY + pd.Timedelta(hours=8), DAY + pd.Timedelta(hours=17), 480, "12:00-13:00")] if extra_voice_agent else []),
+        columns=["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"],
+    )
+    rows = []
+    for shift in shifts.itertuples(index=False):
+        queue = {"A02": "service_voice", "A03": "sales_chat", "A04": "service_voice", "A05": "service_voice"}[shift.agent_id]
+        breaks = [] if not shift.breaks else [DAY + pd.Timedelta(hours=int(shift.breaks[:2]))]
+        for start in pd.date_range(shift.start, shift.end - pd.Timedelta(minutes=30), freq="30min"):
+            rows.append((shift.agent_id, start, "break" if start in breaks or start - pd.Timedelta(minutes=30) in breaks else queue))
+    return shifts, pd.DataFrame(rows, columns=["agent_id", "interval_start", "activity"])
+
+
+def test_coverage_counts_agents_on_each_queue_after_breaks(center):
+    shifts, activities = _roster()
+    result = evaluate_roster(center, shifts, activities, _workload())
+    assert list(result.coverage.columns) == COVERAGE_COLUMNS
+    voice = result.coverage[result.coverage.queue == "service_voice"].set_index("interval_start")
+    assert voice.agents_scheduled[DAY + pd.Timedelta(hours=10)] == 1
+    assert voice.agents_scheduled[DAY + pd.Timedelta(hours=12, minutes=30)] == 0  # A02 at lunch
+    assert voice.agents_scheduled[DAY + pd.Timedelta(hours=23)] == 1  # A04 at night
+
+
+def test_hours_cost_nights_and_weekends(center):
+    shifts, activities = _roster()
+    result = evaluate_roster(center, shifts, activities, _workload())
+    totals = result.totals
+    assert totals["paid_hours"] == 24
+    assert totals["cost"] == pytest.approx(24 * center.config.costs.hourly_cost)
+    assert totals["agents_rostered"] == 3 and totals["agents_available"] == 6
+    assert (totals["night_shifts_per_agent_min"], totals["night_shifts_per_agent_max"]) == (0, 1)
+    assert totals["weekend_days_per_agent_median"] == 1  # every shift starts on Saturday
+    assert result.agents.set_index("agent_id").loc["A04", "night_shifts"] == 1
+
+
+def test_service_figures_are_volume_weighted_and_consistent(center):
+    shifts, activities = _roster()
+    result = evaluate_roster(center, shifts, activities, _workload())
+    queues = result.queues.set_index("queue")
+    overall = np.average(queues.service_level, weights=queues.contacts)
+    assert result.totals["service_level"] == pytest.approx(overall)
+    day_all = result.daily[(result.daily.queue == "all")].iloc[0]
+    assert day_all.service_level == pytest.approx(overall)
+    gaps = result.coverage.agents_required - result.coverage.agents_scheduled
+    assert result.totals["understaffed_agent_hours"] == pytest.approx(gaps.clip(lower=0).sum() * 0.5)
+    assert result.totals["overstaffed_agent_hours"] == pytest.approx((-gaps).clip(lower=0).sum() * 0.5)
+    assert result.worst.service_level.is_monotonic_increasing
+    assert (result.worst.contacts >= 1).all()
+
+
+def test_another_agent_on_a_queue_improves_its_service(center):
+    workload = _workload()
+    before = evaluate_roster(center, *_roster(), workload).queues.set_index("queue")
+    after = evaluate_roster(center, *_roster(extra_voice_agent=True), workload).queues.set_index("queue")
+    assert after.service_level["service_voice"] > before.service_level["service_voice"]
+    assert after.understaffed_agent_hours["service_voice"] < before.understaffed_agent_hours["service_voice"]
+    assert after.service_level["sales_chat"] == pytest.approx(before.service_level["sales_chat"])
+
+
+def test_forecast_beyond_the_roster_days_is_ignored(center):
+    longer = pd.concat([_workload(), _workload().assign(interval_start=lambda f: f.interval_start + pd.Timedelta(days=1))])
+    result = evaluate_roster(center, *_roster(), longer)
+    assert result.coverage.interval_start.dt.normalize().unique().tolist() == [DAY]
+
+
+def test_activity_outside_every_shift_is_an_error(center):
+    shifts, activities = _roster()
+    stray = pd.DataFrame([("A02", DAY + pd.Timedelta(hours=20), "service_voice")], columns=activities.columns)
+    with pytest.raises(DataError, match="A02 works at 2025-11-15 20:00, outside every shift"):
+        evaluate_roster(center, shifts, pd.concat([activities, stray], ignore_index=True), _workload())
+
+
+def test_summary_table_and_text_with_simulation(center):
+    shifts, activities = _roster()
+    result = evaluate_roster(center, shifts, activities, _workload(), simulation=SimulationOptions(replications=2, workers=1))
+    table = summary_table(result)
+    assert set(table.columns) == {"metric", "queue", "value"}
+    assert {"service_level", "paid_hours", "cost", "simulated_service_level"} <= set(table.metric)
+    text = summary_text(result)
+    assert "Simulated (2 replications" in text and "service_voice" in text
+    assert 0 <= result.queues.simulated_service_level.min() <= result.queues.simulated_service_level.max() <= 1
+
+
+def test_read_activities_checks_rows(center, tmp_path):
+    from scheduler.outputs import read_activities
+
+    path = tmp_path / "activities.csv"
+    path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,sales_chat\nA01,2025-11-15 08:30,break\n", encoding="utf-8")
+    table = read_activities(path, center.config)
+    assert table.interval_start.tolist() == [pd.Timestamp("2025-11-15 08:00"), pd.Timestamp("2025-11-15 08:30")]
+    path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,lunch\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 2, column activity: 'lunch'"):
+        read_activities(path, center.config)
+    path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,break\nA01,2025-11-15 08:00,sales_chat\n", encoding="utf-8")
+    with pytest.raises(DataError, match="row 3: agent A01 appears twice"):
+        read_activities(path, center.config)

@@ -1,0 +1,123 @@
+"""The whole chain on the tiny center with a made-up history: plan, evaluate, export, whatif via the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from scheduler.cli import app
+from scheduler.io import COVERAGE_COLUMNS
+
+TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def center_dir(tmp_path_factory) -> Path:
+    """The tiny center plus 5 weeks of seeded history ending before 2025-11-10."""
+    folder = tmp_path_factory.mktemp("tiny_plan")
+    for name in ("agents.csv", "time_off.csv"):
+        shutil.copy(TINY / name, folder / name)
+    config = yaml.safe_load((TINY / "center.yaml").read_text(encoding="utf-8"))
+    config["history"] = "history.csv"
+    (folder / "center.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    rng = np.random.default_rng(3)
+    starts = pd.date_range("2025-10-06", "2025-11-09 23:30", freq="30min")
+    hour = starts.hour.to_numpy()
+    frames = []
+    for queue, peak, aht in (("sales_chat", 5.0, 300.0), ("service_voice", 3.0, 240.0), ("complaints_email", 0.6, 600.0)):
+        mean = np.where((hour >= 9) & (hour < 21), peak, 0.2)
+        frames.append(pd.DataFrame({"queue": queue, "interval_start": starts.strftime("%Y-%m-%d %H:%M"), "contacts": rng.poisson(mean), "aht_seconds": aht}))
+    pd.concat(frames).to_csv(folder / "history.csv", index=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def planned(center_dir) -> Path:
+    out = center_dir / "plan"
+    result = runner.invoke(app, ["plan", str(center_dir / "center.yaml"), "--start", "2025-11-10", "--days", "2", "-o", str(out), "--time-limit", "3", "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_plan_writes_every_file_of_the_chain(planned):
+    for name in ("forecast.csv", "requirements.csv", "roster.csv", "activities.csv", "coverage.csv", "summary.csv", "summary.txt",
+                 "service_by_day.csv", "worst_intervals.csv", "agent_hours.csv", "hr_daily.csv", "report.html",
+                 "plots/coverage.png", "plots/service_heatmap.png", "plots/roster_gantt.png", "plots/forecast.png"):
+        assert (planned / name).is_file(), name
+    coverage = pd.read_csv(planned / "coverage.csv")
+    assert list(coverage.columns) == COVERAGE_COLUMNS
+    assert pd.to_datetime(coverage.interval_start).dt.normalize().nunique() == 2
+    report = (planned / "report.html").read_text(encoding="utf-8")
+    assert report.count("data:image/png;base64,") == 4 and "Tiny test center" in report
+    daily = pd.read_csv(planned / "hr_daily.csv")
+    roster = pd.read_csv(planned / "roster.csv")
+    assert len(daily) == len(roster) and daily.paid_minutes.sum() == roster.paid_minutes.sum()
+
+
+def test_evaluate_recomputes_the_plan_coverage_and_simulates(planned, center_dir):
+    out = center_dir / "evaluated"
+    result = runner.invoke(app, ["evaluate", str(center_dir / "center.yaml"), str(planned / "roster.csv"), str(planned / "forecast.csv"),
+                                 "-o", str(out), "--simulate", "--replications", "2"])
+    assert result.exit_code == 0, result.output
+    again, first = pd.read_csv(out / "coverage.csv"), pd.read_csv(planned / "coverage.csv")
+    pd.testing.assert_frame_equal(again[["queue", "interval_start", "agents_required", "agents_scheduled"]],
+                                  first[["queue", "interval_start", "agents_required", "agents_scheduled"]])
+    assert np.allclose(again.service_level, first.service_level, atol=1e-3)
+    assert "Simulated (2 replications" in result.output
+    assert (out / "simulation.csv").is_file()
+
+
+def test_export_formats(planned, center_dir):
+    result = runner.invoke(app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "ics", "-o", str(center_dir / "ics")])
+    assert result.exit_code == 0, result.output
+    roster = pd.read_csv(planned / "roster.csv")
+    assert sorted(p.stem for p in (center_dir / "ics").glob("*.ics")) == sorted(roster.agent_id.unique())
+    bad = runner.invoke(app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "pdf", "-o", str(center_dir / "x")])
+    assert bad.exit_code == 2
+
+
+def test_evaluate_without_activities_says_what_to_do(planned, center_dir, tmp_path):
+    shutil.copy(planned / "roster.csv", tmp_path / "roster.csv")
+    result = runner.invoke(app, ["evaluate", str(center_dir / "center.yaml"), str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "activities.csv: file not found" in result.output
+
+
+def test_whatif_with_a_bad_scenario_exits_1_naming_scenario_and_field(center_dir):
+    path = center_dir / "bad_scenarios.yaml"
+    path.write_text(yaml.safe_dump({"center": "center.yaml", "start": "2025-11-10", "days": 1,
+                                    "scenarios": [{"name": "base"}, {"name": "bot", "chatbot": {"deflection": 2}}]}), encoding="utf-8")
+    result = runner.invoke(app, ["whatif", str(path), "-o", str(center_dir / "whatif")])
+    assert result.exit_code == 1
+    assert "scenario 'bot', field chatbot.deflection" in result.output
+    assert "Traceback" not in result.output
+    assert not (center_dir / "whatif").exists()
+
+
+def test_demo_budget_fits_the_total():
+    from scheduler import demo
+
+    budget = demo.split_budget(270, scenarios=5, processes=2)
+    waves = 3
+    fixed = demo.FORECAST_SECONDS + demo.PLAN_OVERHEAD_SECONDS + demo.WRITE_SECONDS + demo.SCENARIO_OVERHEAD_SECONDS * waves
+    assert fixed + budget.plan_roster_seconds + waves * budget.scenario_roster_seconds == pytest.approx(270, abs=0.5)
+    assert budget.plan_roster_seconds > budget.scenario_roster_seconds >= demo.MIN_SCENARIO_ROSTER_SECONDS
+    assert demo.split_budget(600, 5).scenario_roster_seconds > budget.scenario_roster_seconds
+    tiny = demo.split_budget(60, 5)
+    assert (tiny.plan_roster_seconds, tiny.scenario_roster_seconds) == (demo.MIN_PLAN_ROSTER_SECONDS, demo.MIN_SCENARIO_ROSTER_SECONDS)
+
+
+@pytest.mark.slow
+def test_demo_runs_end_to_end(tmp_path):
+    result = runner.invoke(app, ["demo", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    comparison = pd.read_csv(tmp_path / "whatif" / "comparison.csv")
+    assert len(comparison) >= 4 and {"base", "chatbot_65"} <= set(comparison.scenario)
+    assert (tmp_path / "plan" / "report.html").is_file() and (tmp_path / "whatif" / "report.html").is_file()
