@@ -14,19 +14,14 @@ import datetime as dt
 import sys
 import time
 
-from pathlib import Path
-
 import pandas as pd
 
-# benchmarks/examples.py would shadow the `examples` package: drop this folder from the import path.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
-
-from examples import center_path  # noqa: E402
-from scheduler.center import load_center  # noqa: E402
-from scheduler.io import read_workload  # noqa: E402
-from scheduler.roster import build_roster  # noqa: E402
-from scheduler.roster.progress import format_progress  # noqa: E402
-from scheduler.staffing import compute_requirements  # noqa: E402
+from examples import center_path
+from scheduler.center import load_center
+from scheduler.io import read_workload
+from scheduler.roster import build_roster
+from scheduler.roster.progress import format_progress
+from scheduler.staffing import compute_requirements
 
 
 def requirements_for(name: str, days: int) -> tuple[object, pd.DataFrame, dt.date]:

@@ -3,7 +3,8 @@
     daily total = level x weekday factor x event effect (x annual change)
 
 Weekday factors come from the last weeks of clean days; the baseline is a centred rolling median
-of the adjusted totals; days far from their baseline that no event explains are outliers (an outage
+of the adjusted totals on days without a sizeable learned event effect (so a returns wave after a
+peak does not lift the baseline its own effect is measured against); days far from their baseline that no event explains are outliers (an outage
 day) and are left out of fitting. Event effects are the mean log ratio of actual to baseline on
 past occurrences of the same-named event, per day key (`pre-3`, `day-0`, `post-2`), shrunk toward
 the neighbouring days' effect and toward no effect when the occurrences are few or noisy.
@@ -20,12 +21,14 @@ import pandas as pd
 
 from forecasts.calendar import in_event
 
-WEEKDAY_WEEKS = 12  # weeks of history behind the weekday factors
-BASELINE_HALF_WINDOW_DAYS = 35  # the baseline is a centred median over +-5 weeks
+WEEKDAY_WEEKS = 16  # weeks of history behind the weekday factors
+import os
+BASELINE_HALF_WINDOW_DAYS = int(os.environ.get('BW', 35))  # the baseline is a centred median over +-5 weeks
 OUTLIER_SIGMAS = 5.0
 OUTLIER_MIN_LOG_RATIO = float(np.log(1.3))
 COMPLETE_DAY_SHARE = 0.9  # a day with fewer of its open slots than this is incomplete
 SMOOTH_DAYS = 2  # each key's effect is shrunk toward the mean of the keys this many days around it
+QUIET_LOG_EFFECT = 0.05  # days whose learned event effect is larger than this do not set the baseline
 SPIKE_SIGMAS = 3.0  # a key further than this many noise sds from its neighbours keeps its own effect
 
 
@@ -88,7 +91,8 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
         factor = _weekday_factors(log_y - event_log, clean & (np.abs(event_log.to_numpy()) < 0.1) & ~inside.to_numpy(), open_weekdays)
         log_factor = np.log(np.maximum(factor, 1e-9))[weekday]
         adjusted_log = log_y - log_factor - event_log
-        baseline_log = _centred_median(adjusted_log.where(clean & ~inside.to_numpy()))
+        quiet = ~inside.to_numpy() & (np.abs(event_log.to_numpy()) < QUIET_LOG_EFFECT)
+        baseline_log = _centred_median(adjusted_log.where(clean & quiet))
         ratio = log_y - log_factor - baseline_log
         residual = (ratio - event_log)[clean]
         sigma = max(robust_sd(residual.to_numpy()), 0.01)
@@ -99,7 +103,8 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
         event_log = _apply_effects(dates, day_keys, effects, kinds)[0]
     clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
     adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
-    baseline = np.exp(_centred_median(np.log(adjusted).where(~inside)))
+    quiet = ~inside & (event_log.abs() < QUIET_LOG_EFFECT)
+    baseline = np.exp(_centred_median(np.log(adjusted).where(quiet)))
     return DailyDecomposition(totals, open_weekdays, factor, event_log, outlier, baseline, adjusted, effects, sigma)
 
 
@@ -129,7 +134,7 @@ def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.nda
 def _centred_median(log_values: pd.Series) -> pd.Series:
     window = 2 * BASELINE_HALF_WINDOW_DAYS + 1
     level = log_values.rolling(window, center=True, min_periods=5).median()
-    return level.ffill().bfill().fillna(0.0)
+    return level.interpolate(limit_area="inside").ffill().bfill().fillna(0.0)
 
 
 def _learn_effects(log_ratio: pd.Series, day_keys: pd.DataFrame, sigma: float, previous: dict[str, EventEffect],

@@ -4,13 +4,18 @@ Per queue:
 1. Daily totals are split into level x weekday factor x event effect (`daily.decompose`), outliers
    (an outage day) left out.
 2. Level models (`models.candidate_models`, plus their geometric mean), each with or without the
-   annual change seen in past years, are compared on rolling-origin folds at the end of the history
-   (and one a year back, the same season); the best daily WAPE wins.
+   annual change seen in past years (growth and the season of the month), are compared on
+   rolling-origin folds at the end of the history (and one a year back, the same season with its
+   events); the best daily WAPE wins if it beats the 4-week mean (with the annual change when the
+   history has a year) by a margin.
 3. Days are split into intervals by the intraday profile of their day type (`profiles`), AHT by
    `aht.HandleTimes`.
-4. The 80% band is conformal: quantiles of the folds' standardized interval errors
-   (actual - forecast) / sqrt(forecast + (phi x forecast)^2), phi being the folds' daily log error
-   (widened on event days by the spread of the event's past occurrences).
+4. The 80% band is conformal: weighted quantiles of the folds' standardized interval errors
+   (actual - forecast) / sqrt(forecast + (phi^2 + spread^2) x forecast^2), phi being the intervals'
+   relative over-dispersion measured on the folds (at least the daily log error) and spread that of
+   an event's past occurrences on its days. The recent folds and the same-season fold a year back
+   weigh half each, and days with an event effect get their own quantiles, so the band holds
+   through an event season as well as in ordinary weeks.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ import pandas as pd
 
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
-from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
+from forecasts.daily import COMPLETE_DAY_SHARE, QUIET_LOG_EFFECT, DailyDecomposition, decompose, event_effect_on
 from forecasts.errors import DataError
 from forecasts.events import Event
 from forecasts.history import open_slots, validate_history
@@ -40,6 +45,9 @@ SELECTION_MARGIN = 0.03  # another candidate must beat the default by this share
 LONGEST_FOLD_DAYS = 56
 ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
+YEAR_DAYS = 364  # a year back, on the same weekday
+SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
+MIN_BAND_VALUES = 200  # event days get their own band quantiles when the folds hold this many of their intervals
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
 
@@ -120,7 +128,7 @@ def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, f
     first = baseline.index[0] + pd.Timedelta(days=21)
     changes = []
     for years in ANNUAL_YEARS:
-        shift = pd.Timedelta(days=364 * years)
+        shift = pd.Timedelta(days=YEAR_DAYS * years)
         reference_start = origin - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
         if reference_start < first:
             continue
@@ -198,7 +206,7 @@ def fold_origins(first: pd.Timestamp, end: pd.Timestamp, horizon_days: int) -> l
     """Origins of the internal folds: the last weeks before `end`, and the same season a year back."""
     folds = max(MIN_RECENT_FOLDS, -(-RECENT_FOLD_DAYS // horizon_days))
     origins = [end - pd.Timedelta(days=horizon_days + 7 * j) for j in range(folds)]
-    origins.append(end - pd.Timedelta(days=364))
+    origins.append(end - pd.Timedelta(days=YEAR_DAYS))
     earliest = first + pd.Timedelta(weeks=MIN_TRAINING_WEEKS)
     return sorted({o for o in origins if o >= earliest and o + pd.Timedelta(days=horizon_days) <= end})
 
@@ -243,8 +251,9 @@ def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetim
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
         sd = np.sqrt(frame.contacts + (phi * frame.contacts) ** 2)
-        frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
-        frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
+        eventful = np.abs(event_log.reindex(frame.date).to_numpy()) > QUIET_LOG_EFFECT
+        frame["contacts_lo"] = np.maximum(frame.contacts + np.where(eventful, band["q_lo_event"], band["q_lo"]) * sd, 0.0)
+        frame["contacts_hi"] = frame.contacts + np.where(eventful, band["q_hi_event"], band["q_hi"]) * sd
         frames.append(frame)
         models[queue] = {"model": alias, "fold_daily_wape": score}
         for name in fallbacks:
@@ -287,22 +296,56 @@ def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Times
         fold_outputs.append((fit, future, daily, event_log, spread, actual_daily, has_data))
     complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
     if not complete or actual_total <= 0:
-        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
+        low, high = DEFAULT_BAND_QUANTILES
+        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": low, "q_hi": high, "q_lo_event": low, "q_hi_event": high}, None
     best = min(complete, key=lambda alias: (complete[alias], list(complete).index(alias)))
-    default_error = complete.get(DEFAULT_MODEL, np.inf)
-    choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else DEFAULT_MODEL
-    log_errors, standardized = [], []
+    default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
+    default_error = complete.get(default, np.inf)
+    choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else default
+    log_errors, standardized, weights = [], [], []
     for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
         chosen = daily[choice]
         log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
-    phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
+    daily_phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
+    joined_folds = []
     for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
         frame = interval_forecast(fit, future, daily[choice], event_log)
         actual = _actual_intervals(data, future)
         joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
-        event_phi = np.sqrt(phi**2 + spread.reindex(joined.date).to_numpy() ** 2)
-        sd = np.sqrt(joined.contacts + (event_phi * joined.contacts) ** 2 + 1e-9)
-        standardized.extend(((joined.actual - joined.contacts) / sd).to_numpy())
-    q_lo, q_hi = np.quantile(standardized, [0.1, 0.9]) if standardized else DEFAULT_BAND_QUANTILES
-    band = {"phi": phi, "q_lo": min(float(q_lo), 0.0), "q_hi": max(float(q_hi), 0.0)}
+        joined["spread"] = spread.reindex(joined.date).to_numpy()
+        joined["eventful"] = np.abs(event_log.reindex(joined.date).to_numpy()) > QUIET_LOG_EFFECT
+        joined_folds.append((joined, fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
+    phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
+    group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}
+    for joined, same_season in joined_folds:
+        sd = np.sqrt(joined.contacts + (phi**2 + joined.spread**2) * joined.contacts**2 + 1e-9)
+        standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
+        share = SAME_SEASON_SHARE if same_season else 1.0 - SAME_SEASON_SHARE
+        weights.append(np.full(len(joined), share / group_sizes[same_season]))
+    values, weight = np.concatenate(standardized), np.concatenate(weights)
+    eventful = np.concatenate([joined.eventful.to_numpy() for joined, _ in joined_folds])
+    band = {"phi": phi}
+    for suffix, rows in (("", ~eventful), ("_event", eventful)):
+        if rows.sum() < MIN_BAND_VALUES:
+            rows = np.ones(len(values), dtype=bool)
+        q_lo, q_hi = _weighted_quantiles(values[rows], weight[rows]) if rows.any() else DEFAULT_BAND_QUANTILES
+        band[f"q_lo{suffix}"], band[f"q_hi{suffix}"] = min(q_lo, 0.0), max(q_hi, 0.0)
     return choice, band, complete[choice] / actual_total
+
+
+def _interval_dispersion(joined_folds: list[pd.DataFrame], daily_phi: float) -> float:
+    """Relative sd of interval counts beyond Poisson, (sum (actual - forecast)^2 - forecast) / sum forecast^2.
+
+    It holds the day-level error and the intervals' own over-dispersion, so the band scales with the
+    size of an interval the way the errors do; never below the daily log error.
+    """
+    residual2 = sum(float(((j.actual - j.contacts) ** 2 - j.contacts).sum()) for j in joined_folds)
+    scale = sum(float((j.contacts**2).sum()) for j in joined_folds)
+    return float(np.sqrt(max(residual2 / scale, daily_phi**2))) if scale > 0 else daily_phi
+
+
+def _weighted_quantiles(values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """The 10% and 90% quantiles of the values under the given weights."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order]) / weights.sum()
+    return float(np.interp(0.1, cumulative, values[order])), float(np.interp(0.9, cumulative, values[order]))

@@ -1,23 +1,43 @@
 """staffcast scheduling: center configuration, staffing requirements, rosters, evaluation, what-if."""
 
-from scheduler.center import Agent, Center, TimeOff, load_center
-from scheduler.config import CenterConfig, Queue, Shift
-from scheduler.errors import ConfigError, DataError, InfeasibleError, StaffcastError
-from scheduler.erlang import erlang_b, erlang_c_agents, erlang_c_performance
-from scheduler.erlang_a import erlang_a_agents, erlang_a_performance
-from scheduler.deferred import deferred_agents, deferred_performance
-from scheduler.staffing import compute_requirements, queue_performance
-from scheduler.simulation import SimulationOptions, SimulationResult, simulate_roster
-from scheduler.evaluation import Evaluation, evaluate_roster
-from scheduler.export import agent_calendars, daily_hours
-from scheduler.plan import PlanResult, run_plan
-from scheduler.whatif import Scenario, ScenarioFile, WhatIfResult, load_scenarios, run_whatif
+from forecasts.lazy_exports import lazy_exports
 
-__all__ = [
-    "Agent", "Center", "CenterConfig", "ConfigError", "DataError", "InfeasibleError", "Queue", "Shift",
-    "StaffcastError", "TimeOff", "load_center",
-    "compute_requirements", "deferred_agents", "deferred_performance", "erlang_a_agents", "erlang_a_performance",
-    "erlang_b", "erlang_c_agents", "erlang_c_performance", "queue_performance",
-    "Evaluation", "PlanResult", "Scenario", "ScenarioFile", "SimulationOptions", "SimulationResult", "WhatIfResult",
-    "agent_calendars", "daily_hours", "evaluate_roster", "load_scenarios", "run_plan", "run_whatif", "simulate_roster",
-]
+_EXPORTS = {
+    "Agent": "scheduler.center",
+    "Center": "scheduler.center",
+    "TimeOff": "scheduler.center",
+    "load_center": "scheduler.center",
+    "CenterConfig": "scheduler.config",
+    "Queue": "scheduler.config",
+    "Shift": "scheduler.config",
+    "ConfigError": "scheduler.errors",
+    "DataError": "scheduler.errors",
+    "InfeasibleError": "scheduler.errors",
+    "StaffcastError": "scheduler.errors",
+    "erlang_b": "scheduler.erlang",
+    "erlang_c_agents": "scheduler.erlang",
+    "erlang_c_performance": "scheduler.erlang",
+    "erlang_a_agents": "scheduler.erlang_a",
+    "erlang_a_performance": "scheduler.erlang_a",
+    "deferred_agents": "scheduler.deferred",
+    "deferred_performance": "scheduler.deferred",
+    "compute_requirements": "scheduler.staffing",
+    "queue_performance": "scheduler.staffing",
+    "SimulationOptions": "scheduler.simulation",
+    "SimulationResult": "scheduler.simulation",
+    "simulate_roster": "scheduler.simulation",
+    "Evaluation": "scheduler.evaluation",
+    "evaluate_roster": "scheduler.evaluation",
+    "agent_calendars": "scheduler.export",
+    "daily_hours": "scheduler.export",
+    "PlanResult": "scheduler.plan",
+    "run_plan": "scheduler.plan",
+    "Scenario": "scheduler.whatif",
+    "ScenarioFile": "scheduler.whatif",
+    "WhatIfResult": "scheduler.whatif",
+    "load_scenarios": "scheduler.whatif",
+    "run_whatif": "scheduler.whatif",
+}
+
+__all__ = list(_EXPORTS)
+__getattr__ = lazy_exports("scheduler", _EXPORTS, globals())

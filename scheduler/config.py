@@ -42,6 +42,9 @@ class Queue(_Strict):
     patience_seconds: float | None = Field(None, gt=0)
     max_abandon_rate: float | None = Field(None, gt=0, lt=1)
     respond_within_hours: float | None = Field(None, gt=0, le=24 * 14)
+    work_hours: tuple[str, str] | None = None
+
+    _check_work_hours = field_validator("work_hours")(lambda value: value and tuple(_check_hhmm(v) for v in value))
 
     @model_validator(mode="after")
     def _channel_fields(self) -> Queue:
@@ -57,6 +60,8 @@ class Queue(_Strict):
             raise ValueError(f"queue '{self.id}': respond_within_hours applies to email queues only")
         if self.max_abandon_rate is not None and self.patience_seconds is None:
             raise ValueError(f"queue '{self.id}': max_abandon_rate needs patience_seconds (mean caller patience)")
+        if self.work_hours is not None and (self.channel != "email" or self.work_hours[0] == self.work_hours[1]):
+            raise ValueError(f"queue '{self.id}': work_hours (['08:00', '22:00']: when deferred work is done) applies to email queues and needs two different times")
         if self.channel == "email" and self.patience_seconds is not None:
             raise ValueError(f"queue '{self.id}': patience_seconds applies to voice and chat queues only")
         return self

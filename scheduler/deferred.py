@@ -32,6 +32,7 @@ import math
 import numpy as np
 
 _RELATIVE_SLACK = 1e-9
+_CLOSED_LEVEL = 1e9       # the level of a closed interval: filled only when its whole window is closed
 _NO_WORK_SECONDS = 1e-9  # less work than a nanosecond is below the precision of cumulative sums: none
 
 
@@ -61,7 +62,8 @@ def deferred_agents(work_seconds, base_agents, deadline: int, interval_minutes: 
     Args:
         work_seconds: agent-seconds of work arriving per consecutive interval.
         base_agents: the center's other requirement per interval (voice and chat agents); inf
-            marks an interval that cannot take deferred work (e.g. absent from the workload).
+            marks an interval closed to deferred work (absent from the workload, outside the
+            queue's work hours), used only when a window has no open interval (the deadline wins).
         deadline: K from `deadline_intervals`.
         interval_minutes: interval length.
         max_occupancy: share of an agent's time available for the work.
@@ -70,7 +72,8 @@ def deferred_agents(work_seconds, base_agents, deadline: int, interval_minutes: 
         Integer agents per interval (see the module docstring for the rule).
     """
     work = np.asarray(work_seconds, float)
-    level = np.ceil(np.asarray(base_agents, dtype=float))
+    base = np.asarray(base_agents, dtype=float)
+    level = np.where(np.isfinite(base), np.ceil(base), _CLOSED_LEVEL)
     per_agent = interval_minutes * 60 * max_occupancy
     agents = np.zeros(work.size, dtype=np.int64)
     free = np.zeros(work.size)

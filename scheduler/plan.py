@@ -53,10 +53,11 @@ def run_plan(
         forecast: a forecast of this horizon made earlier (skips forecasting).
         time_limit_seconds, seed, workers: the roster search.
         simulation: also simulate the roster with these options.
-        progress: receives a short message at each stage.
+        progress: receives a short message at each stage (and the roster search's incumbent and bound).
     """
     from forecasts import forecast_contacts
     from scheduler.roster import build_roster
+    from scheduler.roster.progress import format_progress
     from scheduler.staffing import compute_requirements
 
     say = progress or (lambda _message: None)
@@ -72,7 +73,9 @@ def run_plan(
     timings["requirements_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say(f"building the roster (up to {time_limit_seconds:g} s)")
-    roster = build_roster(center, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers)
+    solver_progress = (lambda report: say("  roster " + format_progress(report).strip())) if progress else None
+    roster = build_roster(center, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers,
+                          progress=solver_progress)
     timings["roster_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("evaluating the roster" + (" (with simulation)" if simulation else ""))

@@ -12,7 +12,8 @@ Channels:
   number of sessions an agent holds (measure AHT at the usual concurrency), the slots of one agent
   are pooled with everyone's (an agent whose slots are all busy is the same as c busy servers),
   and the occupancy cap applies to slots (load / (agents * c) <= max_occupancy).
-- email: deferred work, see scheduler.deferred (valleys of the center's voice+chat requirement).
+- email: deferred work, see scheduler.deferred (valleys of the center's voice+chat requirement,
+  within the queue's optional daily `work_hours`).
 
 Requirements are NET agents on the queue at once; shrinkage is applied by the roster, the
 occupancy cap (`staffing.max_occupancy`) here. A zero-volume interval needs 0 agents; any positive
@@ -24,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scheduler.config import CenterConfig, Queue
+from scheduler.config import CenterConfig, Queue, minutes_of_day
 from scheduler.deferred import deadline_intervals, deferred_agents, deferred_performance
 from scheduler.erlang import erlang_c_agents, erlang_c_performance
 from scheduler.erlang_a import erlang_a_agents, erlang_a_performance
@@ -112,6 +113,13 @@ def _check_workload(config: CenterConfig, workload: pd.DataFrame) -> None:
         raise DataError(f"workload: row {row} ({workload.queue.iloc[row]}) has contacts but aht_seconds is not > 0")
 
 
+def within_work_hours(grid: pd.DatetimeIndex, work_hours: tuple[str, str]) -> np.ndarray:
+    """True for interval starts inside the daily [start, end) window; an end before the start wraps past midnight."""
+    minute = np.asarray(grid.hour * 60 + grid.minute)
+    start, end = (minutes_of_day(t) for t in work_hours)
+    return (minute >= start) & (minute < end) if start < end else (minute >= start) | (minute < end)
+
+
 def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.DataFrame:
     """Net agents needed per queue and interval, with the service figures they give.
 
@@ -156,6 +164,8 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
         work[positions] = (own.contacts * own.aht_seconds).to_numpy(float)
         others = base.reindex(grid, fill_value=0).to_numpy(float)
         others[np.setdiff1d(np.arange(grid.size), positions)] = np.inf   # gaps take no deferred work
+        if queue.work_hours:
+            others[~within_work_hours(grid, queue.work_hours)] = np.inf
         deadline = deadline_intervals(queue.respond_within_hours, step)
         agents = deferred_agents(work, others, deadline, step, cap)
         figures = deferred_performance(work, agents, deadline, step, cap)

@@ -158,7 +158,8 @@ def check_roster(
             if length - in_week.date.nunique() < off_needed:
                 violations.append(f"min_days_off_per_week: agent {agent_id} has {length - in_week.date.nunique()} day(s) off in {label} (min {off_needed})")
             paid = int(in_week.paid_minutes.sum())
-            low = math.floor(agent.min_hours_per_week * 60 * length / 7 + 1e-9)
+            leave_days = sum((agent_id, first + dt.timedelta(days=k)) in leave for k in range(length))
+            low = math.floor(agent.min_hours_per_week * 60 * (length - leave_days) / 7 + 1e-9)
             high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
             if not low <= paid <= high:
                 violations.append(f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h")

@@ -95,7 +95,8 @@ def improve(
     model: cp_model.CpModel, cells: Mapping[Cell, Sequence[cp_model.IntVar]], incumbent: Sequence[int],
     neighbourhoods: Sequence[Neighbourhood], *, time_limit_seconds: float, seed: int = 0, workers: int | None = 1,
     lower_bound: float = -math.inf, sub_deterministic_seconds: float = 0.1, start_share: float = 0.1,
-    parallel: int = 1, max_iterations: int | None = None, progress: Callable[[dict], None] | None = None,
+    parallel: int = 1, max_iterations: int | None = None, parameters: Mapping[str, object] | None = None,
+    progress: Callable[[dict], None] | None = None,
 ) -> LnsResult:
     """Improve a complete incumbent of a minimisation model by large-neighbourhood search.
 
@@ -112,6 +113,7 @@ def improve(
         start_share: the initial share of cells a neighbourhood frees.
         parallel: sub-solves run at once (threads; each round keeps the best of its results), e.g. one per core.
         max_iterations: stop after this many sub-solves (None = time limit only).
+        parameters: extra CP-SAT parameters of every sub-solve (e.g. {"linearization_level": 2}).
         progress: called with elapsed_seconds, objective, bound, gap, iteration, neighbourhood on each improvement.
 
     Raises:
@@ -142,7 +144,7 @@ def improve(
                     chosen = rng.choices(neighbourhoods, weights=[0.05 + score[n.name] for n in neighbourhoods])[0]
                     free = set(chosen.choose(rng, share[chosen.name], best))
                     fixed = [i for cell, ids in indices.items() if cell not in free for i in ids]
-                    limits = (remaining, sub_deterministic_seconds, seed + iteration + k, workers)
+                    limits = (remaining, sub_deterministic_seconds, seed + iteration + k, workers, parameters or {})
                     jobs.append((chosen, pool.submit(_sub_solve, copy, fixed, best, domains, limits)))
                 round_best = None
                 for chosen, job in jobs:
@@ -170,15 +172,17 @@ def improve(
 
 
 def _sub_solve(model: cp_model.CpModel, fixed: list[int], values: Sequence[int], domains: Mapping[int, tuple],
-               limits: tuple[float, float, int, int | None]) -> tuple[int, float, list[int] | None]:
+               limits: tuple) -> tuple[int, float, list[int] | None]:
     """Solve `model` with the `fixed` variables at their `values` (domains restored after), hinted with `values`:
     (status, objective, solution or None)."""
-    remaining, deterministic_seconds, seed, workers = limits
+    remaining, deterministic_seconds, seed, workers, parameters = limits
     proto = model.Proto()
     solver = cp_model.CpSolver()
     solver_parameters(solver, remaining, seed, workers, 0)  # 0 agent-days: a sub-problem is small
     solver.parameters.catch_sigint_signal = False
     solver.parameters.max_deterministic_time = deterministic_seconds
+    for name, value in parameters.items():
+        setattr(solver.parameters, name, value)
     try:
         for i in fixed:
             proto.variables[i].domain[0] = values[i]

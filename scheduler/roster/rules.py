@@ -7,7 +7,8 @@ points (`model.scale` points per weight unit).
 Weeks are the 7-day blocks of the horizon counted from its first day. A shorter last block of L days
 must hold `floor(min_days_off_per_week * L / 7)` days off and `min_hours_per_week * L / 7` paid hours
 (rounded down to minutes); its upper limits (max hours, max nights) are the full-week ones, since
-the rest of that week lies outside the plan.
+the rest of that week lies outside the plan. Approved leave is paid absence: each leave day lowers
+that block's minimum hours by a seventh of the weekly minimum.
 """
 
 from __future__ import annotations
@@ -148,10 +149,16 @@ def weekly_paid_minutes(m: RosterModel, a: int, week: range):
 
 
 def weekly_hours_within_contract(m: RosterModel) -> None:
-    """Paid hours per 7-day block within the agent's min/max_hours_per_week (min prorated in a short last block)."""
+    """Paid hours per 7-day block within the agent's min/max_hours_per_week.
+
+    The minimum is prorated over the block's days that are not approved leave (leave is paid absence),
+    so a short last block or a week of leave lowers it; the maximum is the full-week one.
+    """
+    leave = {(t.agent_id, (t.date - m.horizon.start).days) for t in m.center.time_off if t.kind == "leave"}
     for a, agent in enumerate(m.agents):
         for w, week in enumerate(m.horizon.weeks()):
-            low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7 + 1e-9)
+            available_days = sum((agent.agent_id, d) not in leave for d in week)
+            low = math.floor(agent.min_hours_per_week * 60 * available_days / 7 + 1e-9)
             high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
             literals = m.enforce("weekly_hours_within_contract", agent, f"week {w}")
             paid = weekly_paid_minutes(m, a, week)

@@ -54,3 +54,17 @@ def test_backtest_table():
     naive = table[(table.queue == "all") & (table.method == "seasonal_naive")].iloc[0]
     assert model.interval_wape < naive.interval_wape
     assert 0 < model.coverage_80 <= 1
+
+
+def test_band_scales_with_over_dispersed_interval_counts():
+    """Interval counts with 20% extra noise: the band holds for busy and quiet intervals alike."""
+    generated = synthetic_history(days=150, seed=11)
+    rng = np.random.default_rng(11)
+    generated["contacts"] = rng.poisson(generated.expected_contacts * rng.gamma(25, 1 / 25, len(generated))).astype(float)
+    history = validate_history(generated.drop(columns="expected_contacts"))
+    forecast = forecast_contacts(history[history.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28)
+    actual = generated[generated.interval_start >= "2024-05-01"].merge(forecast, on=["queue", "interval_start"], suffixes=("", "_f"))
+    actual["inside"] = (actual.contacts >= actual.contacts_lo) & (actual.contacts <= actual.contacts_hi)
+    busy = actual.expected_contacts > actual.expected_contacts.quantile(2 / 3)
+    assert 0.7 < actual.inside.mean() < 0.9
+    assert 0.68 < actual.inside[busy].mean() < 0.92 and 0.65 < actual.inside[~busy].mean() < 0.95

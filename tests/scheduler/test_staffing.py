@@ -129,6 +129,25 @@ def test_email_fills_the_valleys_of_the_center(requirements):
     assert wide.complaints_email[busy].sum() < 0.1 * wide.complaints_email.sum()
 
 
+def test_email_work_hours_keep_deferred_work_in_the_day_and_meet_deadlines(config):
+    email = config.queue("complaints_email").model_copy(update={"work_hours": ("08:00", "20:00")})
+    day_only = config.model_copy(update={"queues": [q if q.id != email.id else email for q in config.queues]})
+    table = compute_requirements(day_only, workload())
+    rows = table[table.queue == email.id]
+    hours = rows.interval_start.dt.hour
+    last_day = rows.interval_start.dt.date == rows.interval_start.dt.date.max()
+    assert rows.agents_required[(hours < 8) | (hours >= 20)][~last_day].sum() == 0
+    assert rows.agents_required[(hours >= 8) & (hours < 20)].sum() > 0
+    work = (rows.contacts * rows.aht_seconds).to_numpy()
+    deadline = deadline_intervals(email.respond_within_hours, 30)
+    assert fifo_completion_ok(work, rows.agents_required.to_numpy(), deadline, 30, config.staffing.max_occupancy)
+
+
+def test_work_hours_are_for_email_queues_only(config):
+    with pytest.raises(ValueError, match="applies to email queues"):
+        config.queue("service_voice").model_validate(config.queue("service_voice").model_dump() | {"work_hours": ("08:00", "20:00")})
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.floats(0, 20000), min_size=1, max_size=120), st.integers(1, 60), st.integers(0, 2**31 - 1),
        st.sampled_from([15, 30, 60]), st.sampled_from([1.0, 0.85]))

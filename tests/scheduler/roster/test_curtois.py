@@ -151,9 +151,10 @@ def test_lns_improves_the_greedy_roster_deterministically():
     m = build_curtois_model(instance)
     start = complete(m, greedy_assignments(instance))
     cells = {(a, d): [m.x[a, d, o] for o in range(len(m.options)) if (a, d, o) in m.x] + [off] for (a, d), off in m.off.items()}
-    runs = [improve(m.model, cells, start, agent_day_neighbourhoods(2, 7), time_limit_seconds=30, seed=3, max_iterations=12)
-            for _ in range(2)]
+    runs = [improve(m.model, cells, start, agent_day_neighbourhoods(2, 7), time_limit_seconds=30, seed=3, max_iterations=12,
+                    parallel=parallel) for parallel in (1, 1, 2, 2)]
     assert runs[0].values == runs[1].values and runs[0].iterations == 12
+    assert runs[2].values == runs[3].values and runs[2].iterations == 12
     assert runs[0].objective <= objective_value(m.model.Proto(), start)
     assert runs[0].objective == objective_value(m.model.Proto(), runs[0].values)
 

@@ -53,10 +53,9 @@ def test_roster_command_writes_checked_contract_files(tmp_path):
 def test_roster_command_explains_conflicts_and_writes_nothing(tmp_path):
     folder = tmp_path / "center"
     shutil.copytree(TINY, folder)
-    agents = (folder / "agents.csv").read_text().replace("A03,Zhang Min,day,part_time,presales:3,0,24", "A03,Zhang Min,day,part_time,presales:3,30,40")
+    # 50 h a week needs 7 shifts of 8 h, but the center requires a day off each week
+    agents = (folder / "agents.csv").read_text().replace("A03,Zhang Min,day,part_time,presales:3,0,24", "A03,Zhang Min,day,full_time,presales:3,50,56")
     (folder / "agents.csv").write_text(agents)
-    (folder / "time_off.csv").write_text("agent_id,date,kind,weight\n" + "".join(
-        f"A03,{MONDAY + dt.timedelta(days=k)},leave,\n" for k in range(4)))
     write_tiny_requirements(tmp_path / "requirements.csv")
     result = CliRunner().invoke(app, [
         "roster", str(folder / "center.yaml"), str(tmp_path / "requirements.csv"), "--start", str(MONDAY), "--days", "7",

@@ -116,6 +116,10 @@ def _weekly_hours_within_contract():
     assert not Solved(center, 2, {("A1", D0): None, ("A1", D1): None}).feasible
     assert_valid(Solved(center, 2, {("A1", D0): "day@08:00", ("A1", D1): None}))
     assert checker_flags(center, [], "weekly_hours_within_contract", 2)
+    # approved leave is paid absence: a leave day lowers the minimum by a seventh of the weekly minimum
+    on_leave = make_center([make_agent(min_hours_per_week=28, max_hours_per_week=40)], time_off=[leave("A1", D0), leave("A1", D1)])
+    assert_valid(Solved(on_leave, 2, {("A1", D0): None, ("A1", D1): None}))
+    assert not checker_flags(on_leave, [], "weekly_hours_within_contract", 2)
     capped = make_center([make_agent(max_hours_per_week=8)])
     assert not Solved(capped, 2, {("A1", D0): "day@08:00", ("A1", D1): "day@08:00"}).feasible
     assert checker_flags(capped, [shift_row(capped, "A1", d, "day@08:00") for d in (D0, D1)], "weekly_hours_within_contract", 2)

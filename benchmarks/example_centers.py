@@ -5,7 +5,7 @@ time to generate and write the history, and the load on the team: paid agent-hou
 staffing engine asks for (net agents / (1 - shrinkage), plus the 30-minute paid break per 8 h) on
 the noise-free volume, against the agents' contract hours (full-time 40 h, others their maximum).
 
-Run: .venv/bin/python benchmarks/examples.py
+Run: .venv/bin/python benchmarks/example_centers.py
 """
 
 from __future__ import annotations
