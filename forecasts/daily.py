@@ -22,8 +22,7 @@ import pandas as pd
 from forecasts.calendar import in_event
 
 WEEKDAY_WEEKS = 16  # weeks of history behind the weekday factors
-import os
-BASELINE_HALF_WINDOW_DAYS = int(os.environ.get('BW', 35))  # the baseline is a centred median over +-5 weeks
+BASELINE_HALF_WINDOW_DAYS = 35  # the baseline is a centred median over +-5 weeks
 OUTLIER_SIGMAS = 5.0
 OUTLIER_MIN_LOG_RATIO = float(np.log(1.3))
 COMPLETE_DAY_SHARE = 0.9  # a day with fewer of its open slots than this is incomplete
@@ -134,7 +133,7 @@ def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.nda
 def _centred_median(log_values: pd.Series) -> pd.Series:
     window = 2 * BASELINE_HALF_WINDOW_DAYS + 1
     level = log_values.rolling(window, center=True, min_periods=5).median()
-    return level.interpolate(limit_area="inside").ffill().bfill().fillna(0.0)
+    return level.ffill().bfill().fillna(0.0)
 
 
 def _learn_effects(log_ratio: pd.Series, day_keys: pd.DataFrame, sigma: float, previous: dict[str, EventEffect],

@@ -14,8 +14,7 @@ Per queue:
    (actual - forecast) / sqrt(forecast + (phi^2 + spread^2) x forecast^2), phi being the intervals'
    relative over-dispersion measured on the folds (at least the daily log error) and spread that of
    an event's past occurrences on its days. The recent folds and the same-season fold a year back
-   weigh half each, and days with an event effect get their own quantiles, so the band holds
-   through an event season as well as in ordinary weeks.
+   weigh half each, so the band holds through an event season as well as in ordinary weeks.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ import pandas as pd
 
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
-from forecasts.daily import COMPLETE_DAY_SHARE, QUIET_LOG_EFFECT, DailyDecomposition, decompose, event_effect_on
+from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
 from forecasts.errors import DataError
 from forecasts.events import Event
 from forecasts.history import open_slots, validate_history
@@ -47,7 +46,6 @@ ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
 YEAR_DAYS = 364  # a year back, on the same weekday
 SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
-MIN_BAND_VALUES = 200  # event days get their own band quantiles when the folds hold this many of their intervals
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
 
@@ -125,6 +123,11 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
 def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
     """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the origin)."""
     baseline = np.log(decomposition.baseline)
+    import os
+    if os.environ.get("ANN"):
+        w = int(os.environ["ANN"])
+        baseline = np.log(decomposition.adjusted).rolling(2 * w + 1, center=True, min_periods=w).mean().reindex(baseline.index)
+        baseline = baseline.fillna(np.log(decomposition.baseline))
     first = baseline.index[0] + pd.Timedelta(days=21)
     changes = []
     for years in ANNUAL_YEARS:
@@ -251,9 +254,8 @@ def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetim
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
         sd = np.sqrt(frame.contacts + (phi * frame.contacts) ** 2)
-        eventful = np.abs(event_log.reindex(frame.date).to_numpy()) > QUIET_LOG_EFFECT
-        frame["contacts_lo"] = np.maximum(frame.contacts + np.where(eventful, band["q_lo_event"], band["q_lo"]) * sd, 0.0)
-        frame["contacts_hi"] = frame.contacts + np.where(eventful, band["q_hi_event"], band["q_hi"]) * sd
+        frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
+        frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
         models[queue] = {"model": alias, "fold_daily_wape": score}
         for name in fallbacks:
@@ -296,8 +298,7 @@ def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Times
         fold_outputs.append((fit, future, daily, event_log, spread, actual_daily, has_data))
     complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
     if not complete or actual_total <= 0:
-        low, high = DEFAULT_BAND_QUANTILES
-        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": low, "q_hi": high, "q_lo_event": low, "q_hi_event": high}, None
+        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
     best = min(complete, key=lambda alias: (complete[alias], list(complete).index(alias)))
     default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
     default_error = complete.get(default, np.inf)
@@ -313,7 +314,6 @@ def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Times
         actual = _actual_intervals(data, future)
         joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
         joined["spread"] = spread.reindex(joined.date).to_numpy()
-        joined["eventful"] = np.abs(event_log.reindex(joined.date).to_numpy()) > QUIET_LOG_EFFECT
         joined_folds.append((joined, fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
     phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
     group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}
@@ -322,14 +322,9 @@ def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Times
         standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
         share = SAME_SEASON_SHARE if same_season else 1.0 - SAME_SEASON_SHARE
         weights.append(np.full(len(joined), share / group_sizes[same_season]))
-    values, weight = np.concatenate(standardized), np.concatenate(weights)
-    eventful = np.concatenate([joined.eventful.to_numpy() for joined, _ in joined_folds])
-    band = {"phi": phi}
-    for suffix, rows in (("", ~eventful), ("_event", eventful)):
-        if rows.sum() < MIN_BAND_VALUES:
-            rows = np.ones(len(values), dtype=bool)
-        q_lo, q_hi = _weighted_quantiles(values[rows], weight[rows]) if rows.any() else DEFAULT_BAND_QUANTILES
-        band[f"q_lo{suffix}"], band[f"q_hi{suffix}"] = min(q_lo, 0.0), max(q_hi, 0.0)
+    values = np.concatenate(standardized)
+    q_lo, q_hi = _weighted_quantiles(values, np.concatenate(weights)) if len(values) else DEFAULT_BAND_QUANTILES
+    band = {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
     return choice, band, complete[choice] / actual_total
 
 

@@ -179,3 +179,14 @@ def _current_umask() -> int:
 def write_csv_atomic(frame: pd.DataFrame, path: Path | str) -> None:
     """Write a frame as CSV (no index) atomically."""
     write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n"))
+
+
+def field_problem(loc: list, error: dict, unknown_field_hint: str) -> tuple[str, str]:
+    """The dotted field path ('queues[2].concurrency') and a planner-worded message of one pydantic error."""
+    field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden":
+        message = f"unknown field; {unknown_field_hint}"
+    elif error["type"] == "missing":
+        message = "required field is missing"
+    return field, message

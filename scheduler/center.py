@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from forecasts.tables import load_yaml, parse_column, read_csv_table
+from forecasts.tables import field_problem, load_yaml, parse_column, read_csv_table
 from scheduler.config import CenterConfig, minutes_of_day
 from scheduler.errors import ConfigError
 
@@ -100,13 +100,8 @@ def _describe_validation(path: Path, exc: ValidationError) -> str:
     for error in exc.errors():
         loc = list(error["loc"])
         where = _yaml_line(root, loc)
-        field_path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "(top level)"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field; check the spelling against the schema in the README"
-        elif error["type"] == "missing":
-            message = "required field is missing"
-        lines.append(f"  {where}{field_path}: {message}")
+        field_path, message = field_problem(loc, error, "check the spelling against the schema in the README")
+        lines.append(f"  {where}{field_path or '(top level)'}: {message}")
     return "\n".join(lines)
 
 

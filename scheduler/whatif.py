@@ -33,7 +33,7 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from forecasts.tables import load_yaml
+from forecasts.tables import field_problem, load_yaml
 from scheduler.center import Agent, Center, TimeOff
 from scheduler.config import CenterConfig, Rules, Shift, Staffing, Weights
 from scheduler.errors import ConfigError, InfeasibleError
@@ -189,13 +189,8 @@ def _describe(path: Path, data: dict, exc: ValidationError) -> str:
             name = raw.get("name") if isinstance(raw, dict) else None
             where = f"scenario '{name}'" if name else f"scenario number {loc[1] + 1}"
             loc = loc[2:]
-        field = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".") or "(the scenario)"
-        message = error["msg"].removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden":
-            message = "unknown field; see the scenario fields in the README (What-if)"
-        elif error["type"] == "missing":
-            message = "required field is missing"
-        lines.append(f"  {where}, field {field}: {message}")
+        field, message = field_problem(loc, error, "see the scenario fields in the README (What-if)")
+        lines.append(f"  {where}, field {field or '(the scenario)'}: {message}")
     return "\n".join(lines)
 
 

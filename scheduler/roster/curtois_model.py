@@ -110,6 +110,7 @@ class CurtoisModel:
         return {(d, o): var for (b, d, o), var in self.x.items() if b == a}
 
     def shift_index(self, shift_id: str) -> int:
+        """The index of a shift type in `options`."""
         return next(o for o, s in enumerate(self.options) if s.shift_id == shift_id)
 
 
