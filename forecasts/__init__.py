@@ -1,16 +1,31 @@
 """staffcast forecasting: contact volume and handle time per queue and interval, with events."""
 
-from forecasts.backtest import backtest, bias, seasonal_naive, wape, weekday_mean
-from forecasts.errors import DataError, StaffcastError
-from forecasts.events import Event, chinese_holidays, read_events
-from forecasts.forecaster import FORECAST_COLUMNS, forecast_contacts
-from forecasts.history import read_history, validate_history
-from forecasts.models import DampedTrend, LevelModel, LocalLevel, RecentMean, candidate_models
-from forecasts.output import format_backtest, write_forecast
-from forecasts.plots import plot_forecast
+from forecasts.lazy_exports import lazy_exports
 
-__all__ = [
-    "FORECAST_COLUMNS", "DampedTrend", "DataError", "Event", "LevelModel", "LocalLevel", "RecentMean", "StaffcastError",
-    "backtest", "bias", "candidate_models", "chinese_holidays", "forecast_contacts", "format_backtest", "plot_forecast", "read_events",
-    "read_history", "seasonal_naive", "validate_history", "wape", "weekday_mean", "write_forecast",
-]
+_EXPORTS = {
+    "backtest": "forecasts.backtest",
+    "bias": "forecasts.backtest",
+    "seasonal_naive": "forecasts.backtest",
+    "wape": "forecasts.backtest",
+    "weekday_mean": "forecasts.backtest",
+    "DataError": "forecasts.errors",
+    "StaffcastError": "forecasts.errors",
+    "Event": "forecasts.events",
+    "chinese_holidays": "forecasts.events",
+    "read_events": "forecasts.events",
+    "FORECAST_COLUMNS": "forecasts.forecaster",
+    "forecast_contacts": "forecasts.forecaster",
+    "read_history": "forecasts.history",
+    "validate_history": "forecasts.history",
+    "DampedTrend": "forecasts.models",
+    "LevelModel": "forecasts.models",
+    "LocalLevel": "forecasts.models",
+    "RecentMean": "forecasts.models",
+    "candidate_models": "forecasts.models",
+    "format_backtest": "forecasts.output",
+    "write_forecast": "forecasts.output",
+    "plot_forecast": "forecasts.plots",
+}
+
+__all__ = list(_EXPORTS)
+__getattr__ = lazy_exports("forecasts", _EXPORTS, globals())

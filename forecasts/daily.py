@@ -4,8 +4,8 @@
 
 Weekday factors come from the last weeks of clean days; the baseline is a centred rolling median
 of the adjusted totals on days without a sizeable learned event effect (so a returns wave after a
-peak does not lift the baseline its own effect is measured against); days far from their baseline that no event explains are outliers (an outage
-day) and are left out of fitting. Event effects are the mean log ratio of actual to baseline on
+peak does not lift the baseline its own effect is measured against); days far from their baseline
+that no event explains are outliers (an outage day) and are left out of fitting. Event effects are the mean log ratio of actual to baseline on
 past occurrences of the same-named event, per day key (`pre-3`, `day-0`, `post-2`), shrunk toward
 the neighbouring days' effect and toward no effect when the occurrences are few or noisy.
 Outliers are only looked for outside event windows: an outage inside one is averaged into that

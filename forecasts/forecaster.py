@@ -123,11 +123,6 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
 def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
     """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the origin)."""
     baseline = np.log(decomposition.baseline)
-    import os
-    if os.environ.get("ANN"):
-        w = int(os.environ["ANN"])
-        baseline = np.log(decomposition.adjusted).rolling(2 * w + 1, center=True, min_periods=w).mean().reindex(baseline.index)
-        baseline = baseline.fillna(np.log(decomposition.baseline))
     first = baseline.index[0] + pd.Timedelta(days=21)
     changes = []
     for years in ANNUAL_YEARS:
