@@ -136,16 +136,21 @@ def main() -> None:
     readme = next((p.parent / "README.md" for p in paths if (p.parent / "README.md").is_file()), Path(args.dir) / "README.md")
     references = published(readme)
     folder = Path(args.out_dir or tempfile.mkdtemp(prefix="curtois_"))
-    rows = []
-    try:
-        for path in paths:
-            out = Path(args.out) if args.out else folder / f"{path.stem}.csv"
+    rows, failed = [], False
+    for path in paths:
+        out = Path(args.out) if args.out else folder / f"{path.stem}.csv"
+        try:
             rows.append(run(path, out, args, references.get(path.stem, {})))
-            if len(paths) == 1:
-                print(f"objective {rows[-1]['objective']}")
-    except StaffcastError as error:
-        raise SystemExit(f"error: {error}") from None
-    print(pd.DataFrame(rows).to_string(index=False))
+        except StaffcastError as error:
+            print(f"error: {error}", file=sys.stderr)
+            rows.append({"instance": path.stem, "status": "ERROR", "target_met": "no"})
+            failed = True
+            continue
+        if len(paths) == 1:
+            print(f"objective {rows[-1]['objective']}")
+    print(pd.DataFrame(rows).fillna("").to_string(index=False))
+    if failed:
+        raise SystemExit(1)
 
 
 if __name__ == "__main__":

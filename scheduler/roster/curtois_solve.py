@@ -14,6 +14,8 @@ The LP-relaxation bound (`lp_bound`) is computed apart, because on the larger in
 from __future__ import annotations
 
 import math
+import signal
+import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -57,13 +59,18 @@ def greedy_assignments(instance: CurtoisInstance, *, seed: int = 0, seconds_per_
     for index, employee in enumerate(instance.employees):
         alone = build_curtois_model(instance, [index], cover_offset=placed)
         solver = cp_model.CpSolver()
-        solver_parameters(solver, seconds_per_employee * 10, seed, 1, instance.days)
-        solver.parameters.max_deterministic_time = seconds_per_employee
-        status = solver.Solve(alone.model)
+        for effort in (1, 10, 100):  # a hard employee (long horizon, many rules) may need more than the first limit
+            solver_parameters(solver, seconds_per_employee * effort * 10, seed, 1, instance.days)
+            solver.parameters.max_deterministic_time = seconds_per_employee * effort
+            solver.parameters.linearization_level = 2  # Instance20's employee B: no schedule in 20 s without, 0.1 s with
+            status = solver.Solve(alone.model)
+            if status != cp_model.UNKNOWN:
+                break
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            found = "has no schedule" if status == cp_model.INFEASIBLE else "got no schedule in time"
             raise InfeasibleError(
-                f"{instance.name}: employee {employee.agent_id} has no schedule that meets all of the employee's hard "
-                "rules (days off, MaxShifts, total minutes, consecutive days, weekends); check the SECTION_STAFF row."
+                f"{instance.name}: employee {employee.agent_id} {found} that meets all of the employee's hard rules "
+                "(days off, MaxShifts, total minutes, consecutive days, weekends); check the SECTION_STAFF row."
             )
         for (agent_id, day), shift_id in assignments_of(alone, solver.Value).items():
             assignments[agent_id, day] = shift_id
@@ -167,7 +174,10 @@ def solve_instance(
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
     solver_parameters(solver, stage_limit, seed, workers, len(m.agents) * instance.days)
+    python_sigint = signal.getsignal(signal.SIGINT)
     status = solver.Solve(m.model, _Progress(progress, started))
+    if threading.current_thread() is threading.main_thread() and python_sigint is not None:
+        signal.signal(signal.SIGINT, python_sigint)  # CP-SAT leaves SIGINT at its default (kill) after catching it
     # CP-SAT catches Ctrl-C (solver_parameters) and stops early with its best roster: then skip the LNS too
     interrupted = status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.WallTime() < 0.95 * stage_limit - 0.5
     m.model.Proto().clear_solution_hint()
