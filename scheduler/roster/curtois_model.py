@@ -19,7 +19,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.roster.curtois_instance import CurtoisInstance, Employee
 from scheduler.roster.grid import Horizon
-from scheduler.roster.model import Penalty
+from scheduler.roster.model import Penalty, SoftCosts
 from scheduler.roster.rules import Rule, max_consecutive_workdays, one_shift_per_day
 
 MONDAY = dt.date(2024, 1, 1)
@@ -33,7 +33,7 @@ class _Cells(dict):
         return 0
 
 
-class CurtoisModel:
+class CurtoisModel(SoftCosts):
     """The variables of one Curtois instance, shaped like a `RosterModel` for the engine's rules.
 
     Args:
@@ -84,15 +84,6 @@ class CurtoisModel:
         present = [literal for literal in literals if not isinstance(literal, int)]
         if len(present) > 1:
             self.model.AddAtMostOne(present)
-
-    def penalize(self, rule: str, coefficient: int, expression: object) -> None:
-        """Add a soft cost term (a constant expression is kept as a constant)."""
-        if not coefficient:
-            return
-        if isinstance(expression, int):
-            self.constant_points[rule] = self.constant_points.get(rule, 0) + coefficient * expression
-        else:
-            self.penalties.append(Penalty(rule, coefficient, expression))
 
     # --- helpers of the Curtois rules ----------------------------------------------------------
     def working(self, a: int, d: int) -> cp_model.IntVar | bool:

@@ -107,7 +107,23 @@ def parse_previous(previous: pd.DataFrame | None, center: Center, horizon: Horiz
     return shifts
 
 
-class RosterModel:
+class SoftCosts:
+    """Soft-cost bookkeeping shared by the roster model and the benchmark adapters: `penalties` and `constant_points`."""
+
+    penalties: list[Penalty]
+    constant_points: dict[str, int]
+
+    def penalize(self, rule: str, coefficient: int, expression: object) -> None:
+        """Add a soft cost term (skipped when its coefficient is 0; a constant expression is kept as a constant)."""
+        if not coefficient:
+            return
+        if isinstance(expression, int):
+            self.constant_points[rule] = self.constant_points.get(rule, 0) + coefficient * expression
+        else:
+            self.penalties.append(Penalty(rule, coefficient, expression))
+
+
+class RosterModel(SoftCosts):
     """The variables of one roster problem and the rules applied to them.
 
     Args:
@@ -175,15 +191,6 @@ class RosterModel:
             self.model.Add(sum(literals) <= 1).OnlyEnforceIf(enforcement)
         else:
             self.model.AddAtMostOne(literals)
-
-    def penalize(self, rule: str, coefficient: int, expression: object) -> None:
-        """Add a soft cost term (skipped when its coefficient is 0; a constant expression is kept as a constant)."""
-        if not coefficient:
-            return
-        if isinstance(expression, int):
-            self.constant_points[rule] = self.constant_points.get(rule, 0) + coefficient * expression
-        else:
-            self.penalties.append(Penalty(rule, coefficient, expression))
 
     def penalty_totals(self, value: Callable[[object], int]) -> dict[str, float]:
         """Each soft rule's cost in weight units for a solution read through `value(expression)`."""
