@@ -114,7 +114,7 @@ def forecast(
     calendar = read_events(events) if events else []
     for warning in table.attrs["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    result = forecast_contacts(table, calendar, start.date(), days, progress=lambda message: print(message, file=sys.stderr))
+    result = forecast_contacts(table, calendar, start.date(), days, progress=_say)
     for warning in result.attrs["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     write_forecast(result, output)
@@ -145,12 +145,15 @@ def backtest(
     calendar = read_events(events) if events else []
     for warning in table.attrs["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
-    result = run_backtest(table, calendar, days, folds, progress=lambda message: print(message, file=sys.stderr))
+    result = run_backtest(table, calendar, days, folds, progress=_say)
     print(format_backtest(result))
     if output:
         write_csv_atomic(result.round(5), output)
         print(f"wrote {output}")
 
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 @app.command()
@@ -172,7 +175,6 @@ def capacity(
 
     loaded = load_center(center)
     calendar = read_events(loaded.path("events")) if loaded.path("events") else []
-    say = lambda message: print(message, file=sys.stderr)  # noqa: E731
     if forecast is None and loaded.path("history") is None:
         raise ConfigError(f"{center}: no history: field in the center YAML; add one or pass --forecast FORECAST.csv.")
     if forecast is not None:
@@ -181,18 +183,14 @@ def capacity(
     else:
         history = read_history(loaded.path("history"))
         first = start.date() if start else history.interval_start.max().date() + datetime.timedelta(days=1)
-        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=say)
-    plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=say)
+        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say)
+    plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=_say)
     problems = check_capacity(plan)
     if problems:
         raise RuntimeError("the capacity plan fails its independent check (a bug):\n" + "\n".join(problems[:20]))
     paths = write_capacity_outputs(plan, output, calendar)
     print("\n".join(format_capacity_summary(plan) + ["  independent check: supply, gaps and costs recomputed week by week agree",
                                                    f"wrote {', '.join(str(p) for p in paths)}"]))
-
-
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
 
 
 @app.command()
