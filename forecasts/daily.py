@@ -37,7 +37,6 @@ class EventEffect:
 
     log_effect: dict[str, float]
     log_spread: dict[str, float]
-    occurrences: int
 
 
 @dataclass
@@ -47,12 +46,10 @@ class DailyDecomposition:
     totals: pd.Series  # NaN where the day has no (or incomplete) data
     open_weekdays: np.ndarray  # bool[7]
     weekday_factor: np.ndarray  # float[7], mean 1 over open weekdays
-    event_log_effect: pd.Series  # log event effect per day (0 without events)
     outlier: pd.Series  # bool
     baseline: pd.Series  # centred level of the adjusted totals
     adjusted: pd.Series  # totals / (weekday factor x event effect); NaN where not clean
     effects: dict[str, EventEffect] = field(default_factory=dict)
-    log_noise_sd: float = 0.05
 
 
 def robust_sd(values: np.ndarray) -> float:
@@ -104,7 +101,7 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
     quiet = ~inside & (event_log.abs() < QUIET_LOG_EFFECT)
     baseline = np.exp(_centred_median(np.log(adjusted).where(quiet)))
-    return DailyDecomposition(totals, open_weekdays, factor, event_log, outlier, baseline, adjusted, effects, sigma)
+    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects)
 
 
 def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.ndarray) -> np.ndarray:
@@ -215,7 +212,7 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
         for key, value in zip(side_keys, values):
             log_effect[key] = float(value)
             log_spread[key] = float(spreads[key]) if counts[key] > 1 else np.nan
-    return EventEffect(log_effect, log_spread, int(part.occurrence.nunique()))
+    return EventEffect(log_effect, log_spread)
 
 
 def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect],
@@ -259,7 +256,7 @@ def kind_fallback(kind: str, effects: dict[str, EventEffect], kinds: dict[str, s
     keys = sorted({key for effect in same for key in effect.log_effect})
     log_effect = {key: float(np.median([e.log_effect[key] for e in same if key in e.log_effect])) for key in keys}
     log_spread = {key: float(np.std([e.log_effect[key] for e in same if key in e.log_effect])) for key in keys}
-    return EventEffect(log_effect, log_spread, 0)
+    return EventEffect(log_effect, log_spread)
 
 
 def event_effect_on(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition,

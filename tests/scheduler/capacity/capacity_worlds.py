@@ -43,12 +43,6 @@ def flat_requirements(weeks: int, net_agents: dict[str, list[float]] | dict[str,
     return pd.concat(frames, ignore_index=True)
 
 
-def make_problem(tmp_path: Path, capacity: dict, weeks: int, net_agents, agents: str | None = None, overrides=None):
-    """Load a tiny center with `capacity` and build the capacity problem for `net_agents` requirements."""
-    center = load_center(write_center(tmp_path, capacity, agents))
-    settings = capacity_settings(center, weeks, overrides)
-    return capacity_problem(center, flat_requirements(weeks, net_agents), START, weeks, settings)
-
 AGENTS_HEADER = "agent_id,name,team,contract,skills,min_hours_per_week,max_hours_per_week\n"
 
 
