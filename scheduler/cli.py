@@ -212,7 +212,8 @@ def evaluate(
     from scheduler.center import load_center
     from scheduler.evaluation import evaluate_roster, summary_text
     from scheduler.io import read_roster, read_workload
-    from scheduler.outputs import read_activities, write_evaluation
+    from scheduler.io import read_activities
+    from scheduler.outputs import write_evaluation
     from scheduler.simulation import SimulationOptions
 
     loaded = load_center(center)

@@ -176,3 +176,24 @@ def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     workload = _workload_table(frame, path, config)
     workload["agents_required"] = parse_column(frame, "agents_required", _finite_non_negative, path, "a number of agents >= 0").astype(float)
     return workload.sort_values(["queue", "interval_start"]).reset_index(drop=True)
+
+
+def read_activities(path: Path | str, config: CenterConfig) -> pd.DataFrame:
+    """Read activities.csv (`agent_id, interval_start, activity`): activity a queue id or `break`.
+
+    Raises:
+        DataError: naming the row for an unknown activity, a bad date-time or a repeated agent-interval.
+    """
+    path = Path(path)
+    frame = read_csv_table(path, ["agent_id", "interval_start", "activity"])
+    starts = parse_timestamps(frame, "interval_start", path)
+    allowed = {q.id for q in config.queues} | {"break"}
+    unknown = frame.loc[~frame.activity.isin(allowed)]
+    if not unknown.empty:
+        raise DataError(f"{path}: row {unknown.index[0]}, column activity: '{unknown.activity.iloc[0]}' is neither a queue of the center nor 'break'.")
+    table = pd.DataFrame({"agent_id": frame.agent_id.astype(str), "interval_start": starts, "activity": frame.activity.astype(str)})
+    repeated = table.duplicated(["agent_id", "interval_start"])
+    if repeated.any():
+        number = repeated.idxmax()
+        raise DataError(f"{path}: row {number}: agent {table.agent_id[number]} appears twice at {table.interval_start[number]:%Y-%m-%d %H:%M}. Keep one activity per agent and interval.")
+    return table.reset_index(drop=True)

@@ -1,5 +1,4 @@
-"""The files of evaluate, plan and whatif: reading activities.csv back, and writing CSVs, PNG plots
-and the HTML report (all atomic).
+"""The files of evaluate, plan and whatif: CSVs, PNG plots and the HTML report (all written atomically).
 
 The library computes (evaluation, plan, whatif); this module is the one place that lays their
 results out as files, so the CLI commands stay thin.
@@ -13,10 +12,9 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from forecasts.tables import parse_timestamps, read_csv_table, write_atomic, write_csv_atomic
+from forecasts.tables import write_atomic, write_csv_atomic
 from scheduler.center import Center
-from scheduler.config import CenterConfig
-from scheduler.errors import ConfigError, DataError
+from scheduler.errors import ConfigError
 from scheduler.evaluation import Evaluation, summary_table, summary_text
 from scheduler.export import agent_calendars, daily_hours
 from scheduler.io import COVERAGE_COLUMNS
@@ -48,27 +46,6 @@ def read_center_inputs(center_path: Path | str) -> tuple[Center, pd.DataFrame, l
         raise ConfigError(f"{center.source}: field history is missing; planning needs the contact history (e.g. history: history.csv).")
     events_path = center.path("events")
     return center, read_history(history_path), read_events(events_path) if events_path else []
-
-
-def read_activities(path: Path | str, config: CenterConfig) -> pd.DataFrame:
-    """Read activities.csv (`agent_id, interval_start, activity`): activity a queue id or `break`.
-
-    Raises:
-        DataError: naming the row for an unknown activity, a bad date-time or a repeated agent-interval.
-    """
-    path = Path(path)
-    frame = read_csv_table(path, ["agent_id", "interval_start", "activity"])
-    starts = parse_timestamps(frame, "interval_start", path)
-    allowed = {q.id for q in config.queues} | {"break"}
-    unknown = frame.loc[~frame.activity.isin(allowed)]
-    if not unknown.empty:
-        raise DataError(f"{path}: row {unknown.index[0]}, column activity: '{unknown.activity.iloc[0]}' is neither a queue of the center nor 'break'.")
-    table = pd.DataFrame({"agent_id": frame.agent_id.astype(str), "interval_start": starts, "activity": frame.activity.astype(str)})
-    repeated = table.duplicated(["agent_id", "interval_start"])
-    if repeated.any():
-        number = repeated.idxmax()
-        raise DataError(f"{path}: row {number}: agent {table.agent_id[number]} appears twice at {table.interval_start[number]:%Y-%m-%d %H:%M}. Keep one activity per agent and interval.")
-    return table.reset_index(drop=True)
 
 
 def _stamp(frame: pd.DataFrame, column: str = "interval_start") -> pd.DataFrame:

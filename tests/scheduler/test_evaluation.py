@@ -122,7 +122,7 @@ def test_summary_table_and_text_with_simulation(center):
 
 
 def test_read_activities_checks_rows(center, tmp_path):
-    from scheduler.outputs import read_activities
+    from scheduler.io import read_activities
 
     path = tmp_path / "activities.csv"
     path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,sales_chat\nA01,2025-11-15 08:30,break\n", encoding="utf-8")
