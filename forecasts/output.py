@@ -10,13 +10,20 @@ from forecasts.forecaster import FORECAST_COLUMNS
 from forecasts.tables import write_csv_atomic
 
 
-def write_forecast(forecast: pd.DataFrame, path: Path | str) -> None:
-    """Write the forecast CSV contract: contacts rounded to 0.001, AHT to 0.1 s (empty when unknown)."""
-    out = forecast[FORECAST_COLUMNS].copy()
-    out["interval_start"] = out.interval_start.dt.strftime("%Y-%m-%d %H:%M")
+def rounded_as_written(forecast: pd.DataFrame) -> pd.DataFrame:
+    """The forecast with the precision of its CSV: contacts to 0.001, AHT to 0.1 s, so that what a plan
+    computes from it is what a later command computes from the file."""
+    out = forecast.copy()
     for column in ("contacts", "contacts_lo", "contacts_hi"):
         out[column] = out[column].round(3)
     out["aht_seconds"] = out.aht_seconds.round(1)
+    return out
+
+
+def write_forecast(forecast: pd.DataFrame, path: Path | str) -> None:
+    """Write the forecast CSV contract (`rounded_as_written`; AHT empty when unknown)."""
+    out = rounded_as_written(forecast[FORECAST_COLUMNS])
+    out["interval_start"] = out.interval_start.dt.strftime("%Y-%m-%d %H:%M")
     write_csv_atomic(out, path)
 
 

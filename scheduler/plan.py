@@ -56,6 +56,7 @@ def run_plan(
         progress: receives a short message at each stage (and the roster search's incumbent and bound).
     """
     from forecasts import forecast_contacts
+    from forecasts.output import rounded_as_written
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress
     from scheduler.staffing import compute_requirements
@@ -65,7 +66,7 @@ def run_plan(
     clock = time.perf_counter()
     if forecast is None:
         say("forecasting contacts")
-        forecast = forecast_contacts(history, events, start, days, progress=progress)
+        forecast = rounded_as_written(forecast_contacts(history, events, start, days, progress=progress))
     timings["forecast_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("computing staffing requirements")

@@ -1,8 +1,9 @@
 """A lower bound for a CP-SAT minimisation model from its linear relaxation, solved by GLOP.
 
 Every integer variable becomes continuous within its bounds; linear constraints without enforcement
-literals, clauses, at-most-one and exactly-one rows and enforced bool_and rows become linear rows; any
-other constraint is dropped. Dropping constraints only weakens a relaxation, so the optimum of this LP is
+literals, clauses, at-most-one and exactly-one rows and enforced bool_and rows become linear rows; a
+`target = max(expressions)` row (also min and abs rows, which CP-SAT stores as max rows) keeps
+`target >= expression` for each expression; any other constraint is dropped. Dropping constraints only weakens a relaxation, so the optimum of this LP is
 a valid lower bound of the model's objective (with 2 CP-SAT workers the solver's own bound is often far
 weaker on rostering problems).
 """
@@ -60,8 +61,17 @@ def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 60.0) ->
                 lp.Add(terms >= low)
             if high < _INFINITY:
                 lp.Add(terms <= high)
+        elif constraint.has_lin_max() and not enforced:
+            target = _expression(lp, variables, constraint.lin_max.target)
+            for expression in constraint.lin_max.exprs:
+                lp.Add(target >= _expression(lp, variables, expression))
     objective = proto.objective
     lp.Minimize(lp.Sum([c * variables[v] for v, c in zip(objective.vars, objective.coeffs)]))
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         return -math.inf
     return (lp.Objective().Value() + objective.offset) * (objective.scaling_factor or 1.0)
+
+
+def _expression(lp: pywraplp.Solver, variables: list, expression) -> object:
+    """The LP form of a CP-SAT linear expression proto (vars, coeffs, offset)."""
+    return lp.Sum([c * variables[v] for v, c in zip(expression.vars, expression.coeffs)]) + expression.offset

@@ -1,4 +1,5 @@
-"""build_roster: model, hint, solve with CP-SAT, extract, and check the result independently."""
+"""build_roster: model, greedy roster, agent-by-agent best response, CP-SAT on the whole model, extract,
+and check the result independently."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from scheduler.errors import InfeasibleError
 from scheduler.roster.checker import CheckReport, check_roster
 from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
-from scheduler.roster.hint import greedy_roster, hint_values
+from scheduler.roster.best_response import improve_by_best_response
+from scheduler.roster.hint import greedy_roster
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
 
@@ -42,9 +44,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     Every soft cost is non-negative, so a negative solver bound is reported as 0.
     """
 
-    def __init__(self, m: RosterModel, report: Callable[[dict], None] | None) -> None:
+    def __init__(self, m: RosterModel, report: Callable[[dict], None] | None, started: float) -> None:
         super().__init__()
-        self.m, self.report, self.started = m, report, time.monotonic()
+        self.m, self.report, self.started = m, report, started
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
@@ -56,7 +58,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.report({
             "elapsed_seconds": time.monotonic() - self.started, "objective": objective, "bound": bound,
             "gap": relative_gap(objective, bound), "understaffed_agent_hours": short * self.m.horizon.interval_minutes / 60,
+            "stage": "cp-sat",
         })
+
+
+def _stage_reporter(report: Callable[[dict], None] | None, started: float) -> Callable[[dict], None] | None:
+    """Forward the best response's progress (no proven bound yet) in the same shape as the CP-SAT reports."""
+    if report is None:
+        return None
+    return lambda update: report({**update, "elapsed_seconds": time.monotonic() - started, "bound": 0.0, "gap": 1.0,
+                                  "stage": "best response"})
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -74,6 +85,12 @@ def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataF
     table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     return table.reindex(grid, fill_value=0).reset_index()
 
+
+BEST_RESPONSE_SHARE = 0.75
+"""The share of the time limit the agent-by-agent best response may use; CP-SAT on the whole model gets the rest."""
+
+INTERRUPTED_COMPLETION_SECONDS = 30.0
+"""After Ctrl-C in the best response, CP-SAT only completes the best shifts found (breaks, queues) within this time."""
 
 LNS_ONLY_FROM_AGENT_DAYS = 500
 """From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
@@ -123,16 +140,24 @@ def build_roster(
     """
     m = RosterModel(center, requirements, start, days, previous=previous)
     apply_rules(m)
+    started = time.monotonic()
     plan, stuck = greedy_roster(m)
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
-    for variable, value in hint_values(m, plan):
+    best = improve_by_best_response(m, plan, time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds, seed=seed,
+                                    parallel=workers or os.cpu_count() or 1, progress=_stage_reporter(progress, started))
+    for variable, value in best.hint:
         m.model.AddHint(variable, value)
+    if best.interrupted:  # Ctrl-C: keep the best shifts, let CP-SAT only complete them
+        m.fix({(m.agents[a].agent_id, m.horizon.date(d)): None for a in range(len(m.agents)) for d in range(days)} |
+              {(m.agents[a].agent_id, m.horizon.date(d)): m.options[o].label for (a, d), o in best.plan.items()})
     solver = cp_model.CpSolver()
-    solver_parameters(solver, time_limit_seconds, seed, workers, len(m.agents) * days)
+    remaining = time_limit_seconds - (time.monotonic() - started)
+    limit = INTERRUPTED_COMPLETION_SECONDS if best.interrupted else max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds)
+    solver_parameters(solver, limit, seed, workers, len(m.agents) * days)
     if deterministic_time_limit is not None:
         solver.parameters.max_deterministic_time = deterministic_time_limit
-    callback = _Progress(m, progress)
+    callback = _Progress(m, progress, started)
     status = solver.Solve(m.model, callback)
     if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or callback.solutions == 0 and status != cp_model.OPTIMAL:
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
@@ -159,6 +184,8 @@ def build_roster(
         "violations": len(report.violations),
         "penalties": report.penalties,
         "solver_penalties": solver_penalties,
-        "solve_seconds": solver.WallTime(),
+        "solve_seconds": time.monotonic() - started,
+        "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves,
+                          "interrupted": best.interrupted},
     }
     return RosterResult(shifts, activities, coverage, objective, bound, solver.StatusName(status), summary, report)

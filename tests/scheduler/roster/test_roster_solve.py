@@ -57,8 +57,12 @@ def test_same_seed_same_roster(tiny, tiny_roster):
 def test_progress_reports_incumbent_bound_gap_and_understaffing(tiny):
     seen = []
     build_roster(tiny, tiny_requirements(1), MONDAY, 1, time_limit_seconds=20, workers=1, progress=seen.append)
-    assert seen and set(seen[-1]) == {"elapsed_seconds", "objective", "bound", "gap", "understaffed_agent_hours"}
-    assert seen[-1]["objective"] >= seen[-1]["bound"]
+    keys = {"elapsed_seconds", "objective", "bound", "gap", "understaffed_agent_hours", "stage"}
+    assert seen and all(keys <= set(report) for report in seen)
+    stages = [report["stage"] for report in seen]
+    assert stages[0] == "best response" and stages[-1] == "cp-sat"
+    assert stages == sorted(stages, key=lambda stage: stage != "best response")  # the best response comes first
+    assert all(report["objective"] >= report["bound"] for report in seen)
 
 
 def test_previous_night_shift_covers_the_first_early_hours_and_keeps_rest(tiny):

@@ -1,0 +1,315 @@
+"""Agent-by-agent best response: re-plan one agent at a time against the coverage the others leave.
+
+The whole-roster CP-SAT model is too large for CP-SAT's own neighbourhood search to move far in a few
+minutes on 2 cores, while one agent's month is tiny. Each step takes one agent out of the coverage
+ledger and gives the agent the shifts that minimise the roster's objective with everyone else kept: the
+agent's own hard rules and own soft costs (paid hours, start-time changes, day-off wishes) come from the
+engine's rule functions on a one-agent `RosterModel`; the coverage part is exact for one agent because
+the coverage cost is convex and separable per queue and interval: an agent on queue q in interval t
+changes it by cost(c + 1) - cost(c). The agent takes each shift's breaks where the agent is least
+needed and serves, in each interval, the queue where one more agent helps most.
+
+Passes over all agents (in a seeded order) repeat until a pass improves nothing or the time is up. Each
+one-agent solve is bounded by CP-SAT deterministic time, so the result depends only on the seed and
+the number of passes. The fairness spreads are left to the whole-model stage that follows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import math
+import random
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from scheduler.roster.hint import hint_values
+from scheduler.roster.model import RosterModel, agent_queues, points
+from scheduler.roster.rules import apply_rules, shortfall_breakpoints
+
+Plan = dict[tuple[int, int], int]
+
+
+@dataclasses.dataclass
+class BestResponseResult:
+    """The improved plan ((agent, day) -> option), its objective without the fairness spreads (weight units),
+    the passes and moves made, and a complete hint of the whole model that realises it."""
+
+    plan: Plan
+    objective: float
+    passes: int
+    moves: int
+    interrupted: bool
+    hint: list[tuple[object, int]]
+
+
+class CoverageLedger:
+    """Agents placed per queue and interval, the cost of that coverage, and each agent's own contribution."""
+
+    def __init__(self, m: RosterModel) -> None:
+        self.m = m
+        self.queues = [q.id for q in m.config.queues]
+        step = m.horizon.interval_minutes
+        self.span = m.horizon.intervals + max(o.end_minute for o in m.options) // step + 1
+        self.target = np.zeros((len(self.queues), self.span), dtype=np.int64)
+        self.planned = np.zeros(self.span, dtype=bool)
+        self.planned[list(m.planned_intervals())] = True
+        for (queue, t), target in m.targets.items():
+            self.target[self.queues.index(queue), t] = target
+        weights = m.config.weights
+        self.under = points(weights.understaffing * m.scale)
+        self.deep = [points(weights.understaffing * m.scale * extra) for extra in (1, 2)]
+        self.over = points(weights.overstaffing * m.scale)
+        breakpoints = np.array([shortfall_breakpoints(int(v)) for v in self.target.ravel()], dtype=np.int64)
+        self.breakpoints = breakpoints.reshape(*self.target.shape, 2)
+        self.cover = np.zeros_like(self.target)
+        self.previous_flows: dict[tuple[int, int, int], int] = {}
+        for (g, t), count in sorted(m.previous_on_queue.items()):
+            serves = [self.queues.index(q) for q in m.groups[g].queues]
+            for _ in range(count if 0 <= t < self.span else 0):  # the previous roster's agents go where most needed
+                q = max(serves, key=lambda q: self.target[q, t] - self.cover[q, t])
+                self.cover[q, t] += 1
+                self.previous_flows[g, q, t] = self.previous_flows.get((g, q, t), 0) + 1
+        self.placed: dict[int, list[tuple[int, int]]] = {}
+        self.breaks: dict[int, dict[int, tuple[int, ...]]] = {}
+        self.layouts = _layouts(m)
+
+    def cost(self, cover: np.ndarray) -> np.ndarray:
+        """The model's coverage cost in objective points per queue and interval (0 outside the planned ones)."""
+        short = np.maximum(0, self.target - cover)
+        value = self.under * short + self.over * np.maximum(0, cover - self.target)
+        for k, weight in enumerate(self.deep):
+            breakpoint = self.breakpoints[..., k]
+            value += np.where(breakpoint < self.target, weight * np.maximum(0, short - breakpoint), 0)
+        return np.where(self.planned, value, 0)
+
+    def total(self) -> int:
+        """The coverage cost of the whole ledger in objective points."""
+        return int(self.cost(self.cover).sum())
+
+    def understaffed_agent_hours(self) -> float:
+        """Missing agents summed over the planned queue-intervals, in agent-hours."""
+        short = np.where(self.planned, np.maximum(0, self.target - self.cover), 0).sum()
+        return float(short * self.m.horizon.interval_minutes / 60)
+
+    def gains(self, serves: list[int]) -> np.ndarray:
+        """Per queue of `serves` and interval, what one more agent saves (negative: only adds overstaffing)."""
+        cover = self.cover[serves]
+        target = self.target[serves]
+        short = np.maximum(0, target - cover)
+        saved = np.where(short > 0, self.under, -self.over)
+        for k, weight in enumerate(self.deep):
+            breakpoint = self.breakpoints[serves, :, k]
+            saved = saved + np.where((breakpoint < target) & (short > breakpoint), weight, 0)
+        return np.where(self.planned, saved, 0)
+
+    def layout(self, d: int, o: int, best: np.ndarray) -> tuple[np.ndarray, int, tuple[int, ...]]:
+        """The working intervals of option `o` on day `d` with its breaks where `best` gains least, their gain,
+        and the break offsets."""
+        first = self.m.horizon.first_interval(d, self.m.options[o])
+        sums = [int(best[first + working].sum()) for _, working in self.layouts[o]]
+        k = int(np.argmax(sums))
+        offsets, working = self.layouts[o][k]
+        return first + working, sums[k], offsets
+
+    def values(self, serves: list[int]) -> dict[tuple[int, int], int]:
+        """(day, option) -> the coverage cost one agent serving `serves` saves by working it."""
+        best = self.gains(serves).max(axis=0)
+        days = np.arange(self.m.horizon.days)
+        found = {}
+        for o, option in enumerate(self.m.options):
+            firsts = days * self.m.horizon.per_day + option.start_minute // self.m.horizon.interval_minutes
+            sums = np.max([best[firsts[:, None] + working[None, :]].sum(axis=1) for _, working in self.layouts[o]], axis=0)
+            found.update({(int(d), o): int(v) for d, v in zip(days, sums)})
+        return found
+
+    def remove(self, a: int) -> tuple:
+        """Take agent `a`'s contribution out of the ledger and return it."""
+        placed = self.placed.pop(a, [])
+        for q, t in placed:
+            self.cover[q, t] -= 1
+        return placed, self.breaks.pop(a, {})
+
+    def restore(self, a: int, contribution: tuple) -> None:
+        """Put back a contribution returned by `remove`."""
+        placed, self.breaks[a] = contribution
+        for q, t in placed:
+            self.cover[q, t] += 1
+        self.placed[a] = placed
+
+    def add(self, a: int, shifts: dict[int, int], serves: list[int]) -> None:
+        """Place agent `a`'s shifts ({day: option}): breaks where least needed, each interval on the queue that
+        gains most (the shifts of one agent never overlap, so one look at the gains serves them all)."""
+        gains = self.gains(serves)
+        best = gains.max(axis=0)
+        placed, breaks = [], {}
+        for d, o in sorted(shifts.items()):
+            working, _, breaks[d] = self.layout(d, o, best)
+            for t in working:
+                q = serves[int(gains[:, t].argmax())]
+                self.cover[q, t] += 1
+                placed.append((q, int(t)))
+        self.placed[a], self.breaks[a] = placed, breaks
+
+
+def _layouts(m: RosterModel) -> list[list[tuple[tuple[int, ...], np.ndarray]]]:
+    """Per option, each way to place its breaks in order: (break offsets, working intervals relative to its start)."""
+    step = m.horizon.interval_minutes
+    layouts = []
+    for option in m.options:
+        length = option.length_minutes // step
+        found = []
+        for offsets in itertools.product(*(slot.offsets for slot in option.breaks)):
+            if all(offsets[k + 1] >= offsets[k] + option.breaks[k].length_intervals for k in range(len(offsets) - 1)):
+                off = {offset + j for offset, slot in zip(offsets, option.breaks) for j in range(slot.length_intervals)}
+                found.append((offsets, np.array([j for j in range(length) if j not in off], dtype=np.int64)))
+        layouts.append(found)
+    return layouts
+
+
+class _AgentModel:
+    """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel."""
+
+    def __init__(self, m: RosterModel, a: int) -> None:
+        agent = m.agents[a]
+        alone = dataclasses.replace(m.center, agents=[agent], time_off=[t for t in m.center.time_off if t.agent_id == agent.agent_id])
+        previous = None if m.previous_frame is None else m.previous_frame.loc[m.previous_frame.agent_id == agent.agent_id]
+        self.single = RosterModel(alone, None, m.horizon.start, m.horizon.days, previous=previous, with_coverage=False)
+        apply_rules(self.single, with_coverage=False)
+        self.own = sum(p.coefficient * p.expression for p in self.single.penalties)
+        ids = agent_queues(agent, m.center)
+        self.serves = [k for k, q in enumerate(m.config.queues) if q.id in ids]
+        self.cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
+
+    def solve(self, value: dict[tuple[int, int], int], current: dict[int, int], seed: int,
+              deterministic_seconds: float, fixed: bool = False) -> tuple[dict[int, int], int] | None:
+        """The agent's best shifts ({day: option}) and their objective points (own costs minus the coverage
+        `value` of the shifts), or None when none is found in time; `fixed` evaluates `current` itself."""
+        model, x = self.single.model, self.single.x
+        model.ClearObjective()
+        model.Minimize(self.own - sum(value[d, o] * x[0, d, o] for d, o in self.cells if value.get((d, o))))
+        model.ClearHints()
+        proto = model.Proto()
+        saved = []
+        for d, o in self.cells:
+            model.AddHint(x[0, d, o], int(current.get(d) == o))
+            if fixed:
+                domain = proto.variables[x[0, d, o].Index()].domain
+                saved.append((domain, tuple(domain)))
+                domain[0] = domain[1] = int(current.get(d) == o)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.random_seed = seed
+        solver.parameters.max_deterministic_time = deterministic_seconds
+        solver.parameters.catch_sigint_signal = False
+        try:
+            status = solver.Solve(model)
+        finally:
+            for domain, (low, high) in saved:
+                domain[0], domain[1] = low, high
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {d: o for d, o in self.cells if solver.Value(x[0, d, o])}, round(solver.ObjectiveValue())
+
+
+def improve_by_best_response(
+    m: RosterModel, plan: Plan, *, time_limit_seconds: float, seed: int = 0, max_passes: int | None = None,
+    parallel: int = 1, deterministic_seconds_per_agent: float = 0.2, progress: Callable[[dict], None] | None = None,
+) -> BestResponseResult:
+    """Improve a valid plan by agent-by-agent best responses (see the module docstring).
+
+    Args:
+        m: the roster model (its targets, options and previous roster; its CP-SAT model is not touched).
+        plan: (agent, day) -> option of a roster that keeps every agent's hard rules.
+        time_limit_seconds: wall-clock budget; max_passes: stop after this many passes (None: until a pass
+            improves nothing).
+        seed: the order of agents in each pass and the one-agent solves' seed.
+        parallel: agents solved at once (threads, e.g. one per core) against the same ledger; their answers
+            are then applied one by one, each only if it still improves the roster after the ones before it.
+        deterministic_seconds_per_agent: CP-SAT deterministic-time limit of one agent's solve.
+        progress: called after each pass with elapsed_seconds, objective (coverage and own costs, weight
+            units), understaffed_agent_hours and pass.
+    """
+    started = time.monotonic()
+    rng = random.Random(seed)
+    ledger = CoverageLedger(m)
+    agents = [_AgentModel(m, a) for a in range(len(m.agents))]
+    shifts = {a: {d: o for (b, d), o in plan.items() if b == a} for a in range(len(agents))}
+    passes = moves = 0
+    interrupted, objective = False, math.nan
+    with ThreadPoolExecutor(max_workers=parallel) as pool:
+        try:
+            evaluated = pool.map(lambda a: agents[a].solve({}, shifts[a], seed, deterministic_seconds_per_agent, fixed=True), range(len(agents)))
+            own = {a: answer[1] if answer is not None else 0 for a, answer in enumerate(evaluated)}
+            for a, agent in enumerate(agents):
+                ledger.add(a, shifts[a], agent.serves)
+            objective = ledger.total() + sum(own.values())
+            while max_passes is None or passes < max_passes:
+                order = list(range(len(agents)))
+                rng.shuffle(order)
+                before = objective
+                for first in range(0, len(order), parallel):
+                    if time.monotonic() - started > time_limit_seconds:
+                        break
+                    proposals = []
+                    for a in order[first:first + parallel]:  # solved at once against the same ledger
+                        kept = ledger.remove(a)
+                        value = ledger.values(agents[a].serves)
+                        ledger.restore(a, kept)
+                        proposals.append((a, value, pool.submit(agents[a].solve, value, shifts[a], seed + passes, deterministic_seconds_per_agent)))
+                    changed = False
+                    for a, value, job in proposals:  # applied one by one, each re-valued against the moves before it
+                        answer = job.result()
+                        if answer is None:
+                            continue
+                        new_own = answer[1] + sum(value[cell] for cell in answer[0].items())
+                        kept = ledger.remove(a)
+                        now = ledger.values(agents[a].serves) if changed else value
+                        if new_own - sum(now[cell] for cell in answer[0].items()) < own[a] - sum(now[cell] for cell in shifts[a].items()):
+                            ledger.add(a, answer[0], agents[a].serves)
+                            shifts[a], own[a] = answer[0], new_own
+                            moves, changed = moves + 1, True
+                        else:
+                            ledger.restore(a, kept)
+                    objective = ledger.total() + sum(own.values())
+                passes += 1
+                if progress is not None:
+                    progress({"elapsed_seconds": time.monotonic() - started, "objective": objective / m.scale,
+                              "understaffed_agent_hours": ledger.understaffed_agent_hours(), "pass": passes})
+                if objective >= before or time.monotonic() - started > time_limit_seconds:
+                    break
+        except KeyboardInterrupt:
+            interrupted = True
+    plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
+    return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted, ledger_hint(m, ledger, plan))
+
+
+def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:
+    """A value for every variable of the whole model that realises the ledger exactly: its shifts, each
+    agent's breaks and each interval's queue, so the whole-model search starts from this roster's cost."""
+    values = {var.Index(): (var, value) for var, value in hint_values(m, plan)}
+    counts: dict[object, int] = {var: 0 for var in list(m.b.values()) + list(m.flows.values())}
+    group_of = {a: g for g, group in enumerate(m.groups) for a in group.members}
+    queues = ledger.queues
+    for a, breaks in ledger.breaks.items():
+        g = group_of[a]
+        for d, offsets in breaks.items():
+            for k, offset in enumerate(offsets):
+                counts[m.b[g, d, plan[a, d], k, offset]] += 1
+        for q, t in ledger.placed[a]:
+            if (g, queues[q], t) in m.flows:
+                counts[m.flows[g, queues[q], t]] += 1
+    for (g, q, t), count in ledger.previous_flows.items():
+        if (g, queues[q], t) in m.flows:
+            counts[m.flows[g, queues[q], t]] += count
+    for (queue, t), var in m.shortfalls.items():
+        counts[var] = max(0, int(ledger.target[queues.index(queue), t] - ledger.cover[queues.index(queue), t]))
+    for (queue, t, _), (var, breakpoint) in m.deeper.items():
+        counts[var] = max(0, counts[m.shortfalls[queue, t]] - breakpoint)
+    for var, count in counts.items():
+        values[var.Index()] = (var, count)
+    return list(values.values())
