@@ -28,6 +28,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.roster.hint import hint_values
+from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel, agent_queues, points
 from scheduler.roster.rules import apply_rules, shortfall_breakpoints
 
@@ -284,8 +285,10 @@ def improve_by_best_response(
                     break
         except KeyboardInterrupt:
             interrupted = True
-    plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
-    return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted, ledger_hint(m, ledger, plan))
+    with deferred_interrupt() as late:
+        plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
+        hint = ledger_hint(m, ledger, plan)
+    return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted or late(), hint)
 
 
 def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:

@@ -20,6 +20,7 @@ from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.hint import greedy_roster
+from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
 
@@ -122,6 +123,11 @@ def build_roster(
 ) -> RosterResult:
     """Build a roster for `days` days from `start` that covers the requirements under the hard rules.
 
+    Stages: a greedy roster; agent-by-agent best responses (`best_response`, up to BEST_RESPONSE_SHARE of
+    the time limit, one agent per worker at once); CP-SAT on the whole model, hinted with that roster
+    complete with breaks and queues, for the rest of the time; then extraction and the independent checker.
+    Ctrl-C in any stage keeps the best roster found so far.
+
     Args:
         center: the center with its agents and time off.
         requirements: queue, interval_start, contacts, aht_seconds, agents_required (NET agents).
@@ -130,9 +136,10 @@ def build_roster(
         previous: the roster before `start` (rest, streaks, early hours of the first day).
         progress: called with a dict (elapsed_seconds, objective, bound, gap, understaffed_agent_hours)
             on each improving roster.
-        deterministic_time_limit: also stop after this much CP-SAT deterministic time. The search is
-            deterministic for a seed and worker count, so a run that ends by proving optimality or by this
-            limit (not by the wall-clock limit) gives the same roster every time.
+        deterministic_time_limit: also stop CP-SAT after this much deterministic time. Both stages are
+            deterministic for a seed and worker count, so a run whose best response ends by converging and
+            whose CP-SAT stage ends by proving optimality or by this limit (neither by the wall clock) gives
+            the same roster every time.
 
     Raises:
         InfeasibleError: when the hard rules cannot all hold (naming rules, agents and days), or when no
@@ -146,14 +153,16 @@ def build_roster(
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
     best = improve_by_best_response(m, plan, time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds, seed=seed,
                                     parallel=workers or os.cpu_count() or 1, progress=_stage_reporter(progress, started))
-    for variable, value in best.hint:
-        m.model.AddHint(variable, value)
-    if best.interrupted:  # Ctrl-C: keep the best shifts, let CP-SAT only complete them
-        m.fix({(m.agents[a].agent_id, m.horizon.date(d)): None for a in range(len(m.agents)) for d in range(days)} |
-              {(m.agents[a].agent_id, m.horizon.date(d)): m.options[o].label for (a, d), o in best.plan.items()})
+    with deferred_interrupt() as late:
+        for variable, value in best.hint:
+            m.model.AddHint(variable, value)
+        interrupted = best.interrupted or late()
+        if interrupted:  # Ctrl-C: keep the best shifts, let CP-SAT only complete them
+            m.fix({(m.agents[a].agent_id, m.horizon.date(d)): None for a in range(len(m.agents)) for d in range(days)} |
+                  {(m.agents[a].agent_id, m.horizon.date(d)): m.options[o].label for (a, d), o in best.plan.items()})
     solver = cp_model.CpSolver()
     remaining = time_limit_seconds - (time.monotonic() - started)
-    limit = INTERRUPTED_COMPLETION_SECONDS if best.interrupted else max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds)
+    limit = INTERRUPTED_COMPLETION_SECONDS if interrupted else max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds)
     solver_parameters(solver, limit, seed, workers, len(m.agents) * days)
     if deterministic_time_limit is not None:
         solver.parameters.max_deterministic_time = deterministic_time_limit
@@ -186,6 +195,6 @@ def build_roster(
         "solver_penalties": solver_penalties,
         "solve_seconds": time.monotonic() - started,
         "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves,
-                          "interrupted": best.interrupted},
+                          "interrupted": interrupted},
     }
     return RosterResult(shifts, activities, coverage, objective, bound, solver.StatusName(status), summary, report)

@@ -1,0 +1,23 @@
+"""Ctrl-C between search stages: deferred to a flag, so that a roster found so far is never lost."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def deferred_interrupt() -> Iterator[Callable[[], bool]]:
+    """Within the block Ctrl-C only sets a flag, read by the yielded function; outside the main thread
+    (where Python cannot install handlers) nothing changes and the flag stays False."""
+    caught: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    previous = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield lambda: bool(caught)
+    finally:
+        signal.signal(signal.SIGINT, previous)
