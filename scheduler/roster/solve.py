@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 
 from scheduler.center import Center
 from scheduler.coverage import coverage_table
@@ -63,6 +64,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         })
 
 
+def _hint_solution(m: RosterModel, hint: list[tuple[object, int]]) -> cmh.CpSolverResponse:
+    """The complete hint as a solver response, so that its roster can be read like a solution."""
+    values = [0] * len(m.model.Proto().variables)
+    for variable, value in hint:
+        values[variable.Index()] = value
+    response = cmh.CpSolverResponse()
+    response.solution.extend(values)
+    return response
+
+
 def _stage_reporter(report: Callable[[dict], None] | None, started: float) -> Callable[[dict], None] | None:
     """Forward the best response's progress (no proven bound yet) in the same shape as the CP-SAT reports."""
     if report is None:
@@ -89,9 +100,6 @@ def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataF
 
 BEST_RESPONSE_SHARE = 0.75
 """The share of the time limit the agent-by-agent best response may use; CP-SAT on the whole model gets the rest."""
-
-INTERRUPTED_COMPLETION_SECONDS = 30.0
-"""After Ctrl-C in the best response, CP-SAT only completes the best shifts found (breaks, queues) within this time."""
 
 LNS_ONLY_FROM_AGENT_DAYS = 500
 """From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
@@ -154,33 +162,34 @@ def build_roster(
     best = improve_by_best_response(m, plan, time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds, seed=seed,
                                     parallel=workers or os.cpu_count() or 1, progress=_stage_reporter(progress, started))
     with deferred_interrupt() as late:
-        for variable, value in best.hint:
-            m.model.AddHint(variable, value)
+        hinted = _hint_solution(m, best.hint)
         interrupted = best.interrupted or late()
-        if interrupted:  # Ctrl-C: keep the best shifts, let CP-SAT only complete them
-            m.fix({(m.agents[a].agent_id, m.horizon.date(d)): None for a in range(len(m.agents)) for d in range(days)} |
-                  {(m.agents[a].agent_id, m.horizon.date(d)): m.options[o].label for (a, d), o in best.plan.items()})
-    solver = cp_model.CpSolver()
-    remaining = time_limit_seconds - (time.monotonic() - started)
-    limit = INTERRUPTED_COMPLETION_SECONDS if interrupted else max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds)
-    solver_parameters(solver, limit, seed, workers, len(m.agents) * days)
-    if deterministic_time_limit is not None:
-        solver.parameters.max_deterministic_time = deterministic_time_limit
-    callback = _Progress(m, progress, started)
-    status = solver.Solve(m.model, callback)
-    if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID) or callback.solutions == 0 and status != cp_model.OPTIMAL:
-        raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
-    shifts, activities = extract_roster(m, solver.Value)
+    status_name, bound_points, value = "FEASIBLE", 0.0, lambda expression: cmh.ResponseHelper.value(hinted, expression)
+    if not interrupted:  # after Ctrl-C the best response's roster is the answer
+        for variable, hinted_value in best.hint:
+            m.model.AddHint(variable, hinted_value)
+        solver = cp_model.CpSolver()
+        remaining = time_limit_seconds - (time.monotonic() - started)
+        solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
+        if deterministic_time_limit is not None:
+            solver.parameters.max_deterministic_time = deterministic_time_limit
+        callback = _Progress(m, progress, started)
+        status = solver.Solve(m.model, callback)
+        if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
+            raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
+        if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
+            status_name, bound_points, value = solver.StatusName(status), solver.BestObjectiveBound(), solver.Value
+    shifts, activities = extract_roster(m, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
     report = check_roster(center, shifts, activities, planned, start, days, previous=previous)
     # The objective of the returned roster, from its own values (CP-SAT's ObjectiveValue() can lag the final
     # solution by one improvement under interleaved search).
-    solver_penalties = m.penalty_totals(solver.Value)
+    solver_penalties = m.penalty_totals(value)
     objective = sum(solver_penalties.values())
-    bound = min(objective, max(0.0, solver.BestObjectiveBound() / m.scale))
+    bound = min(objective, max(0.0, bound_points / m.scale))
     summary = {
-        "status": solver.StatusName(status),
+        "status": status_name,
         "agents": len(m.agents),
         "shifts": len(shifts),
         "paid_hours": float(shifts.paid_minutes.sum() / 60),
@@ -197,4 +206,4 @@ def build_roster(
         "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves,
                           "interrupted": interrupted},
     }
-    return RosterResult(shifts, activities, coverage, objective, bound, solver.StatusName(status), summary, report)
+    return RosterResult(shifts, activities, coverage, objective, bound, status_name, summary, report)
