@@ -7,9 +7,10 @@ agent's own hard rules and own soft costs (paid hours, start-time changes, day-o
 engine's rule functions on a one-agent `RosterModel`; the coverage part is exact for one agent because
 the coverage cost is convex and separable per queue and interval: an agent on queue q in interval t
 changes it by cost(c + 1) - cost(c). The agent takes each shift's breaks where the agent is least
-needed and serves, in each interval, the queue where one more agent helps most. After each pass the
-ledger re-routes agents between their queues, interval by interval, along chains of moves while that
-lowers the cost (flagship store, 28 days: 622k after convergence against 678k without re-routing).
+needed and serves, in each interval, the queue where one more agent does most good, directly or by
+freeing a placed agent who moves on along a chain of skills to a queue that needs one more. The ledger
+re-routes agents along such chains wherever that lowers the cost (flagship store, 28 days, converged:
+551k with chain moves, 678k without).
 
 Passes over all agents (in a seeded order) repeat until one improves the objective by less than
 CONVERGED_GAIN or the time is up. Each one-agent solve is bounded by CP-SAT deterministic time, so the
@@ -85,6 +86,9 @@ class CoverageLedger:
                 self.previous_flows[g, q, t] = self.previous_flows.get((g, q, t), 0) + 1
         self.placed: dict[int, list[tuple[int, int]]] = {}
         self.breaks: dict[int, dict[int, tuple[int, ...]]] = {}
+        self.serves_of: dict[int, list[int]] = {}
+        self.counts: dict[tuple[int, ...], np.ndarray] = {}  # per skill set: agents placed per queue and interval
+        self.at: dict[int, dict[int, int]] = defaultdict(dict)  # interval -> agent -> index in placed[agent]
         self.layouts = _layouts(m)
 
     def cost(self, cover: np.ndarray) -> np.ndarray:
@@ -126,8 +130,10 @@ class CoverageLedger:
         return first + working, sums[k], offsets
 
     def values(self, serves: list[int]) -> dict[tuple[int, int], int]:
-        """(day, option) -> the coverage cost one agent serving `serves` saves by working it."""
-        best = self.gains(serves).max(axis=0)
+        """(day, option) -> the coverage cost one more agent serving `serves` saves by working it: in each
+        interval the best gain on a queue the agent serves or can free someone for (`reachable`)."""
+        gains = self.gains(list(range(len(self.queues))))
+        best = np.where(self.reachable(serves), gains, np.iinfo(np.int64).min).max(axis=0)
         days = np.arange(self.m.horizon.days)
         found = {}
         for o, option in enumerate(self.m.options):
@@ -136,17 +142,28 @@ class CoverageLedger:
             found.update({(int(d), o): int(v) for d, v in zip(days, sums)})
         return found
 
-    def rebalance(self, serves: dict[int, list[int]]) -> None:
-        """Re-route placed agents between the queues they may serve, interval by interval, while a chain of
-        moves (one agent from queue s to q1, another from q1 to q2, ... to queue e) lowers the cost; the
-        cost is convex per queue, so the allocation of each interval ends optimal for the agents on it."""
-        entries: dict[int, list[tuple[int, int]]] = defaultdict(list)
-        for a, placed in self.placed.items():
-            for k, (_, t) in enumerate(placed):
-                entries[t].append((a, k))
-        for t, on in entries.items():
+    def reachable(self, serves: list[int]) -> np.ndarray:
+        """Per queue and interval, True when an agent serving `serves` can end up adding one there: directly,
+        or by taking the place of a placed agent who moves on (along a chain) to that queue."""
+        size = len(self.queues)
+        skills = np.zeros((len(self.counts), size), dtype=np.int64)
+        for g, group in enumerate(self.counts):
+            skills[g, list(group)] = 1
+        placed = np.stack([counts > 0 for counts in self.counts.values()]).astype(np.int64) if self.counts else np.zeros((0, size, self.span), dtype=np.int64)
+        steps = np.einsum("gqt,gr->tqr", placed, skills) > 0  # someone on q at t may move to r
+        closure = steps | np.eye(size, dtype=bool)
+        for _ in range(size):
+            closure = closure | (np.matmul(closure.astype(np.int64), closure.astype(np.int64)) > 0)
+        start = np.zeros(size, dtype=np.int64)
+        start[serves] = 1
+        return (np.einsum("q,tqr->rt", start, closure.astype(np.int64)) > 0)
+
+    def rebalance(self) -> None:
+        """Re-route placed agents in every interval while a chain of moves lowers the cost (`_reroute`); the
+        cost is convex per queue, so each interval's allocation ends optimal for the agents on it."""
+        for t in sorted(self.at):
             if self.planned[t]:
-                while self._reroute(t, on, serves):
+                while self._reroute(t):
                     pass
 
     def _point_cost(self, q: int, t: int, cover: int) -> int:
@@ -160,19 +177,21 @@ class CoverageLedger:
                 value += weight * max(0, short - breakpoint)
         return value
 
-    def _reroute(self, t: int, on: list[tuple[int, int]], serves: dict[int, list[int]]) -> bool:
-        """Apply the best improving chain of moves in interval `t`; False when none exists."""
-        reach: dict[int, dict[int, tuple[int, int, int] | None]] = {}
-        for source in {self.placed[a][k][0] for a, k in on}:
-            seen: dict[int, tuple[int, int, int] | None] = {source: None}
+    def _reroute(self, t: int) -> bool:
+        """Apply the best improving chain of moves in interval `t` (one agent from queue s to q1, another from
+        q1 to q2, ... to queue e); False when none exists."""
+        on = self.at[t]
+        reach: dict[int, dict[int, tuple[int, int] | None]] = {}
+        for source in {self.placed[a][k][0] for a, k in on.items()}:
+            seen: dict[int, tuple[int, int] | None] = {source: None}
             frontier = [source]
             while frontier:
                 queue = frontier.pop()
-                for a, k in on:
+                for a, k in on.items():
                     if self.placed[a][k][0] == queue:
-                        for target in serves[a]:
+                        for target in self.serves_of[a]:
                             if target not in seen:
-                                seen[target] = (queue, a, k)
+                                seen[target] = (queue, a)
                                 frontier.append(target)
             reach[source] = seen
         best, chosen = 0, None
@@ -188,8 +207,11 @@ class CoverageLedger:
         source, end = chosen
         queue = end
         while queue != source:
-            previous, a, k = reach[source][queue]
-            self.placed[a][k] = (queue, t)
+            previous, a = reach[source][queue]
+            counts = self.counts[tuple(self.serves_of[a])]
+            counts[previous, t] -= 1
+            counts[queue, t] += 1
+            self.placed[a][on[a]] = (queue, t)
             queue = previous
         self.cover[source, t] -= 1
         self.cover[end, t] += 1
@@ -198,30 +220,43 @@ class CoverageLedger:
     def remove(self, a: int) -> tuple:
         """Take agent `a`'s contribution out of the ledger and return it."""
         placed = self.placed.pop(a, [])
+        counts = self.counts[tuple(self.serves_of[a])]
         for q, t in placed:
             self.cover[q, t] -= 1
+            counts[q, t] -= 1
+            del self.at[t][a]
         return placed, self.breaks.pop(a, {})
 
     def restore(self, a: int, contribution: tuple) -> None:
         """Put back a contribution returned by `remove`."""
         placed, self.breaks[a] = contribution
-        for q, t in placed:
+        self._place(a, placed)
+
+    def _place(self, a: int, placed: list[tuple[int, int]]) -> None:
+        counts = self.counts[tuple(self.serves_of[a])]
+        for k, (q, t) in enumerate(placed):
             self.cover[q, t] += 1
+            counts[q, t] += 1
+            self.at[t][a] = k
         self.placed[a] = placed
 
     def add(self, a: int, shifts: dict[int, int], serves: list[int]) -> None:
         """Place agent `a`'s shifts ({day: option}): breaks where least needed, each interval on the queue that
-        gains most (the shifts of one agent never overlap, so one look at the gains serves them all)."""
-        gains = self.gains(serves)
-        best = gains.max(axis=0)
+        gains most, then re-route along chains in those intervals (the shifts of one agent never overlap)."""
+        self.serves_of[a] = serves
+        self.counts.setdefault(tuple(serves), np.zeros_like(self.cover))
+        gains = self.gains(list(range(len(self.queues))))
+        best = np.where(self.reachable(serves), gains, np.iinfo(np.int64).min).max(axis=0)
         placed, breaks = [], {}
         for d, o in sorted(shifts.items()):
             working, _, breaks[d] = self.layout(d, o, best)
-            for t in working:
-                q = serves[int(gains[:, t].argmax())]
-                self.cover[q, t] += 1
-                placed.append((q, int(t)))
-        self.placed[a], self.breaks[a] = placed, breaks
+            placed += [(serves[int(gains[serves, t].argmax())], int(t)) for t in working]
+        self.breaks[a] = breaks
+        self._place(a, placed)
+        for _, t in placed:
+            if self.planned[t]:
+                while self._reroute(t):
+                    pass
 
 
 def _layouts(m: RosterModel) -> list[list[tuple[tuple[int, ...], np.ndarray]]]:
@@ -315,8 +350,7 @@ def improve_by_best_response(
             own = {a: answer[1] if answer is not None else 0 for a, answer in enumerate(evaluated)}
             for a, agent in enumerate(agents):
                 ledger.add(a, shifts[a], agent.serves)
-            serves = {a: agent.serves for a, agent in enumerate(agents)}
-            ledger.rebalance(serves)
+            ledger.rebalance()
             objective = ledger.total() + sum(own.values())
             while max_passes is None or passes < max_passes:
                 order = list(range(len(agents)))
@@ -346,7 +380,7 @@ def improve_by_best_response(
                         else:
                             ledger.restore(a, kept)
                     objective = ledger.total() + sum(own.values())
-                ledger.rebalance(serves)
+                ledger.rebalance()
                 objective = ledger.total() + sum(own.values())
                 passes += 1
                 if progress is not None:
