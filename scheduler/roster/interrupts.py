@@ -21,3 +21,10 @@ def deferred_interrupt() -> Iterator[Callable[[], bool]]:
         yield lambda: bool(caught)
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+def restore_python_interrupts() -> None:
+    """Make Ctrl-C raise KeyboardInterrupt again: a CP-SAT solve that caught SIGINT leaves it at the
+    default action (kill), so stages that follow one must reinstate Python's handler (main thread only)."""
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)

@@ -21,7 +21,7 @@ from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.hint import greedy_roster
-from scheduler.roster.interrupts import deferred_interrupt
+from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
 
@@ -159,6 +159,7 @@ def build_roster(
     plan, stuck = greedy_roster(m)
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
+    restore_python_interrupts()  # the greedy's one-agent repairs are CP-SAT solves
     best = improve_by_best_response(m, plan, time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds, seed=seed,
                                     parallel=workers or os.cpu_count() or 1, progress=_stage_reporter(progress, started))
     with deferred_interrupt() as late:
@@ -176,6 +177,7 @@ def build_roster(
             solver.parameters.max_deterministic_time = deterministic_time_limit
         callback = _Progress(m, progress, started)
         status = solver.Solve(m.model, callback)
+        restore_python_interrupts()
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
