@@ -78,27 +78,32 @@ def check_roster(
     old = old.loc[old.start < pd.Timestamp(start)]
 
     # --- shift shape and breaks -------------------------------------------------------------------
+    lengths = {s.id: pd.Timedelta(hours=s.length_hours) for s in config.shifts}
+    paid_of = {s.id: round(s.paid_hours * 60) for s in config.shifts}
+    wanted_of = {s.id: sorted(s.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours)) for s in config.shifts}
+    offsets_cache: dict = {}
     breaks_of: dict[int, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
-    for number, row in shifts.iterrows():
+    for row in shifts.itertuples():
+        number = row.Index
         where = f"agent {row.agent_id} on {row.date}"
-        template = templates.get(row['shift'])
+        template = templates.get(row.shift)
         if row.agent_id not in agents:
             violations.append(f"unknown_agent: {where}: agent is not in agents.csv")
             continue
         if template is None:
-            violations.append(f"shift_template: {where}: unknown shift '{row['shift']}'")
+            violations.append(f"shift_template: {where}: unknown shift '{row.shift}'")
             continue
         if not start <= row.date < end_date or row.start.date() != row.date:
             violations.append(f"shift_template: {where}: the shift starts {_hm(row.start)}, outside the planned days or not on its date")
         if f"{row.start:%H:%M}" not in template.start_times:
-            violations.append(f"shift_template: {where}: start {row.start:%H:%M} is not an allowed start of shift '{row['shift']}'")
-        if row.end - row.start != pd.Timedelta(hours=template.length_hours) or row.paid_minutes != round(template.paid_hours * 60):
-            violations.append(f"shift_template: {where}: length or paid minutes differ from shift '{row['shift']}'")
-        ranges = sorted(parse_break_ranges(row.breaks, row.start))
+            violations.append(f"shift_template: {where}: start {row.start:%H:%M} is not an allowed start of shift '{row.shift}'")
+        if row.end - row.start != lengths[row.shift] or row.paid_minutes != paid_of[row.shift]:
+            violations.append(f"shift_template: {where}: length or paid minutes differ from shift '{row.shift}'")
+        ranges = sorted(_break_ranges(row.breaks, row.start, offsets_cache))
         breaks_of[number] = ranges
-        wanted = sorted(template.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours))
+        wanted = wanted_of[row.shift]
         if len(ranges) != len(wanted):
-            violations.append(f"breaks_inside_windows: {where}: {len(ranges)} break(s) where shift '{row['shift']}' has {len(wanted)}")
+            violations.append(f"breaks_inside_windows: {where}: {len(ranges)} break(s) where shift '{row.shift}' has {len(wanted)}")
             continue
         for (begin, end), rule in zip(ranges, wanted):
             after_hours = (begin - row.start) / pd.Timedelta(hours=1)
@@ -109,21 +114,22 @@ def check_roster(
                 violations.append(f"breaks_inside_windows: {where}: breaks overlap at {begin:%H:%M}")
 
     valid = shifts.loc[shifts.agent_id.isin(agents) & shifts["shift"].isin(templates)]
-    per_agent = {agent_id: rows.sort_values("start") for agent_id, rows in valid.groupby("agent_id")}
-    old_per_agent = {agent_id: rows.sort_values("start") for agent_id, rows in old.groupby("agent_id")}
+    per_agent = _by_agent(valid)
+    old_per_agent = _by_agent(old)
     rules = config.rules
     weeks = [(start + dt.timedelta(days=first), min(7, days - first)) for first in range(0, days, 7)]
     leave = {(t.agent_id, t.date) for t in center.time_off if t.kind == "leave"}
+    one_hour = pd.Timedelta(hours=1)
 
     for agent_id, agent in agents.items():
-        rows = per_agent.get(agent_id, valid.iloc[0:0])
-        dates = Counter(rows.date)
+        rows = per_agent.get(agent_id, [])
+        dates = Counter(row.date for row in rows)
         for date, count in dates.items():
             if count > 1:
                 violations.append(f"one_shift_per_day: agent {agent_id} has {count} shifts starting on {date}")
             if (agent_id, date) in leave:
                 violations.append(f"leave_days_off: agent {agent_id} works on {date}, a day of approved leave")
-        for row in rows.itertuples():
+        for row in rows:
             template = templates[row.shift]
             if template.night and not agent.night_ok:
                 violations.append(f"night_shifts_only_for_night_ok: agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}")
@@ -132,15 +138,15 @@ def check_roster(
                 violations.append(f"earliest_start_latest_end: agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}")
             if agent.latest_end and row.end > day_start + pd.Timedelta(minutes=minutes_of_day(agent.latest_end)):
                 violations.append(f"earliest_start_latest_end: agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}")
-        every = pd.concat([old_per_agent.get(agent_id, old.iloc[0:0]), rows]).sort_values("start")
-        for (_, before), (_, after) in zip(every.iterrows(), list(every.iterrows())[1:]):
-            rest_hours = (after.start - before.end) / pd.Timedelta(hours=1)
+        every = sorted(old_per_agent.get(agent_id, []) + rows, key=lambda row: row.start)
+        for before, after in zip(every, every[1:]):
+            rest_hours = (after.start - before.end) / one_hour
             if rest_hours < rules.min_rest_hours - 1e-9:
                 violations.append(
                     f"min_rest_between_shifts: agent {agent_id} rests {rest_hours:g} h between the shift ending {_hm(before.end)} "
                     f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h)"
                 )
-        worked = sorted(set(every.date))
+        worked = sorted({row.date for row in every})
         run, runs = [], []
         for date in worked:
             if run and date - run[-1] == dt.timedelta(days=1):
@@ -152,18 +158,20 @@ def check_roster(
             if len(run) > rules.max_consecutive_workdays and run[-1] >= start:
                 violations.append(f"max_consecutive_workdays: agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max {rules.max_consecutive_workdays})")
         for first, length in weeks:
-            in_week = rows.loc[(rows.date >= first) & (rows.date < first + dt.timedelta(days=length))]
+            last = first + dt.timedelta(days=length)
+            in_week = [row for row in rows if first <= row.date < last]
             label = f"the week from {first} ({length} days)"
             off_needed = rules.min_days_off_per_week * length // 7
-            if length - in_week.date.nunique() < off_needed:
-                violations.append(f"min_days_off_per_week: agent {agent_id} has {length - in_week.date.nunique()} day(s) off in {label} (min {off_needed})")
-            paid = int(in_week.paid_minutes.sum())
+            days_worked = len({row.date for row in in_week})
+            if length - days_worked < off_needed:
+                violations.append(f"min_days_off_per_week: agent {agent_id} has {length - days_worked} day(s) off in {label} (min {off_needed})")
+            paid = int(sum(row.paid_minutes for row in in_week))
             leave_days = sum((agent_id, first + dt.timedelta(days=k)) in leave for k in range(length))
             low = math.floor(agent.min_hours_per_week * 60 * (length - leave_days) / 7 + 1e-9)
             high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
             if not low <= paid <= high:
                 violations.append(f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h")
-            nights = sum(templates[s].night for s in in_week["shift"])
+            nights = sum(templates[row.shift].night for row in in_week)
             if nights > rules.max_nights_per_week:
                 violations.append(f"max_nights_per_week: agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})")
 
@@ -172,42 +180,73 @@ def check_roster(
     return report
 
 
+def _by_agent(frame: pd.DataFrame) -> dict[str, list]:
+    """Each agent's rows (itertuples records) in start order (ties keep the frame's order)."""
+    rows: dict[str, list] = defaultdict(list)
+    for row in frame.sort_values("start", kind="stable").itertuples(index=False):
+        rows[row.agent_id].append(row)
+    return rows
+
+
+def _break_ranges(text: str, shift_start: pd.Timestamp, cache: dict) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """`parse_break_ranges`, remembered per (text, time of day of the shift start) as offsets from the start."""
+    key = (text, shift_start - shift_start.normalize())
+    offsets = cache.get(key)
+    if offsets is None:
+        offsets = cache[key] = [(begin - shift_start, end - shift_start) for begin, end in parse_break_ranges(text, shift_start)]
+    return [(shift_start + begin, shift_start + end) for begin, end in offsets]
+
+
 def _check_activities(center, shifts, old, breaks_of, activities, start, violations) -> None:
-    """Every interval of every shift has one activity: `break` inside breaks, else a queue the agent may serve."""
-    step = center.config.interval_minutes
+    """Every interval of every shift has one activity: `break` inside breaks, else a queue the agent may serve.
+
+    Times are compared as integer nanoseconds (exactly the Timestamps' values) for speed.
+    """
+    step = _nanoseconds(pd.Timedelta(minutes=center.config.interval_minutes))
+    first_moment = _nanoseconds(pd.Timestamp(start))
     agents = {a.agent_id: a for a in center.agents}
-    expected: dict[tuple[str, pd.Timestamp], str | frozenset] = {}
-    rows = list(shifts.iterrows()) + [(None, row) for _, row in old.iterrows()]
+    serves_of = {
+        agent_id: frozenset(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
+        for agent_id, agent in agents.items()
+    }
+    expected: dict[tuple[str, int], str | frozenset] = {}
+    rows = [(row.Index, row) for row in shifts.itertuples()] + [(None, row) for row in old.itertuples()]
     for number, row in rows:
-        agent = agents.get(row.agent_id)
-        if agent is None:
+        if row.agent_id not in agents:
             continue
         ranges = breaks_of.get(number) if number is not None else parse_break_ranges(row.breaks, row.start)
-        serves = frozenset(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
-        moment = row.start
-        while moment < row.end:
-            if moment >= pd.Timestamp(start):
-                on_break = any(begin < moment + pd.Timedelta(minutes=step) and moment < end for begin, end in ranges or [])
+        ranges = [(_nanoseconds(begin), _nanoseconds(end)) for begin, end in ranges or []]
+        serves = serves_of[row.agent_id]
+        moment, end_of_shift = _nanoseconds(row.start), _nanoseconds(row.end)
+        while moment < end_of_shift:
+            if moment >= first_moment:
+                on_break = any(begin < moment + step and moment < end for begin, end in ranges)
                 expected[row.agent_id, moment] = "break" if on_break else serves
-            moment += pd.Timedelta(minutes=step)
+            moment += step
     seen = set()
-    for row in activities.itertuples(index=False):
-        key = (row.agent_id, row.interval_start)
+    moments = pd.to_datetime(activities.interval_start).to_numpy(dtype="datetime64[ns]").view("int64").tolist()
+    for agent_id, moment, activity in zip(activities.agent_id.tolist(), moments, activities.activity.tolist()):
+        key = (agent_id, moment)
         if key in seen:
-            violations.append(f"activities: agent {row.agent_id} has two activities at {_hm(row.interval_start)}")
+            violations.append(f"activities: agent {agent_id} has two activities at {_hm(pd.Timestamp(moment))}")
             continue
         seen.add(key)
         wanted = expected.get(key)
         if wanted is None:
-            violations.append(f"activities: agent {row.agent_id} has activity '{row.activity}' at {_hm(row.interval_start)} outside any shift")
-        elif wanted == "break" and row.activity != "break":
-            violations.append(f"breaks_inside_windows: agent {row.agent_id} serves '{row.activity}' at {_hm(row.interval_start)} during a break")
-        elif wanted != "break" and row.activity not in wanted:
-            violations.append(f"activities: agent {row.agent_id} is on '{row.activity}' at {_hm(row.interval_start)}, not a queue the agent is skilled for")
+            violations.append(f"activities: agent {agent_id} has activity '{activity}' at {_hm(pd.Timestamp(moment))} outside any shift")
+        elif wanted == "break" and activity != "break":
+            violations.append(f"breaks_inside_windows: agent {agent_id} serves '{activity}' at {_hm(pd.Timestamp(moment))} during a break")
+        elif wanted != "break" and activity not in wanted:
+            violations.append(f"activities: agent {agent_id} is on '{activity}' at {_hm(pd.Timestamp(moment))}, not a queue the agent is skilled for")
     missing = [key for key in expected if key not in seen]
     if missing:
         agent_id, moment = missing[0]
-        violations.append(f"activities: {len(missing)} shift interval(s) lack an activity, first agent {agent_id} at {_hm(moment)}")
+        violations.append(f"activities: {len(missing)} shift interval(s) lack an activity, first agent {agent_id} at {_hm(pd.Timestamp(moment))}")
+
+
+def _nanoseconds(value: pd.Timestamp | pd.Timedelta) -> int:
+    """A naive Timestamp (since the epoch) or a Timedelta as integer nanoseconds."""
+    return value.as_unit("ns").value
 
 
 def _penalties(center, shifts, old, activities, requirements, start, days, scale, report: CheckReport) -> None:
@@ -216,7 +255,8 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
     weights, step = config.weights, config.interval_minutes
     templates = {s.id: s for s in config.shifts}
     points: dict[str, int] = defaultdict(int)
-    on_queue = activities.loc[activities.activity != "break"].groupby(["activity", "interval_start"]).size()
+    counts = activities.loc[activities.activity != "break"].groupby(["activity", "interval_start"]).size()
+    on_queue = dict(zip(counts.index, counts.tolist()))
     under_points, over_points = _points(weights.understaffing * scale), _points(weights.overstaffing * scale)
     short_total = over_total = 0
     for row in requirements.itertuples(index=False):

@@ -14,6 +14,7 @@ in activities.csv the whole interval it starts in is `break` (coverage is counte
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 
@@ -29,6 +30,7 @@ def _clock(moment: pd.Timestamp) -> str:
 def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shifts and activities frames of the solution read through `value(variable)`."""
     horizon, step = m.horizon, m.horizon.interval_minutes
+    stamp = functools.lru_cache(maxsize=None)(horizon.timestamp)  # the same few thousand intervals, many times
     group_of = {a: g for g, group in enumerate(m.groups) for a in group.members}
     shift_rows, working = [], defaultdict(list)  # working[(g, t)] -> agents on shift and not on break
     taken: dict[tuple[int, int, int], list[int]] = defaultdict(list)
@@ -43,12 +45,12 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
             for k, slot in enumerate(option.breaks)
         ]
         for i, a in enumerate(sorted(members)):
-            start = horizon.timestamp(first)
+            start = stamp(first)
             on_break, ranges = set(), []
             for slot, offsets in zip(option.breaks, starts_per_break):
                 offset = offsets[i]
                 on_break.update(range(first + offset, first + offset + slot.length_intervals))
-                begin = horizon.timestamp(first + offset)
+                begin = stamp(first + offset)
                 ranges.append(f"{_clock(begin)}-{_clock(begin + pd.Timedelta(minutes=slot.minutes))}")
             shift_rows.append({
                 "agent_id": m.agents[a].agent_id, "date": horizon.date(d), "shift": option.shift_id, "start": start,
@@ -58,7 +60,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
             for t in range(first, first + option.length_minutes // step):
                 if t not in on_break:
                     working[g, t].append(a)
-            activity_breaks = [(m.agents[a].agent_id, horizon.timestamp(t), "break") for t in sorted(on_break)]
+            activity_breaks = [(m.agents[a].agent_id, stamp(t), "break") for t in sorted(on_break)]
             shift_rows[-1]["_breaks"] = activity_breaks
     index = {agent.agent_id: a for a, agent in enumerate(m.agents)}
     for agent_id, shifts in m.previous.items():
@@ -68,10 +70,10 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
                     working[group_of[index[agent_id]], t].append(index[agent_id])
     activity_rows = [row for shift in shift_rows for row in shift.pop("_breaks")]
     activity_rows += [
-        (agent_id, horizon.timestamp(t), "break")
+        (agent_id, stamp(t), "break")
         for agent_id, shifts in m.previous.items() for shift in shifts for t in sorted(shift.break_intervals) if t >= 0
     ]
-    activity_rows += _assign_queues(m, working, value)
+    activity_rows += _assign_queues(m, working, value, stamp)
     shifts_frame = pd.DataFrame(shift_rows, columns=["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"])
     activities = pd.DataFrame(activity_rows, columns=["agent_id", "interval_start", "activity"])
     order = {agent.agent_id: a for a, agent in enumerate(m.agents)}
@@ -82,7 +84,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
     return shifts_frame, activities
 
 
-def _assign_queues(m: RosterModel, working: dict, value: Callable[[object], int]) -> list[tuple]:
+def _assign_queues(m: RosterModel, working: dict, value: Callable[[object], int], stamp: Callable[[int], pd.Timestamp]) -> list[tuple]:
     """Hand each group's per-interval queue counts to its working members, keeping agents on their last queue."""
     rows, last_queue = [], {}
     for (g, t) in sorted(working, key=lambda key: (key[1], key[0])):
@@ -96,12 +98,12 @@ def _assign_queues(m: RosterModel, working: dict, value: Callable[[object], int]
             queue = last_queue.get(a)
             if queue in room and room[queue] > 0:
                 room[queue] -= 1
-                rows.append((m.agents[a].agent_id, m.horizon.timestamp(t), queue))
+                rows.append((m.agents[a].agent_id, stamp(t), queue))
             else:
                 unplaced.append(a)
         for a in unplaced:
             queue = next(q for q in queues if room[q] > 0)
             room[queue] -= 1
             last_queue[a] = queue
-            rows.append((m.agents[a].agent_id, m.horizon.timestamp(t), queue))
+            rows.append((m.agents[a].agent_id, stamp(t), queue))
     return rows

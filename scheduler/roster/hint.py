@@ -33,6 +33,9 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
             best = max(serves, key=lambda q: deficit[q, t])
             deficit[best, t] -= 1
     group_of = {a: m.groups[g].queues for g in range(len(m.groups)) for a in m.groups[g].members}
+    rows_of = {group.queues: np.array([queues.index(q) for q in group.queues]) for group in m.groups}
+    option_first = np.array([option.start_minute // step for option in options])
+    option_intervals = np.array([option.length_minutes // step for option in options])
     leave = {(t.agent_id, (t.date - horizon.start).days) for t in m.center.time_off if t.kind == "leave"}
     rest = rules.min_rest_hours * 60
     week_of = {d: w for w, week in enumerate(horizon.weeks()) for d in week}
@@ -67,7 +70,11 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                 continue
             if s["days"][w] + 1 > len(week) - off_needed:
                 continue
-            serves = [queues.index(q) for q in group_of[a]]
+            serves = rows_of[group_of[a]]
+            # each option's mean positive shortfall over its intervals (of the best queue the agent serves there)
+            shortfall = np.clip(deficit[serves, d * per_day:(d + 2) * per_day].max(axis=0), 0, None)
+            running = np.concatenate(([0.0], np.cumsum(shortfall)))
+            scores = ((running[option_first + option_intervals] - running[option_first]) / np.maximum(1, option_intervals)).tolist()
             best, best_score = None, -1.0
             for o in s["allowed"]:
                 option = options[o]
@@ -77,19 +84,15 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                     continue
                 if option.night and s["nights"][w] + 1 > rules.max_nights_per_week:
                     continue
-                first = horizon.first_interval(d, option)
-                window = deficit[serves, first:first + option.length_minutes // step]
-                score = float(np.clip(window.max(axis=0), 0, None).sum()) / max(1, window.shape[1])
-                if score > best_score:
-                    best, best_score = o, score
+                if scores[o] > best_score:
+                    best, best_score = o, scores[o]
             if best is None or (not_must and best_score < 0.25):
                 continue
             option = options[best]
             plan[a, d] = best
             first = horizon.first_interval(d, option)
-            for t in range(first, first + option.length_minutes // step):
-                q = max(serves, key=lambda q: deficit[q, t])
-                deficit[q, t] -= 1
+            last = first + option.length_minutes // step
+            deficit[serves[deficit[serves, first:last].argmax(axis=0)], np.arange(first, last)] -= 1  # per interval, the first queue short most
             s["last_end"] = d * 1440 + option.end_minute
             s["days"][w] += 1
             s["paid"][w] += option.paid_minutes
@@ -139,17 +142,17 @@ def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
     previous = None if m.previous_frame is None else m.previous_frame.loc[m.previous_frame.agent_id == agent.agent_id]
     single = RosterModel(alone, None, m.horizon.start, m.horizon.days, previous=previous, with_coverage=False)
     apply_rules(single, with_coverage=False, hard_only=True)
-    single.model.Maximize(sum(single.x[0, d, o] for d in range(m.horizon.days) for o in range(len(m.options)) if plan.get((a, d)) == o))
+    single.model.maximize(sum(single.x[0, d, o] for d in range(m.horizon.days) for o in range(len(m.options)) if plan.get((a, d)) == o))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
-    status = solver.Solve(single.model)
+    status = solver.solve(single.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return status != cp_model.INFEASIBLE  # out of time: keep the greedy shifts, the solver repairs them
     for d in range(m.horizon.days):
         plan.pop((a, d), None)
         for o in range(len(m.options)):
-            if solver.Value(single.x[0, d, o]):
+            if solver.value(single.x[0, d, o]):
                 plan[a, d] = o
     return True
 

@@ -159,7 +159,7 @@ class RosterModel(SoftCosts):
         self.explain = explain
         self.assumptions: dict[int, tuple[str, str, str]] = {}
         self.x = {
-            (a, d, o): self.model.NewBoolVar(f"x_{a}_{d}_{o}")
+            (a, d, o): self.model.new_bool_var(f"x_{a}_{d}_{o}")
             for a in range(len(self.agents)) for d in range(days) for o in range(len(self.options))
         }
         self.groups: list[Group] = []
@@ -173,24 +173,24 @@ class RosterModel(SoftCosts):
     def works(self, a: int, d: int) -> cp_model.LinearExpr:
         """1 when agent `a` works a shift starting on day `d`."""
         if (a, d) not in self._works:
-            self._works[a, d] = cp_model.LinearExpr.Sum([self.x[a, d, o] for o in range(len(self.options))])
+            self._works[a, d] = cp_model.LinearExpr.sum([self.x[a, d, o] for o in range(len(self.options))])
         return self._works[a, d]
 
     def enforce(self, rule: str, agent: Agent, scope: str = "") -> list:
         """Enforcement literals for one rule instance: none normally; one assumption literal when explaining."""
         if not self.explain:
             return []
-        literal = self.model.NewBoolVar(f"assume_{rule}_{agent.agent_id}_{scope}")
-        self.assumptions[literal.Index()] = (rule, agent.agent_id, scope)
-        self.model.AddAssumption(literal)
+        literal = self.model.new_bool_var(f"assume_{rule}_{agent.agent_id}_{scope}")
+        self.assumptions[literal.index] = (rule, agent.agent_id, scope)
+        self.model.add_assumption(literal)
         return [literal]
 
     def at_most_one(self, literals: list, enforcement: list) -> None:
         """At most one of `literals` is true (a plain at-most-one row unless enforcement literals guard it)."""
         if enforcement:
-            self.model.Add(sum(literals) <= 1).OnlyEnforceIf(enforcement)
+            self.model.add(sum(literals) <= 1).only_enforce_if(enforcement)
         else:
-            self.model.AddAtMostOne(literals)
+            self.model.add_at_most_one(literals)
 
     def penalty_totals(self, value: Callable[[object], int]) -> dict[str, float]:
         """Each soft rule's cost in weight units for a solution read through `value(expression)`."""
@@ -212,7 +212,7 @@ class RosterModel(SoftCosts):
         for (agent_id, date), label in assignments.items():
             a, d = index[agent_id], (date - self.horizon.start).days
             for o in range(len(self.options)):
-                self.model.Add(self.x[a, d, o] == int(label is not None and labels[label] == o))
+                self.model.add(self.x[a, d, o] == int(label is not None and labels[label] == o))
 
     # --- coverage structure --------------------------------------------------------------------
     def _build_groups(self) -> None:
@@ -245,24 +245,28 @@ class RosterModel(SoftCosts):
         model, horizon = self.model, self.horizon
         self.n: dict[tuple[int, int, int], cp_model.IntVar] = {}
         self.b: dict[tuple[int, int, int, int, int], cp_model.IntVar] = {}
-        on_queue: dict[tuple[int, int], list] = defaultdict(list)
+        on_queue: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))  # variables, coefficients
         fixed: dict[tuple[int, int], int] = defaultdict(int)
         for g, group in enumerate(self.groups):
             size = len(group.members)
             for d in range(horizon.days):
                 for o, option in enumerate(self.options):
-                    count = model.NewIntVar(0, size, f"n_{g}_{d}_{o}")
-                    model.Add(count == sum(self.x[a, d, o] for a in group.members))
+                    count = model.new_int_var(0, size, f"n_{g}_{d}_{o}")
+                    model.add(count == cp_model.LinearExpr.sum([self.x[a, d, o] for a in group.members]))
                     self.n[g, d, o] = count
                     first = horizon.first_interval(d, option)
                     for j in range(option.length_minutes // horizon.interval_minutes):
-                        on_queue[g, first + j].append(count)
+                        variables, coefficients = on_queue[g, first + j]
+                        variables.append(count)
+                        coefficients.append(1)
                     for k, slot in enumerate(option.breaks):
                         for offset in slot.offsets:
-                            taken = model.NewIntVar(0, size, f"b_{g}_{d}_{o}_{k}_{offset}")
+                            taken = model.new_int_var(0, size, f"b_{g}_{d}_{o}_{k}_{offset}")
                             self.b[g, d, o, k, offset] = taken
                             for j in range(slot.length_intervals):
-                                on_queue[g, first + offset + j].append(-taken)
+                                variables, coefficients = on_queue[g, first + offset + j]
+                                variables.append(taken)
+                                coefficients.append(-1)
             index = {self.agents[a].agent_id: a for a in group.members}
             for agent_id, shifts in self.previous.items():
                 if agent_id in index:
@@ -271,6 +275,9 @@ class RosterModel(SoftCosts):
                             if t >= 0:
                                 fixed[g, t] += 1
         self.previous_on_queue = dict(fixed)
-        self.on_queue = {key: sum(terms) + fixed.get(key, 0) for key, terms in on_queue.items()}
+        self.on_queue = {
+            key: cp_model.LinearExpr.weighted_sum(variables, coefficients) + fixed.get(key, 0)
+            for key, (variables, coefficients) in on_queue.items()
+        }
         for key, count in fixed.items():
             self.on_queue.setdefault(key, count)

@@ -17,6 +17,8 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ortools.sat.python.cp_model import LinearExpr
+
 from scheduler.config import minutes_of_day
 from scheduler.roster.model import RosterModel, points
 
@@ -46,7 +48,7 @@ def leave_days_off(m: RosterModel) -> None:
         d = (entry.date - m.horizon.start).days
         if entry.kind == "leave" and 0 <= d < m.horizon.days and entry.agent_id in index:
             agent = m.agents[index[entry.agent_id]]
-            m.model.Add(m.works(index[entry.agent_id], d) == 0).OnlyEnforceIf(m.enforce("leave_days_off", agent, f"day {d}"))
+            m.model.add(m.works(index[entry.agent_id], d) == 0).only_enforce_if(m.enforce("leave_days_off", agent, f"day {d}"))
 
 
 def night_shifts_only_for_night_ok(m: RosterModel) -> None:
@@ -56,7 +58,7 @@ def night_shifts_only_for_night_ok(m: RosterModel) -> None:
         if not agent.night_ok and nights:
             literals = m.enforce("night_shifts_only_for_night_ok", agent)
             for d in range(m.horizon.days):
-                m.model.Add(sum(m.x[a, d, o] for o in nights) == 0).OnlyEnforceIf(literals)
+                m.model.add(LinearExpr.sum([m.x[a, d, o] for o in nights]) == 0).only_enforce_if(literals)
 
 
 def earliest_start_latest_end(m: RosterModel) -> None:
@@ -68,7 +70,7 @@ def earliest_start_latest_end(m: RosterModel) -> None:
         if outside:
             literals = m.enforce("earliest_start_latest_end", agent)
             for d in range(m.horizon.days):
-                m.model.Add(sum(m.x[a, d, o] for o in outside) == 0).OnlyEnforceIf(literals)
+                m.model.add(LinearExpr.sum([m.x[a, d, o] for o in outside]) == 0).only_enforce_if(literals)
 
 
 def min_rest_between_shifts(m: RosterModel) -> None:
@@ -84,7 +86,7 @@ def min_rest_between_shifts(m: RosterModel) -> None:
             for d in range(m.horizon.days):
                 early = [o for o, option in enumerate(options) if d * 1440 + option.start_minute < previous_end + rest]
                 if early:
-                    m.model.Add(sum(m.x[a, d, o] for o in early) == 0).OnlyEnforceIf(literals)
+                    m.model.add(LinearExpr.sum([m.x[a, d, o] for o in early]) == 0).only_enforce_if(literals)
         for d in range(m.horizon.days):
             literals = m.enforce("min_rest_between_shifts", agent, f"day {d}")
             for gap, pairs in conflicts.items():
@@ -127,7 +129,7 @@ def max_consecutive_workdays(m: RosterModel, limit_of: Callable[[object], int] |
             if last < limit and before == 0:
                 continue
             window = range(max(0, last - limit), last + 1)
-            m.model.Add(sum(m.works(a, d) for d in window) <= limit - before).OnlyEnforceIf(
+            m.model.add(LinearExpr.sum([m.works(a, d) for d in window]) <= limit - before).only_enforce_if(
                 m.enforce("max_consecutive_workdays", agent, f"day {last}")
             )
 
@@ -138,14 +140,16 @@ def min_days_off_per_week(m: RosterModel) -> None:
         for w, week in enumerate(m.horizon.weeks()):
             off = m.config.rules.min_days_off_per_week * len(week) // 7
             if off:
-                m.model.Add(sum(m.works(a, d) for d in week) <= len(week) - off).OnlyEnforceIf(
+                m.model.add(LinearExpr.sum([m.works(a, d) for d in week]) <= len(week) - off).only_enforce_if(
                     m.enforce("min_days_off_per_week", agent, f"week {w}")
                 )
 
 
 def weekly_paid_minutes(m: RosterModel, a: int, week: range):
     """Paid minutes of the shifts agent `a` starts in `week`."""
-    return sum(option.paid_minutes * m.x[a, d, o] for d in week for o, option in enumerate(m.options))
+    return LinearExpr.weighted_sum(
+        [m.x[a, d, o] for d in week for o in range(len(m.options))], [option.paid_minutes for _ in week for option in m.options]
+    )
 
 
 def weekly_hours_within_contract(m: RosterModel) -> None:
@@ -163,8 +167,8 @@ def weekly_hours_within_contract(m: RosterModel) -> None:
             literals = m.enforce("weekly_hours_within_contract", agent, f"week {w}")
             paid = weekly_paid_minutes(m, a, week)
             if low > 0:
-                m.model.Add(paid >= low).OnlyEnforceIf(literals)
-            m.model.Add(paid <= high).OnlyEnforceIf(literals)
+                m.model.add(paid >= low).only_enforce_if(literals)
+            m.model.add(paid <= high).only_enforce_if(literals)
 
 
 def max_nights_per_week(m: RosterModel) -> None:
@@ -174,7 +178,7 @@ def max_nights_per_week(m: RosterModel) -> None:
     for a, agent in enumerate(m.agents):
         for w, week in enumerate(m.horizon.weeks()):
             if nights and limit < len(week):
-                m.model.Add(sum(m.x[a, d, o] for d in week for o in nights) <= limit).OnlyEnforceIf(
+                m.model.add(LinearExpr.sum([m.x[a, d, o] for d in week for o in nights]) <= limit).only_enforce_if(
                     m.enforce("max_nights_per_week", agent, f"week {w}")
                 )
 
@@ -190,13 +194,13 @@ def breaks_inside_windows(m: RosterModel) -> None:
     for (g, d, o), count in m.n.items():
         slots = m.options[o].breaks
         for k, slot in enumerate(slots):
-            m.model.Add(sum(m.b[g, d, o, k, offset] for offset in slot.offsets) == count)
+            m.model.add(LinearExpr.sum([m.b[g, d, o, k, offset] for offset in slot.offsets]) == count)
         for k in range(len(slots) - 1):
             first, second = slots[k], slots[k + 1]
             if max(first.offsets) + first.length_intervals <= min(second.offsets):
                 continue
             for start in second.offsets:
-                m.model.Add(
+                m.model.add(
                     sum(m.b[g, d, o, k + 1, s] for s in second.offsets if s <= start)
                     <= sum(m.b[g, d, o, k, s] for s in first.offsets if s + first.length_intervals <= start)
                 )
@@ -223,8 +227,8 @@ def cover_requirements(m: RosterModel) -> None:
             coverage.setdefault((queues[0], t), []).append(available)
             continue
         size = len(m.groups[g].members) + m.previous_on_queue.get((g, t), 0)
-        flows = [model.NewIntVar(0, size, f"f_{g}_{q}_{t}") for q in queues]
-        model.Add(sum(flows) == available)
+        flows = [model.new_int_var(0, size, f"f_{g}_{q}_{t}") for q in queues]
+        model.add(LinearExpr.sum(flows) == available)
         for queue, flow in zip(queues, flows):
             m.flows[g, queue, t] = flow
             coverage.setdefault((queue, t), []).append(flow)
@@ -236,15 +240,15 @@ def cover_requirements(m: RosterModel) -> None:
             if target == 0:
                 m.penalize("cover_requirements", points(over), covered)
                 continue
-            short = model.NewIntVar(0, target, f"short_{queue}_{t}")
-            model.AddMaxEquality(short, [target - covered, 0])
+            short = model.new_int_var(0, target, f"short_{queue}_{t}")
+            model.add_max_equality(short, [target - covered, 0])
             m.shortfalls[queue, t] = short
             m.penalize("cover_requirements", points(under), short)
             m.penalize("cover_requirements", points(over), covered - target + short)
             for extra, breakpoint in zip((1, 2), shortfall_breakpoints(target)):
                 if breakpoint < target:
-                    deeper = model.NewIntVar(0, target - breakpoint, f"deep{extra}_{queue}_{t}")
-                    model.AddMaxEquality(deeper, [short - breakpoint, 0])
+                    deeper = model.new_int_var(0, target - breakpoint, f"deep{extra}_{queue}_{t}")
+                    model.add_max_equality(deeper, [short - breakpoint, 0])
                     m.deeper[queue, t, extra] = (deeper, breakpoint)
                     m.penalize("cover_requirements", points(under * extra), deeper)
 
@@ -252,8 +256,9 @@ def cover_requirements(m: RosterModel) -> None:
 def paid_hours(m: RosterModel) -> None:
     """Each shift costs paid_hour per paid hour."""
     weight = m.config.weights.paid_hour * m.scale
-    for (a, d, o), worked in m.x.items():
-        m.penalize("paid_hours", points(weight, m.options[o].paid_minutes / 60), worked)
+    coefficients = [points(weight, option.paid_minutes / 60) for option in m.options]
+    for (_, _, o), worked in m.x.items():
+        m.penalize("paid_hours", coefficients[o], worked)
 
 
 def time_off_preferences(m: RosterModel) -> None:
@@ -275,23 +280,24 @@ def stable_start_times(m: RosterModel) -> None:
     per_day = m.horizon.per_day
     model = m.model
     m.moves = []
+    start_slots = [option.start_minute // step for option in m.options]
     for a, agent in enumerate(m.agents):
-        starts = [sum(option.start_minute // step * m.x[a, d, o] for o, option in enumerate(m.options)) for d in range(m.horizon.days)]
+        starts = [LinearExpr.weighted_sum([m.x[a, d, o] for o in range(len(m.options))], start_slots) for d in range(m.horizon.days)]
         before = [s for s in m.previous.get(agent.agent_id, []) if s.day == -1]
         pairs = [(d, starts[d], m.works(a, d)) for d in range(m.horizon.days - 1)]
         if before:
             pairs.insert(0, (-1, before[0].start_minute // step + per_day, 1))
         for day, start0, works0 in pairs:
             start1, works1 = starts[day + 1], m.works(a, day + 1)
-            both = model.NewBoolVar(f"both_{a}_{day}")
-            model.Add(both <= works0)
-            model.Add(both <= works1)
-            model.Add(both >= works0 + works1 - 1)
-            moved = model.NewIntVar(-per_day, per_day, f"moved_{a}_{day}")
-            model.Add(moved == start1 - start0).OnlyEnforceIf(both)
-            model.Add(moved == 0).OnlyEnforceIf(both.Not())
-            hours = model.NewIntVar(0, per_day, f"movedabs_{a}_{day}")
-            model.AddAbsEquality(hours, moved)
+            both = model.new_bool_var(f"both_{a}_{day}")
+            model.add(both <= works0)
+            model.add(both <= works1)
+            model.add(both >= works0 + works1 - 1)
+            moved = model.new_int_var(-per_day, per_day, f"moved_{a}_{day}")
+            model.add(moved == start1 - start0).only_enforce_if(both)
+            model.add(moved == 0).only_enforce_if(~both)
+            hours = model.new_int_var(0, per_day, f"movedabs_{a}_{day}")
+            model.add_abs_equality(hours, moved)
             m.moves.append((a, day, both, moved, hours))
             m.penalize("stable_start_times", coefficient, hours)
 
@@ -300,11 +306,11 @@ def _spread(m: RosterModel, rule: str, weight: float, agents: list[int], days: l
     """weight * (most - fewest) shifts of `options` on `days` among `agents`."""
     if len(agents) < 2 or not days or not options or not weight:
         return
-    counts = [sum(m.x[a, d, o] for d in days for o in options) for a in agents]
-    most = m.model.NewIntVar(0, len(days), f"{rule}_most")
-    fewest = m.model.NewIntVar(0, len(days), f"{rule}_fewest")
-    m.model.AddMaxEquality(most, counts)
-    m.model.AddMinEquality(fewest, counts)
+    counts = [LinearExpr.sum([m.x[a, d, o] for d in days for o in options]) for a in agents]
+    most = m.model.new_int_var(0, len(days), f"{rule}_most")
+    fewest = m.model.new_int_var(0, len(days), f"{rule}_fewest")
+    m.model.add_max_equality(most, counts)
+    m.model.add_min_equality(fewest, counts)
     m.spreads.append((agents, days, options, most, fewest))
     m.penalize(rule, points(weight * m.scale), most - fewest)
 
@@ -351,4 +357,7 @@ def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool =
             continue
         rule.apply(m)
     if m.penalties or m.constant_points:
-        m.model.Minimize(sum(p.coefficient * p.expression for p in m.penalties) + sum(m.constant_points.values()))
+        m.model.minimize(
+            LinearExpr.weighted_sum([p.expression for p in m.penalties], [p.coefficient for p in m.penalties])
+            + sum(m.constant_points.values())
+        )
