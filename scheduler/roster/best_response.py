@@ -334,8 +334,8 @@ def improve_by_best_response(
         parallel: agents solved at once (threads, e.g. one per core) against the same ledger; their answers
             are then applied one by one, each only if it still improves the roster after the ones before it.
         deterministic_seconds_per_agent: CP-SAT deterministic-time limit of one agent's solve.
-        progress: called after each pass with elapsed_seconds, objective (coverage and own costs, weight
-            units), understaffed_agent_hours and pass.
+        progress: called with the starting roster (pass 0) and after each pass with elapsed_seconds, objective
+            (coverage and own costs, weight units), understaffed_agent_hours and pass.
     """
     started = time.monotonic()
     rng = random.Random(seed)
@@ -352,6 +352,7 @@ def improve_by_best_response(
                 ledger.add(a, shifts[a], agent.serves)
             ledger.rebalance()
             objective = ledger.total() + sum(own.values())
+            _report(progress, started, objective / m.scale, ledger, passes)
             while max_passes is None or passes < max_passes:
                 order = list(range(len(agents)))
                 rng.shuffle(order)
@@ -383,9 +384,7 @@ def improve_by_best_response(
                 ledger.rebalance()
                 objective = ledger.total() + sum(own.values())
                 passes += 1
-                if progress is not None:
-                    progress({"elapsed_seconds": time.monotonic() - started, "objective": objective / m.scale,
-                              "understaffed_agent_hours": ledger.understaffed_agent_hours(), "pass": passes})
+                _report(progress, started, objective / m.scale, ledger, passes)
                 if objective > (1 - CONVERGED_GAIN) * before or time.monotonic() - started > time_limit_seconds:
                     break
         except KeyboardInterrupt:
@@ -394,6 +393,12 @@ def improve_by_best_response(
         plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
         hint = ledger_hint(m, ledger, plan)
     return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted or late(), hint)
+
+
+def _report(progress: Callable[[dict], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
+    if progress is not None:
+        progress({"elapsed_seconds": time.monotonic() - started, "objective": objective,
+                  "understaffed_agent_hours": ledger.understaffed_agent_hours(), "pass": passes})
 
 
 def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:
