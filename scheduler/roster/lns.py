@@ -52,6 +52,8 @@ class LnsResult:
     iterations: int
     improvements: dict[str, int] = field(default_factory=dict)
     tries: dict[str, int] = field(default_factory=dict)
+    shares: dict[str, float] = field(default_factory=dict)
+    solved: dict[str, int] = field(default_factory=dict)
 
 
 def agent_day_neighbourhoods(agents: int, days: int, groups: Sequence[Sequence[int]] = ()) -> list[Neighbourhood]:
@@ -96,7 +98,7 @@ def improve(
     neighbourhoods: Sequence[Neighbourhood], *, time_limit_seconds: float, seed: int = 0, workers: int | None = 1,
     lower_bound: float = -math.inf, sub_deterministic_seconds: float = 0.1, start_share: float = 0.1,
     parallel: int = 1, max_iterations: int | None = None, parameters: Mapping[str, object] | None = None,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[dict], None] | None = None, growth: float = 1.2,
 ) -> LnsResult:
     """Improve a complete incumbent of a minimisation model by large-neighbourhood search.
 
@@ -115,6 +117,8 @@ def improve(
         max_iterations: stop after this many sub-solves (None = time limit only).
         parameters: extra CP-SAT parameters of every sub-solve (e.g. {"linearization_level": 2}).
         progress: called with elapsed_seconds, objective, bound, gap, iteration, neighbourhood on each improvement.
+        growth: a neighbourhood's share is multiplied by it after a sub-solve proved optimal, divided by it after
+            one that timed out.
 
     Raises:
         ValueError: when a cell variable's domain has holes.
@@ -127,6 +131,7 @@ def improve(
     score = {n.name: 1.0 for n in neighbourhoods}
     tries = dict.fromkeys(share, 0)
     improvements = dict.fromkeys(share, 0)
+    solved_count = dict.fromkeys(share, 0)
     indices = {cell: [v.Index() for v in variables] for cell, variables in cells.items()}
     domains = {i: tuple(model.Proto().variables[i].domain) for ids in indices.values() for i in ids}
     if any(len(domain) != 2 for domain in domains.values()):
@@ -152,7 +157,8 @@ def improve(
                     iteration += 1
                     tries[chosen.name] += 1
                     solved = status == cp_model.OPTIMAL
-                    share[chosen.name] = min(1.0, share[chosen.name] * 1.2) if solved else max(0.002, share[chosen.name] / 1.2)
+                    solved_count[chosen.name] += solved
+                    share[chosen.name] = min(1.0, share[chosen.name] * growth) if solved else max(0.002, share[chosen.name] / growth)
                     gained = solution is not None and objective < best_objective - 1e-9
                     score[chosen.name] = 0.8 * score[chosen.name] + 0.2 * gained
                     improvements[chosen.name] += gained
@@ -168,7 +174,7 @@ def improve(
         except KeyboardInterrupt:
             interrupted = True
     return LnsResult(best, best_objective, lower_bound, best_objective <= lower_bound + 1e-9, interrupted, iteration,
-                     improvements, tries)
+                     improvements, tries, share, solved_count)
 
 
 def _sub_solve(model: cp_model.CpModel, fixed: list[int], values: Sequence[int], domains: Mapping[int, tuple],

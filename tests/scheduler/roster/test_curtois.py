@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
+from ortools.sat.python import cp_model
 
 from scheduler.errors import DataError
+from scheduler.roster import curtois_model
 from scheduler.roster.curtois_instance import check_solution, parse_instance, read_instance, read_solution, solution_frame
 from scheduler.roster.curtois_model import CURTOIS_RULES, build_curtois_model
 from scheduler.roster.curtois_solve import complete, greedy_assignments, solve_instance
@@ -157,6 +160,59 @@ def test_lns_improves_the_greedy_roster_deterministically():
     assert runs[2].values == runs[3].values and runs[2].iterations == 12
     assert runs[0].objective <= objective_value(m.model.Proto(), start)
     assert runs[0].objective == objective_value(m.model.Proto(), runs[0].values)
+
+
+ONE_EMPLOYEE = """SECTION_HORIZON
+14
+
+SECTION_SHIFTS
+E,480,
+L,480,E
+
+SECTION_STAFF
+A,E=14|L=14,{max_minutes},{min_minutes},3,2,2,2
+
+SECTION_COVER
+""" + "".join(f"{d},{s},1,100,1\n" for d in range(14) for s in "EL")
+
+
+def one_employee(min_minutes: int, max_minutes: int = 6720):
+    return parse_instance(ONE_EMPLOYEE.format(min_minutes=min_minutes, max_minutes=max_minutes), "one.txt")
+
+
+def test_work_window_cuts_hold_for_every_valid_pattern():
+    # every run-valid pattern (MaxConsecutive 3, MinConsecutiveDaysOff 2) has at most 3 worked days in any 5 in a row
+    instance = one_employee(0)
+    for pattern in itertools.product((False, True), repeat=14):
+        assignments = {("A", d): "E" for d in range(14) if pattern[d]}
+        rules = {text.split(":")[0] for text in check_solution(instance, assignments).violations}
+        if not rules & {"max_consecutive_workdays", "min_consecutive_days_off", "min_consecutive_shifts"}:
+            assert all(sum(pattern[d:d + 5]) <= 3 for d in range(10)), pattern
+
+
+@pytest.mark.parametrize("min_minutes, feasible", [(9 * 480, True), (10 * 480, False)])
+def test_work_window_cuts_keep_the_optimum_and_feasibility(monkeypatch, min_minutes, feasible):
+    # 14 days, runs of 2-3 days with 2 days off between (runs at the borders may be shorter): at most 9 worked
+    # days, e.g. WWWOOWWWOOWWWO
+    instance = one_employee(min_minutes)
+    objectives = []
+    for cuts in (True, False):
+        if not cuts:
+            monkeypatch.setattr(curtois_model, "work_window_cuts", lambda m: None)
+        m = build_curtois_model(instance)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        status = solver.Solve(m.model)
+        assert (status == cp_model.OPTIMAL) == feasible and status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+        objectives.append(solver.ObjectiveValue() if feasible else None)
+    assert objectives[0] == objectives[1]
+
+
+def test_greedy_falls_back_to_any_schedule_when_the_cover_solve_times_out():
+    instance = one_employee(9 * 480)
+    assignments = greedy_assignments(instance, seconds_per_employee=0.0)  # no time for the cover objective
+    report = check_solution(instance, assignments)
+    assert report.ok and len(assignments) == 9
 
 
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/benchmarks/curtois is absent")
