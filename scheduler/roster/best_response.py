@@ -329,7 +329,7 @@ def improve_by_best_response(
         m: the roster model (its targets, options and previous roster; its CP-SAT model is not touched).
         plan: (agent, day) -> option of a roster that keeps every agent's hard rules.
         time_limit_seconds: wall-clock budget; max_passes: stop after this many passes (None: until a pass
-            improves nothing).
+            gains less than CONVERGED_GAIN).
         seed: the order of agents in each pass and the one-agent solves' seed.
         parallel: agents solved at once (threads, e.g. one per core) against the same ledger; their answers
             are then applied one by one, each only if it still improves the roster after the ones before it.
@@ -396,6 +396,7 @@ def improve_by_best_response(
 
 
 def _report(progress: Callable[[dict], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
+    """Send the ledger's state to the progress callback, if any."""
     if progress is not None:
         progress({"elapsed_seconds": time.monotonic() - started, "objective": objective,
                   "understaffed_agent_hours": ledger.understaffed_agent_hours(), "pass": passes})
