@@ -88,7 +88,7 @@ def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, fl
     lp_bound, lp_seconds = math.nan, math.nan
     if not args.no_lp_bound and len(instance.employees) * instance.days <= args.lp_max_cells:
         started = time.monotonic()
-        lp_bound = lp_lower_bound(build_curtois_model(instance).model, time_limit_seconds=args.lp_time_limit)
+        lp_bound = lp_lower_bound(build_curtois_model(instance, with_cuts=True).model, time_limit_seconds=args.lp_time_limit)
         lp_seconds = time.monotonic() - started
     bound = max(result.bound, math.ceil(lp_bound - 1e-6) if math.isfinite(lp_bound) else 0)
     best = reference.get("best_known", math.nan)

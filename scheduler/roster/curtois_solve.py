@@ -59,7 +59,7 @@ def greedy_assignments(instance: CurtoisInstance, *, seed: int = 0, seconds_per_
     placed: dict[tuple[int, str], int] = defaultdict(int)
     assignments: Assignments = {}
     for index, employee in enumerate(instance.employees):
-        alone = build_curtois_model(instance, [index], cover_offset=placed)
+        alone = build_curtois_model(instance, [index], cover_offset=placed, with_cuts=True)
         solver = cp_model.CpSolver()
         status = _solve_alone(solver, alone.model, seconds_per_employee, seed)
         if status == cp_model.UNKNOWN:  # a long horizon: first any schedule, then a hinted solve from it

@@ -9,7 +9,6 @@ import pytest
 from ortools.sat.python import cp_model
 
 from scheduler.errors import DataError
-from scheduler.roster import curtois_model
 from scheduler.roster.curtois_instance import check_solution, parse_instance, read_instance, read_solution, solution_frame
 from scheduler.roster.curtois_model import CURTOIS_RULES, build_curtois_model
 from scheduler.roster.curtois_solve import complete, greedy_assignments, solve_instance
@@ -191,15 +190,13 @@ def test_work_window_cuts_hold_for_every_valid_pattern():
 
 
 @pytest.mark.parametrize("min_minutes, feasible", [(9 * 480, True), (10 * 480, False)])
-def test_work_window_cuts_keep_the_optimum_and_feasibility(monkeypatch, min_minutes, feasible):
+def test_work_window_cuts_keep_the_optimum_and_feasibility(min_minutes, feasible):
     # 14 days, runs of 2-3 days with 2 days off between (runs at the borders may be shorter): at most 9 worked
     # days, e.g. WWWOOWWWOOWWWO
     instance = one_employee(min_minutes)
     objectives = []
     for cuts in (True, False):
-        if not cuts:
-            monkeypatch.setattr(curtois_model, "work_window_cuts", lambda m: None)
-        m = build_curtois_model(instance)
+        m = build_curtois_model(instance, with_cuts=cuts)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         status = solver.Solve(m.model)
