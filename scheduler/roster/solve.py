@@ -169,7 +169,7 @@ def build_roster(
     if not interrupted:  # after Ctrl-C the best response's roster is the answer
         hint = m.model.Proto().solution_hint  # the proto directly: AddHint costs 4 s per million variables
         hint.vars.extend(variable.Index() for variable, _ in best.hint)
-        hint.values.extend(value for _, value in best.hint)
+        hint.values.extend(hinted_value for _, hinted_value in best.hint)
         solver = cp_model.CpSolver()
         remaining = time_limit_seconds - (time.monotonic() - started)
         solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
