@@ -132,8 +132,7 @@ class CoverageLedger:
     def values(self, serves: list[int]) -> dict[tuple[int, int], int]:
         """(day, option) -> the coverage cost one more agent serving `serves` saves by working it: in each
         interval the best gain on a queue the agent serves or can free someone for (`reachable`)."""
-        gains = self.gains(list(range(len(self.queues))))
-        best = np.where(self.reachable(serves), gains, np.iinfo(np.int64).min).max(axis=0)
+        _, best = self.best_gains(serves)
         days = np.arange(self.m.horizon.days)
         found = {}
         for o, option in enumerate(self.m.options):
@@ -141,6 +140,11 @@ class CoverageLedger:
             sums = np.max([best[firsts[:, None] + working[None, :]].sum(axis=1) for _, working in self.layouts[o]], axis=0)
             found.update({(int(d), o): int(v) for d, v in zip(days, sums)})
         return found
+
+    def best_gains(self, serves: list[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Every queue's gains (`gains`) and, per interval, the best one an agent serving `serves` can reach."""
+        gains = self.gains(list(range(len(self.queues))))
+        return gains, np.where(self.reachable(serves), gains, np.iinfo(np.int64).min).max(axis=0)
 
     def reachable(self, serves: list[int]) -> np.ndarray:
         """Per queue and interval, True when an agent serving `serves` can end up adding one there: directly,
@@ -245,8 +249,7 @@ class CoverageLedger:
         gains most, then re-route along chains in those intervals (the shifts of one agent never overlap)."""
         self.serves_of[a] = serves
         self.counts.setdefault(tuple(serves), np.zeros_like(self.cover))
-        gains = self.gains(list(range(len(self.queues))))
-        best = np.where(self.reachable(serves), gains, np.iinfo(np.int64).min).max(axis=0)
+        gains, best = self.best_gains(serves)
         placed, breaks = [], {}
         for d, o in sorted(shifts.items()):
             working, _, breaks[d] = self.layout(d, o, best)
@@ -278,13 +281,10 @@ class _AgentModel:
     """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel."""
 
     def __init__(self, m: RosterModel, a: int) -> None:
-        agent = m.agents[a]
-        alone = dataclasses.replace(m.center, agents=[agent], time_off=[t for t in m.center.time_off if t.agent_id == agent.agent_id])
-        previous = None if m.previous_frame is None else m.previous_frame.loc[m.previous_frame.agent_id == agent.agent_id]
-        self.single = RosterModel(alone, None, m.horizon.start, m.horizon.days, previous=previous, with_coverage=False)
+        self.single = m.alone(a)
         apply_rules(self.single, with_coverage=False)
         self.own = sum(p.coefficient * p.expression for p in self.single.penalties)
-        ids = agent_queues(agent, m.center)
+        ids = agent_queues(m.agents[a], m.center)
         self.serves = [k for k, q in enumerate(m.config.queues) if q.id in ids]
         self.cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
 

@@ -16,8 +16,6 @@ The LP-relaxation bound (`lp_bound`) is computed apart, because on the larger in
 from __future__ import annotations
 
 import math
-import signal
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +26,7 @@ from ortools.sat.python import cp_model
 from scheduler.errors import InfeasibleError
 from scheduler.roster.curtois_instance import Assignments, CurtoisInstance
 from scheduler.roster.curtois_model import CurtoisModel, assignments_of, build_curtois_model
+from scheduler.roster.interrupts import restore_python_interrupts
 from scheduler.roster.lns import Neighbourhood, agent_day_neighbourhoods, improve, objective_value
 from scheduler.roster.solve import relative_gap, solver_parameters
 
@@ -209,10 +208,8 @@ def solve_instance(
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
     solver_parameters(solver, stage_limit, seed, workers, len(m.agents) * instance.days)
-    python_sigint = signal.getsignal(signal.SIGINT)
     status = solver.Solve(m.model, _Progress(progress, started))
-    if threading.current_thread() is threading.main_thread() and python_sigint is not None:
-        signal.signal(signal.SIGINT, python_sigint)  # CP-SAT leaves SIGINT at its default (kill) after catching it
+    restore_python_interrupts()
     # CP-SAT catches Ctrl-C (solver_parameters) and stops early with its best roster: then skip the LNS too. On a
     # loaded machine CP-SAT also returns a little before its limit (Instance3: at 2.3 of 3 s), hence half the limit.
     interrupted = status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.WallTime() < 0.5 * stage_limit - 0.5

@@ -6,7 +6,6 @@ an agent whose greedy shifts still break a rule gets the closest valid shifts fr
 
 from __future__ import annotations
 
-import dataclasses
 import math
 
 import numpy as np
@@ -137,10 +136,7 @@ def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], all
 def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
     """Replace agent `a`'s shifts by the closest ones that keep the agent's hard rules (a tiny CP-SAT model);
     False when it proves that no shifts keep them."""
-    agent = m.agents[a]
-    alone = dataclasses.replace(m.center, agents=[agent], time_off=[t for t in m.center.time_off if t.agent_id == agent.agent_id])
-    previous = None if m.previous_frame is None else m.previous_frame.loc[m.previous_frame.agent_id == agent.agent_id]
-    single = RosterModel(alone, None, m.horizon.start, m.horizon.days, previous=previous, with_coverage=False)
+    single = m.alone(a)
     apply_rules(single, with_coverage=False, hard_only=True)
     single.model.maximize(sum(single.x[0, d, o] for d in range(m.horizon.days) for o in range(len(m.options)) if plan.get((a, d)) == o))
     solver = cp_model.CpSolver()

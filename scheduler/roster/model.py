@@ -13,6 +13,7 @@ Variables (see DESIGN.md and issue 4):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from collections import defaultdict
@@ -204,6 +205,14 @@ class RosterModel(SoftCosts):
         hours reachable by the day before's shifts belong to that (unknown) roster and are left out."""
         first = 0 if self.has_previous else spill_intervals(self.options, self.horizon.interval_minutes)
         return range(min(first, self.horizon.intervals), self.horizon.intervals)
+
+    def alone(self, a: int) -> "RosterModel":
+        """A RosterModel of agent `a` alone (same horizon, the agent's time off and previous shifts), without
+        coverage: the rules are left to the caller."""
+        agent = self.agents[a]
+        center = dataclasses.replace(self.center, agents=[agent], time_off=[t for t in self.center.time_off if t.agent_id == agent.agent_id])
+        previous = None if self.previous_frame is None else self.previous_frame.loc[self.previous_frame.agent_id == agent.agent_id]
+        return RosterModel(center, None, self.horizon.start, self.horizon.days, previous=previous, with_coverage=False)
 
     def fix(self, assignments: dict[tuple[str, dt.date], str | None]) -> None:
         """Fix agents' days to a shift option label ('day@08:00') or to a day off (None)."""
