@@ -16,11 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import examples  # noqa: E402
+from scheduler import examples  # noqa: E402
 from forecasts import forecast_contacts, read_events, read_history  # noqa: E402
 from scheduler import load_center  # noqa: E402
 from scheduler.capacity import capacity_problem, capacity_settings, check_capacity, optimize_capacity  # noqa: E402
-from scheduler.staffing import compute_requirements  # noqa: E402
+from scheduler.staffing.requirements import compute_requirements  # noqa: E402
 
 START = dt.date(2026, 11, 1)
 WEEKS = 52

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from forecasts.tables import write_csv_atomic
-from scheduler.errors import StaffcastError
-from scheduler.roster.curtois_instance import check_solution, read_instance, read_solution, solution_frame
-from scheduler.roster.curtois_model import build_curtois_model
-from scheduler.roster.curtois_solve import solve_instance
-from scheduler.roster.lp_bound import lp_lower_bound
+from staffcast.tables import write_csv_atomic
+from staffcast.errors import StaffcastError
+from curtois_qu.instance import check_solution, read_instance, read_solution, solution_frame
+from curtois_qu.model import build_curtois_model
+from curtois_qu.solve import solve_instance
+from lp_bound import lp_lower_bound
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 

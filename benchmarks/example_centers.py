@@ -20,9 +20,9 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import examples  # noqa: E402
+from scheduler import examples  # noqa: E402
 from scheduler import Center, load_center  # noqa: E402
-from scheduler.staffing import compute_requirements  # noqa: E402
+from scheduler.staffing.requirements import compute_requirements  # noqa: E402
 
 ORDINARY = ("2026-09-01", "2026-09-14")
 LOAD_PERIODS = {"ordinary week Sep 2026": ("2026-09-07", "2026-09-13"), "November 2025": ("2025-11-01", "2025-11-30")}

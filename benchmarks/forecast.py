@@ -57,7 +57,7 @@ def bank_rows() -> list[dict]:
 
 def example_rows() -> list[dict]:
     try:
-        from examples import generate_history
+        from scheduler.examples import generate_history
     except ImportError:
         print("skipping the example centers: examples.generate_history not available", file=sys.stderr)
         return []
@@ -91,7 +91,7 @@ def example_rows() -> list[dict]:
 
 def speed_rows() -> list[dict]:
     try:
-        from examples import generate_history
+        from scheduler.examples import generate_history
     except ImportError:
         return []
     generated = generate_history("flagship_store")

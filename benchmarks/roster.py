@@ -19,16 +19,16 @@ import time
 
 import pandas as pd
 
-from examples import center_path
-from scheduler.center import load_center
-from scheduler.io import read_workload
+from scheduler.examples import center_path
+from scheduler.contracts.center import load_center
+from scheduler.contracts.plan_tables import read_workload
 from scheduler.roster import build_roster
-from scheduler.roster.lp_bound import lp_lower_bound
+from lp_bound import lp_lower_bound
 from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import relative_gap
-from scheduler.staffing import compute_requirements
+from scheduler.staffing.requirements import compute_requirements
 
 
 def requirements_for(name: str, days: int) -> tuple[object, pd.DataFrame, dt.date]:

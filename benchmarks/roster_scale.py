@@ -1,6 +1,6 @@
 """Roster at scale: a generated center (default 1,000 agents, 6 queues) over 28 days; prints one table.
 
-The center comes from `examples.scale.write_scale_center` in a temporary directory and its requirements
+The center comes from `scheduler.examples.scale.write_scale_center` in a temporary directory and its requirements
 from its generated history (the planned days, as if forecast exactly). First the single-threaded phases
 are timed on their own (model and rules, greedy roster and hint, extraction and independent check of
 the greedy roster); then `build_roster` runs end to end and its roster goes through the independent
@@ -21,10 +21,10 @@ import time
 
 import pandas as pd
 
-from examples.scale import SCALE_DAYS, SCALE_START, write_scale_center
-from scheduler.center import load_center
-from scheduler.errors import InfeasibleError
-from scheduler.io import read_workload
+from scheduler.examples.scale import SCALE_DAYS, SCALE_START, write_scale_center
+from scheduler.contracts.center import load_center
+from staffcast.errors import InfeasibleError
+from scheduler.contracts.plan_tables import read_workload
 from scheduler.roster import build_roster, check_roster
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.hint import greedy_roster, hint_values
@@ -32,7 +32,7 @@ from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import planned_requirements
-from scheduler.staffing import compute_requirements
+from scheduler.staffing.requirements import compute_requirements
 
 
 def peak_memory_gb() -> float:

@@ -23,14 +23,14 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from examples import center_path  # noqa: E402
+from scheduler.examples import center_path  # noqa: E402
 from forecasts import read_history  # noqa: E402
-from scheduler.center import Agent, load_center  # noqa: E402
-from scheduler.config import CenterConfig  # noqa: E402
-from scheduler.evaluation import evaluate_roster  # noqa: E402
+from scheduler.contracts.center import Agent, load_center  # noqa: E402
+from scheduler.contracts.schema import CenterConfig  # noqa: E402
+from scheduler.evaluation.evaluate import evaluate_roster  # noqa: E402
 from scheduler.roster import build_roster  # noqa: E402
-from scheduler.simulation import SimulationOptions, simulate_roster  # noqa: E402
-from scheduler.staffing import compute_requirements, queue_performance  # noqa: E402
+from scheduler.evaluation.simulation import SimulationOptions, simulate_roster  # noqa: E402
+from scheduler.staffing.requirements import compute_requirements, queue_performance  # noqa: E402
 
 AGREEMENT_CASES = [
     ("Erlang C voice", {"channel": "voice", "answer_within_seconds": 20}, 10, 48, 300),

@@ -15,8 +15,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from scheduler.config import CenterConfig
-from scheduler.staffing import compute_requirements
+from scheduler.contracts.schema import CenterConfig
+from scheduler.staffing.requirements import compute_requirements
 
 QUEUES = 10
 INTERVAL_MINUTES = 15

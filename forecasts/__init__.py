@@ -1,6 +1,6 @@
 """staffcast forecasting: contact volume and handle time per queue and interval, with events."""
 
-from forecasts.lazy_exports import lazy_exports
+from staffcast.lazy_exports import lazy_exports
 
 _EXPORTS = {
     "backtest": "forecasts.backtest",
@@ -8,8 +8,8 @@ _EXPORTS = {
     "seasonal_naive": "forecasts.backtest",
     "wape": "forecasts.backtest",
     "weekday_mean": "forecasts.backtest",
-    "DataError": "forecasts.errors",
-    "StaffcastError": "forecasts.errors",
+    "DataError": "staffcast.errors",
+    "StaffcastError": "staffcast.errors",
     "Event": "forecasts.events",
     "chinese_holidays": "forecasts.events",
     "read_events": "forecasts.events",
@@ -22,8 +22,8 @@ _EXPORTS = {
     "LocalLevel": "forecasts.models",
     "RecentMean": "forecasts.models",
     "candidate_models": "forecasts.models",
-    "format_backtest": "forecasts.output",
-    "write_forecast": "forecasts.output",
+    "format_backtest": "forecasts.forecast_csv",
+    "write_forecast": "forecasts.forecast_csv",
     "plot_forecast": "forecasts.plots",
 }
 

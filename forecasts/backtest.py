@@ -13,7 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from forecasts.errors import DataError
+from staffcast.errors import DataError
 from forecasts.events import Event
 from forecasts.forecaster import forecast_contacts
 from forecasts.history import validate_history

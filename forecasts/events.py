@@ -18,8 +18,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from forecasts.errors import DataError
-from forecasts.tables import DatesAsTextLoader, load_yaml
+from staffcast.errors import DataError
+from staffcast.tables import DatesAsTextLoader, load_yaml
 
 HOLIDAY_LIBRARY_YEARS = range(2004, 2027)  # years chinesecalendar 1.11 knows
 

@@ -29,7 +29,7 @@ import pandas as pd
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
 from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
-from forecasts.errors import DataError
+from staffcast.errors import DataError
 from forecasts.events import Event
 from forecasts.history import open_slots, validate_history
 from forecasts.models import candidate_models

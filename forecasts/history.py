@@ -14,8 +14,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from forecasts.errors import DataError
-from forecasts.tables import parse_column, parse_timestamps, read_csv_table
+from staffcast.errors import DataError
+from staffcast.tables import parse_column, parse_timestamps, read_csv_table
 
 HISTORY_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
 ALLOWED_INTERVAL_MINUTES = (5, 15, 30, 60)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from forecasts.errors import StaffcastError
+from staffcast.errors import StaffcastError
 
 app = typer.Typer(
     help="staffcast: forecast contacts, staff queues and build 24/7 rosters for a customer-service center.",
@@ -55,9 +55,9 @@ def requirements(
     output: Output,
 ) -> None:
     """Agents needed per queue and interval to meet each queue's service target."""
-    from scheduler.center import load_center
-    from scheduler.io import read_workload, write_requirements
-    from scheduler.staffing import compute_requirements
+    from scheduler.contracts.center import load_center
+    from scheduler.contracts.plan_tables import read_workload, write_requirements
+    from scheduler.staffing.requirements import compute_requirements
 
     loaded = load_center(center)
     workload = read_workload(forecast, loaded.config)
@@ -80,8 +80,8 @@ def roster(
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
 ) -> None:
     """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
-    from scheduler.center import load_center
-    from scheduler.io import read_requirements, read_roster, write_roster_outputs
+    from scheduler.contracts.center import load_center
+    from scheduler.contracts.plan_tables import read_requirements, read_roster, write_roster_outputs
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress, format_summary
 
@@ -120,7 +120,7 @@ def forecast(
     write_forecast(result, output)
     if plot:
         from forecasts.plots import plot_forecast
-        from forecasts.tables import write_atomic
+        from staffcast.tables import write_atomic
 
         write_atomic(plot, lambda tmp: plot_forecast(table, result, calendar).savefig(tmp, format="png", dpi=110))
     models = ", ".join(f"{queue}: {info['model']}" for queue, info in result.attrs["models"].items())
@@ -139,7 +139,7 @@ def backtest(
     """Rolling-origin backtest: WAPE, bias and 80% coverage per queue, against seasonal naive and a 4-week weekday mean."""
     from forecasts import backtest as run_backtest
     from forecasts import format_backtest, read_events, read_history
-    from forecasts.tables import write_csv_atomic
+    from staffcast.tables import write_csv_atomic
 
     table = read_history(history)
     calendar = read_events(events) if events else []
@@ -169,9 +169,9 @@ def capacity(
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
     from forecasts import forecast_contacts, read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
-    from scheduler.center import load_center
-    from scheduler.errors import ConfigError
-    from scheduler.io import read_workload
+    from scheduler.contracts.center import load_center
+    from staffcast.errors import ConfigError
+    from scheduler.contracts.plan_tables import read_workload
 
     loaded = load_center(center)
     calendar = read_events(loaded.path("events")) if loaded.path("events") else []
@@ -209,12 +209,12 @@ def evaluate(
     overdispersion: Annotated[float, typer.Option(help="Gamma-Poisson arrivals: variance = mean + this x mean^2 (0 = Poisson).")] = 0.0,
 ) -> None:
     """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
-    from scheduler.center import load_center
-    from scheduler.evaluation import evaluate_roster, summary_text
-    from scheduler.io import read_roster, read_workload
-    from scheduler.io import read_activities
-    from scheduler.outputs import write_evaluation
-    from scheduler.simulation import SimulationOptions
+    from scheduler.contracts.center import load_center
+    from scheduler.evaluation.evaluate import evaluate_roster, summary_text
+    from scheduler.contracts.plan_tables import read_roster, read_workload
+    from scheduler.contracts.plan_tables import read_activities
+    from scheduler.reports.folders import write_evaluation
+    from scheduler.evaluation.simulation import SimulationOptions
 
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
@@ -240,10 +240,10 @@ def plan(
     team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
-    from scheduler.evaluation import summary_text
-    from scheduler.outputs import read_center_inputs, write_plan
-    from scheduler.plan import run_plan
-    from scheduler.simulation import SimulationOptions
+    from scheduler.evaluation.evaluate import summary_text
+    from scheduler.reports.folders import read_center_inputs, write_plan
+    from scheduler.workflows.plan import run_plan
+    from scheduler.evaluation.simulation import SimulationOptions
 
     loaded, history, events = read_center_inputs(center)
     result = run_plan(loaded, history, events, start.date(), days, time_limit_seconds=time_limit, seed=seed, workers=workers,
@@ -265,8 +265,8 @@ def whatif(
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
     from forecasts import forecast_contacts
-    from scheduler.outputs import read_center_inputs, write_whatif
-    from scheduler.whatif import load_scenarios, run_whatif, scenario_center_path
+    from scheduler.reports.folders import read_center_inputs, write_whatif
+    from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
 
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
@@ -283,7 +283,7 @@ def demo(
     budget: Annotated[float, typer.Option(min=60, help="Time budget in seconds (2 cores); roster searches are sized to fit.")] = 250,
 ) -> None:
     """Plan the flagship store's 11.11 month and compare what-if scenarios (about 5 minutes on 2 cores)."""
-    from scheduler.demo import run_demo
+    from scheduler.workflows.demo import run_demo
 
     places = run_demo(output, budget, progress=_say)
     print("\n".join(["demo done; where to look:"] + [f"  {name:<22} {path}" for name, path in places.items()]))
@@ -298,10 +298,10 @@ def export(
     export_format: Annotated[str, typer.Option("--format", help="roster | daily | ics (see README, HR export).")] = "daily",
 ) -> None:
     """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend minutes, or an iCalendar file per agent."""
-    from scheduler.center import load_center
-    from scheduler.export import FORMATS
-    from scheduler.io import read_roster
-    from scheduler.outputs import write_exports
+    from scheduler.contracts.center import load_center
+    from scheduler.reports.hr_export import FORMATS
+    from scheduler.contracts.plan_tables import read_roster
+    from scheduler.reports.folders import write_exports
 
     if export_format not in FORMATS:
         raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")

@@ -1,7 +1,7 @@
 """Capacity planning: weekly required FTE per skill, and the hires, cross-training and temps to meet it."""
 
 from scheduler.capacity.check import check_capacity
-from scheduler.capacity.config import CapacityConfig, CrossTraining, HireProfile, Hiring, TempPool
+from scheduler.contracts.capacity_schema import CapacityConfig, CrossTraining, HireProfile, Hiring, TempPool
 from scheduler.capacity.io import write_capacity_outputs
 from scheduler.capacity.optimize import optimize_capacity
 from scheduler.capacity.planning import capacity_problem, capacity_settings, grow_workload, plan_capacity

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from forecasts.tables import write_atomic, write_csv_atomic
+from staffcast.tables import write_atomic, write_csv_atomic
 from scheduler.capacity.problem import CAPACITY_COLUMNS, CapacityPlan
 
 

@@ -24,7 +24,7 @@ import pandas as pd
 
 from scheduler.capacity.problem import ACTION_COLUMNS, CAPACITY_COLUMNS, CapacityPlan, CapacityProblem
 from scheduler.capacity.supply import hire_productivity, in_training
-from scheduler.errors import InfeasibleError
+from staffcast.errors import InfeasibleError
 
 MAX_COVERAGE_RATIO = 100.0
 """Stage 2 stops raising a week's worst surplus ratio here (also bounds weeks without requirement)."""

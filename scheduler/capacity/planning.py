@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from scheduler.capacity.config import CapacityConfig
+from scheduler.contracts.capacity_schema import CapacityConfig
 from scheduler.capacity.optimize import optimize_capacity
 from scheduler.capacity.problem import CapacityPlan, CapacityProblem
 from scheduler.capacity.requirements import weekly_required_fte
@@ -64,7 +64,7 @@ def plan_capacity(
         ConfigError: bad settings or overrides (negative attrition, unknown skill, lead time >= horizon).
         DataError: the forecast does not cover the horizon.
     """
-    from scheduler.staffing import compute_requirements
+    from scheduler.staffing.requirements import compute_requirements
 
     settings = capacity_settings(center, weeks, overrides)
     end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks)

@@ -8,7 +8,7 @@ from functools import cached_property
 
 import pandas as pd
 
-from scheduler.capacity.config import CapacityConfig
+from scheduler.contracts.capacity_schema import CapacityConfig
 from scheduler.capacity.supply import Group
 
 CAPACITY_COLUMNS = ["week", "skill", "required_fte", "available_fte", "hires_starting", "in_training", "temps", "gap", "cost"]

@@ -18,8 +18,8 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from scheduler.capacity.config import CapacityConfig
-from scheduler.errors import DataError
+from scheduler.contracts.capacity_schema import CapacityConfig
+from staffcast.errors import DataError
 
 WEEKLY_COLUMNS = ["week", "skill", "required_fte", "week_hours_fte", "peak_day_fte", "peak_day"]
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from scheduler.capacity.config import CapacityConfig, HireProfile
-from scheduler.errors import ConfigError
+from scheduler.contracts.capacity_schema import CapacityConfig, HireProfile
+from staffcast.errors import ConfigError
 
 
 def resolve_settings(

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from scheduler.capacity.config import CapacityConfig
+from scheduler.contracts.capacity_schema import CapacityConfig
 
 
 @dataclass(frozen=True)

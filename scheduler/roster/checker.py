@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from scheduler.center import Center
-from scheduler.config import minutes_of_day
-from scheduler.io import ROSTER_COLUMNS, parse_break_ranges
+from scheduler.contracts.center import Center
+from scheduler.contracts.schema import minutes_of_day
+from scheduler.contracts.plan_tables import ROSTER_COLUMNS, parse_break_ranges
 
 
 @dataclass

@@ -14,7 +14,7 @@ import datetime as dt
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.center import Center
+from scheduler.contracts.center import Center
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import RULE_DESCRIPTIONS, apply_rules
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scheduler.config import CenterConfig, minutes_of_day
-from scheduler.errors import ConfigError
+from scheduler.contracts.schema import CenterConfig, minutes_of_day
+from staffcast.errors import ConfigError
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import math
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.config import minutes_of_day
+from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules, previous_streak
 

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.center import Agent, Center
-from scheduler.errors import ConfigError, DataError
-from scheduler.io import parse_break_ranges
-from scheduler.coverage import gross_agents
+from scheduler.contracts.center import Agent, Center
+from staffcast.errors import ConfigError, DataError
+from scheduler.contracts.plan_tables import parse_break_ranges
+from scheduler.staffing.coverage import gross_agents
 from scheduler.roster.grid import Horizon, ShiftOption, shift_options, spill_intervals
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.config import minutes_of_day
+from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.model import RosterModel, points
 
 

@@ -13,9 +13,9 @@ import pandas as pd
 from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
-from scheduler.center import Center
-from scheduler.coverage import coverage_table
-from scheduler.errors import InfeasibleError
+from scheduler.contracts.center import Center
+from scheduler.staffing.coverage import coverage_table
+from staffcast.errors import InfeasibleError
 from scheduler.roster.checker import CheckReport, check_roster
 from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import examples
+from scheduler import examples
 from scheduler import Center, load_center
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-import examples
+from scheduler import examples
 from forecasts import read_events
 from scheduler import ConfigError
 

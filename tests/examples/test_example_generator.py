@@ -9,9 +9,9 @@ import time
 import pandas as pd
 import pytest
 
-import examples
-from examples import centers as centers_module
-from examples.parameters import GeneratorParameters, load_parameters
+from scheduler import examples
+from scheduler.examples import centers as centers_module
+from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from scheduler import ConfigError
 
 

@@ -6,9 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import examples
+from scheduler import examples
 from scheduler import load_center
-from scheduler.staffing import compute_requirements
+from scheduler.staffing.requirements import compute_requirements
 
 ORDINARY = slice("2026-09-01", "2026-09-14")          # no event touches these days in either example
 ORDINARY_2025 = slice("2025-09-01", "2025-09-14")

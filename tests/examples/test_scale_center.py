@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from examples.scale import DEMAND_SHARE, SCALE_DAYS, SCALE_START, gross_agent_hours, write_scale_center
+from scheduler.examples.scale import DEMAND_SHARE, SCALE_DAYS, SCALE_START, gross_agent_hours, write_scale_center
 from scheduler import ConfigError, load_center
-from scheduler.io import read_workload
+from scheduler.contracts.plan_tables import read_workload
 from scheduler.roster.model import agent_queues
 
 FILES = ("center.yaml", "agents.csv", "time_off.csv", "history.csv")
@@ -75,7 +75,7 @@ def test_too_few_agents_is_refused(tmp_path):
 @pytest.mark.slow
 def test_a_small_scale_center_gets_a_valid_roster(small):
     from scheduler.roster import build_roster
-    from scheduler.staffing import compute_requirements
+    from scheduler.staffing.requirements import compute_requirements
 
     history = read_workload(small.path("history"), small.config)
     result = build_roster(small, compute_requirements(small.config, history), SCALE_START, SCALE_DAYS,

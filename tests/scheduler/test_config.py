@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from scheduler import ConfigError, load_center
-from scheduler.config import CenterConfig, Shift
+from scheduler.contracts.schema import CenterConfig, Shift
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 

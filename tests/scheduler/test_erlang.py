@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.erlang import erlang_b, erlang_c_agents, erlang_c_performance
+from scheduler.queueing.erlang_c import erlang_b, erlang_c_agents, erlang_c_performance
 
 
 def brute_force_erlang_c(load: Fraction, agents: int) -> Fraction:

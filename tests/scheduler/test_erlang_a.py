@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import expm
 
-from scheduler.erlang import erlang_c_performance
-from scheduler.erlang_a import erlang_a_agents, erlang_a_performance
+from scheduler.queueing.erlang_c import erlang_c_performance
+from scheduler.queueing.erlang_a import erlang_a_agents, erlang_a_performance
 
 
 def dense_chain(load, agents, aht_seconds, patience_seconds, within_seconds, waiting_states=250):

@@ -8,11 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler.center import load_center
-from scheduler.errors import DataError
-from scheduler.evaluation import evaluate_roster, summary_table, summary_text
-from scheduler.io import COVERAGE_COLUMNS
-from scheduler.simulation import SimulationOptions
+from scheduler.contracts.center import load_center
+from staffcast.errors import DataError
+from scheduler.evaluation.evaluate import evaluate_roster, summary_table, summary_text
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
+from scheduler.evaluation.simulation import SimulationOptions
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 DAY = pd.Timestamp("2025-11-15")  # a Saturday
@@ -122,7 +122,7 @@ def test_summary_table_and_text_with_simulation(center):
 
 
 def test_read_activities_checks_rows(center, tmp_path):
-    from scheduler.io import read_activities
+    from scheduler.contracts.plan_tables import read_activities
 
     path = tmp_path / "activities.csv"
     path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,sales_chat\nA01,2025-11-15 08:30,break\n", encoding="utf-8")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scheduler.center import load_center
-from scheduler.errors import DataError
-from scheduler.export import DAILY_COLUMNS, agent_calendars, daily_hours
+from scheduler.contracts.center import load_center
+from staffcast.errors import DataError
+from scheduler.reports.hr_export import DAILY_COLUMNS, agent_calendars, daily_hours
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 

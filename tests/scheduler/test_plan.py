@@ -12,7 +12,7 @@ import yaml
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from scheduler.io import COVERAGE_COLUMNS
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center"
 runner = CliRunner()
@@ -102,7 +102,7 @@ def test_whatif_with_a_bad_scenario_exits_1_naming_scenario_and_field(center_dir
 
 
 def test_demo_budget_fits_the_total():
-    from scheduler import demo
+    from scheduler.workflows import demo
 
     budget = demo.split_budget(270, scenarios=5, processes=2)
     waves = 3

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from scheduler.plots import plot_coverage, plot_roster_gantt, plot_scenario_bars, plot_scenario_tradeoff, plot_service_heatmap
-from scheduler.report import Section, figure_png, render_report
+from scheduler.reports.plots import plot_coverage, plot_roster_gantt, plot_scenario_bars, plot_scenario_tradeoff, plot_service_heatmap
+from scheduler.reports.html import Section, figure_png, render_report
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 import simpy
 
-from scheduler.center import Agent
-from scheduler.config import CenterConfig
-from scheduler.simulation import SimulationOptions, _Center, _compile, run_replication, simulate_roster
-from scheduler.staffing import queue_performance
+from scheduler.contracts.center import Agent
+from scheduler.contracts.schema import CenterConfig
+from scheduler.evaluation.simulation import SimulationOptions, _Center, _compile, run_replication, simulate_roster
+from scheduler.staffing.requirements import queue_performance
 
 SHIFT = {"id": "all_day", "start_times": ["00:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}
 
@@ -162,7 +162,7 @@ def test_replication_intervals_hold_the_erlang_a_figure_about_95_percent_of_the_
 
 
 def test_bad_options_are_refused():
-    from scheduler.errors import ConfigError
+    from staffcast.errors import ConfigError
 
     with pytest.raises(ConfigError, match="at least 2"):
         SimulationOptions(replications=1)

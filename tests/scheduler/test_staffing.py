@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.center import load_center
-from scheduler.deferred import deadline_intervals, deferred_agents
-from scheduler.erlang import erlang_c_agents
-from scheduler.errors import DataError
-from scheduler.staffing import compute_requirements, queue_performance
+from scheduler.contracts.center import load_center
+from scheduler.queueing.deferred import deadline_intervals, deferred_agents
+from scheduler.queueing.erlang_c import erlang_c_agents
+from staffcast.errors import DataError
+from scheduler.staffing.requirements import compute_requirements, queue_performance
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 

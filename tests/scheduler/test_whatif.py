@@ -12,9 +12,9 @@ import pytest
 import yaml
 
 from forecasts import Event
-from scheduler.center import load_center
-from scheduler.errors import ConfigError
-from scheduler.whatif import Scenario, load_scenarios, run_whatif, scenario_center, scenario_center_path, scenario_workload
+from scheduler.contracts.center import load_center
+from staffcast.errors import ConfigError
+from scheduler.workflows.whatif import Scenario, load_scenarios, run_whatif, scenario_center, scenario_center_path, scenario_workload
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center"
 START = dt.date(2025, 11, 10)

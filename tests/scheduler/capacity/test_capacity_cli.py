@@ -78,7 +78,7 @@ def test_a_forecast_shorter_than_the_horizon_exits_1(tmp_path):
 def test_what_if_overrides_reach_the_plan(tmp_path):
     from scheduler import load_center
     from scheduler.capacity import plan_capacity
-    from scheduler.io import read_workload
+    from scheduler.contracts.plan_tables import read_workload
 
     center = load_center(write_center(tmp_path, CAPACITY))
     write_forecast(tmp_path / "forecast.csv", 5)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pandas as pd
 from ortools.sat.python import cp_model
 
-from scheduler.center import Agent, Center, TimeOff
-from scheduler.config import CenterConfig
+from scheduler.contracts.center import Agent, Center, TimeOff
+from scheduler.contracts.schema import CenterConfig
 from scheduler.roster.checker import check_roster
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.grid import shift_options

@@ -10,9 +10,9 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from roster_worlds import MONDAY, requirements_frame
-from scheduler.center import load_center
+from scheduler.contracts.center import load_center
 from scheduler.cli import app
-from scheduler.io import read_roster, write_requirements
+from scheduler.contracts.plan_tables import read_roster, write_requirements
 from scheduler.roster import check_roster
 
 TINY = Path(__file__).parents[2] / "fixtures" / "tiny_center"
@@ -67,7 +67,7 @@ def test_roster_command_explains_conflicts_and_writes_nothing(tmp_path):
 
 
 def test_roster_round_trips_through_csv(tmp_path):
-    from scheduler.io import write_roster_outputs
+    from scheduler.contracts.plan_tables import write_roster_outputs
 
     shifts = pd.DataFrame([{"agent_id": "A1", "date": MONDAY, "shift": "night", "start": pd.Timestamp(f"{MONDAY} 22:00"),
                             "end": pd.Timestamp(f"{MONDAY} 22:00") + pd.Timedelta(hours=9), "paid_minutes": 480, "breaks": "01:00-02:00;04:00-04:15"}])

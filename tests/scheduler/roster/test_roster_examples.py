@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from examples import center_path
-from scheduler.center import load_center
-from scheduler.io import read_workload, write_requirements
+from scheduler.examples import center_path
+from scheduler.contracts.center import load_center
+from scheduler.contracts.plan_tables import read_workload, write_requirements
 from scheduler.roster import build_roster
-from scheduler.staffing import compute_requirements
+from scheduler.staffing.requirements import compute_requirements
 
 pytestmark = pytest.mark.slow
 

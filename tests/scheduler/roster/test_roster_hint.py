@@ -7,7 +7,7 @@ import dataclasses
 from ortools.sat.python import cp_model
 
 from roster_worlds import MONDAY, TINY, tiny_requirements
-from scheduler.center import load_center
+from scheduler.contracts.center import load_center
 from scheduler.roster.hint import greedy_roster, hint_values
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from roster_worlds import MONDAY, TINY, leave, make_agent, make_center, requirements_frame, shift_row, tiny_requirements
-from scheduler.center import load_center
-from scheduler.errors import InfeasibleError
+from scheduler.contracts.center import load_center
+from staffcast.errors import InfeasibleError
 from scheduler.roster import build_roster, check_roster
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,199 @@
+"""Reading and writing the scheduler's CSV contracts (DESIGN.md), with row-level errors."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from staffcast.tables import parse_column, parse_timestamps, read_csv_table, write_csv_atomic
+from scheduler.contracts.schema import CenterConfig
+from staffcast.errors import DataError
+
+WORKLOAD_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
+FORECAST_OPTIONAL = ["contacts_lo", "contacts_hi"]
+REQUIREMENT_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds", "agents_required", "service_level", "asa_seconds"]
+
+
+def _finite_non_negative(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(text)
+    return value
+
+
+def read_workload(path: Path | str, config: CenterConfig) -> pd.DataFrame:
+    """Read a forecast (or past actuals) CSV: `queue, interval_start, contacts, aht_seconds`.
+
+    Checks every row: known queue, date-time on the center's interval grid, contacts >= 0,
+    AHT > 0 where there are contacts, no duplicate queue-interval.
+
+    Returns:
+        A frame with the four columns (plus contacts_lo/hi when present), sorted by queue and time.
+    """
+    path = Path(path)
+    frame = read_csv_table(path, WORKLOAD_COLUMNS, FORECAST_OPTIONAL)
+    return _workload_table(frame, path, config).sort_values(["queue", "interval_start"]).reset_index(drop=True)
+
+
+def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd.DataFrame:
+    """The checks of `read_workload` on a frame read by `read_csv_table` (index = file row numbers)."""
+    if frame.empty:
+        raise DataError(f"{path}: no data rows. Expected one row per queue and interval.")
+    known = {q.id for q in config.queues}
+    unknown = frame.loc[~frame.queue.isin(known)]
+    if not unknown.empty:
+        number = unknown.index[0]
+        raise DataError(
+            f"{path}: row {number}, column queue: '{unknown.queue.iloc[0]}' is not a queue of the center "
+            f"(queues: {', '.join(sorted(known))}). Fix the id or add the queue to the center YAML."
+        )
+    starts = parse_timestamps(frame, "interval_start", path)
+    contacts = parse_column(frame, "contacts", _finite_non_negative, path, "a number of contacts >= 0")
+    aht = parse_column(frame, "aht_seconds", lambda s: 0.0 if s == "" else _finite_non_negative(s), path, "a handle time in seconds >= 0")
+    off_grid = starts[(starts.dt.hour * 60 + starts.dt.minute) % config.interval_minutes != 0]
+    if not off_grid.empty or (starts.dt.second != 0).any():
+        number = (off_grid.index[0] if not off_grid.empty else starts[starts.dt.second != 0].index[0])
+        raise DataError(
+            f"{path}: row {number}, column interval_start: {starts[number]:%Y-%m-%d %H:%M:%S} is not on the center's "
+            f"{config.interval_minutes}-minute grid. Aggregate the data to {config.interval_minutes}-minute intervals."
+        )
+    no_aht = (contacts > 0) & (aht <= 0)
+    if no_aht.any():
+        number = no_aht.idxmax()
+        raise DataError(f"{path}: row {number}, column aht_seconds: handle time is 0 or empty but there are {contacts[number]:g} contacts. Give the average handle time in seconds.")
+    table = pd.DataFrame({"queue": frame.queue.astype(str), "interval_start": starts, "contacts": contacts.astype(float), "aht_seconds": aht.astype(float)})
+    for column in FORECAST_OPTIONAL:
+        if column in frame.columns and (frame[column] != "").all():
+            table[column] = parse_column(frame, column, _finite_non_negative, path, "a number >= 0").astype(float)
+    duplicated = table.duplicated(["queue", "interval_start"], keep="first")
+    if duplicated.any():
+        number = duplicated.idxmax()
+        first = table.index[(table.queue == table.queue[number]) & (table.interval_start == table.interval_start[number])][0]
+        raise DataError(f"{path}: row {number} repeats queue {table.queue[number]} at {table.interval_start[number]:%Y-%m-%d %H:%M} (first at row {first}). Keep one row per queue and interval.")
+    return table
+
+
+def write_requirements(table: pd.DataFrame, path: Path | str) -> None:
+    """Write the requirements CSV contract, times as 'YYYY-MM-DD HH:MM'."""
+    out = table[REQUIREMENT_COLUMNS].copy()
+    out["interval_start"] = out.interval_start.dt.strftime("%Y-%m-%d %H:%M")
+    out["contacts"] = out.contacts.round(3)
+    out["aht_seconds"] = out.aht_seconds.round(1)
+    out["service_level"] = out.service_level.round(4)
+    out["asa_seconds"] = out.asa_seconds.round(2)
+    write_csv_atomic(out, path)
+
+
+ROSTER_COLUMNS = ["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"]
+ACTIVITY_COLUMNS = ["agent_id", "interval_start", "activity"]
+COVERAGE_COLUMNS = ["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
+
+
+def parse_break_ranges(text: str, shift_start: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """'12:00-13:00;15:00-15:15' -> (start, end) date-times, each placed at or after `shift_start`.
+
+    Raises:
+        ValueError: when a range is not 'HH:MM-HH:MM'.
+    """
+    ranges = []
+    for part in filter(None, (p.strip() for p in str(text).split(";"))):
+        first, sep, last = part.partition("-")
+        if not sep:
+            raise ValueError(part)
+        begin = _time_after(first.strip(), shift_start)
+        end = _time_after(last.strip(), begin)
+        ranges.append((begin, end))
+    return ranges
+
+
+def _time_after(hhmm: str, moment: pd.Timestamp) -> pd.Timestamp:
+    hours, sep, minutes = hhmm.partition(":")
+    if not sep or len(hhmm) != 5 or not (hours.isdigit() and minutes.isdigit()) or int(hours) > 23 or int(minutes) > 59:
+        raise ValueError(hhmm)
+    candidate = moment.normalize() + pd.Timedelta(hours=int(hours), minutes=int(minutes))
+    return candidate if candidate >= moment else candidate + pd.Timedelta(days=1)
+
+
+def read_roster(path: Path | str) -> pd.DataFrame:
+    """Read a roster CSV (`agent_id, date, shift, start, end, paid_minutes, breaks`), checking every row.
+
+    Returns:
+        A frame with date as datetime.date, start/end as Timestamps, paid_minutes as int, breaks as text.
+    """
+    path = Path(path)
+    frame = read_csv_table(path, ROSTER_COLUMNS)
+    dates = parse_column(frame, "date", lambda s: pd.Timestamp(s).date() if len(s) == 10 else _bad(s), path, "a date YYYY-MM-DD")
+    starts = parse_timestamps(frame, "start", path)
+    ends = parse_timestamps(frame, "end", path)
+    paid = parse_column(frame, "paid_minutes", lambda s: int(_finite_non_negative(s)), path, "whole minutes >= 0")
+    for number in frame.index:
+        if ends[number] <= starts[number]:
+            raise DataError(f"{path}: row {number}: end {ends[number]:%Y-%m-%d %H:%M} is not after start {starts[number]:%Y-%m-%d %H:%M}.")
+        if starts[number].date() != dates[number]:
+            raise DataError(f"{path}: row {number}: date {dates[number]} is not the day the shift starts ({starts[number]:%Y-%m-%d}).")
+        try:
+            parse_break_ranges(frame.at[number, "breaks"], starts[number])
+        except ValueError as exc:
+            raise DataError(f"{path}: row {number}, column breaks: '{exc}' is not a range HH:MM-HH:MM (ranges separated by ';').") from None
+    return pd.DataFrame({
+        "agent_id": frame.agent_id.astype(str), "date": dates.values, "shift": frame["shift"].astype(str),
+        "start": starts.values, "end": ends.values, "paid_minutes": paid.astype(int).values, "breaks": frame.breaks.astype(str).values,
+    }).reset_index(drop=True)
+
+
+def _bad(text: str):
+    raise ValueError(text)
+
+
+def write_roster_outputs(shifts: pd.DataFrame, activities: pd.DataFrame, coverage: pd.DataFrame, directory: Path | str) -> list[Path]:
+    """Write roster.csv, activities.csv and coverage.csv (the DESIGN.md contracts) atomically into `directory`."""
+    directory = Path(directory)
+    roster = shifts[ROSTER_COLUMNS].copy()
+    roster["date"] = roster.date.map(lambda d: d.isoformat())
+    for column in ("start", "end"):
+        roster[column] = pd.to_datetime(roster[column]).dt.strftime("%Y-%m-%d %H:%M")
+    acts = activities[ACTIVITY_COLUMNS].copy()
+    acts["interval_start"] = pd.to_datetime(acts.interval_start).dt.strftime("%Y-%m-%d %H:%M")
+    cover = coverage[COVERAGE_COLUMNS].copy()
+    cover["interval_start"] = pd.to_datetime(cover.interval_start).dt.strftime("%Y-%m-%d %H:%M")
+    for column, digits in (("service_level", 4), ("asa_seconds", 2), ("abandon_rate", 4), ("occupancy", 4)):
+        cover[column] = cover[column].astype(float).round(digits)
+    paths = [directory / "roster.csv", directory / "activities.csv", directory / "coverage.csv"]
+    for frame, path in zip((roster, acts, cover), paths):
+        write_csv_atomic(frame, path)
+    return paths
+
+
+def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
+    """Read a requirements CSV (`queue, interval_start, contacts, aht_seconds, agents_required, ...`).
+
+    Checks the workload columns like `read_workload` and that agents_required is a number >= 0.
+    """
+    path = Path(path)
+    frame = read_csv_table(path, REQUIREMENT_COLUMNS, ["abandon_rate", "occupancy"])
+    workload = _workload_table(frame, path, config)
+    workload["agents_required"] = parse_column(frame, "agents_required", _finite_non_negative, path, "a number of agents >= 0").astype(float)
+    return workload.sort_values(["queue", "interval_start"]).reset_index(drop=True)
+
+
+def read_activities(path: Path | str, config: CenterConfig) -> pd.DataFrame:
+    """Read activities.csv (`agent_id, interval_start, activity`): activity a queue id or `break`.
+
+    Raises:
+        DataError: naming the row for an unknown activity, a bad date-time or a repeated agent-interval.
+    """
+    path = Path(path)
+    frame = read_csv_table(path, ["agent_id", "interval_start", "activity"])
+    starts = parse_timestamps(frame, "interval_start", path)
+    allowed = {q.id for q in config.queues} | {"break"}
+    unknown = frame.loc[~frame.activity.isin(allowed)]
+    if not unknown.empty:
+        raise DataError(f"{path}: row {unknown.index[0]}, column activity: '{unknown.activity.iloc[0]}' is neither a queue of the center nor 'break'.")
+    table = pd.DataFrame({"agent_id": frame.agent_id.astype(str), "interval_start": starts, "activity": frame.activity.astype(str)})
+    repeated = table.duplicated(["agent_id", "interval_start"])
+    if repeated.any():
+        number = repeated.idxmax()
+        raise DataError(f"{path}: row {number}: agent {table.agent_id[number]} appears twice at {table.interval_start[number]:%Y-%m-%d %H:%M}. Keep one activity per agent and interval.")
+    return table.reset_index(drop=True)

@@ -1,0 +1,216 @@
+"""The center YAML as validated pydantic models (schema in DESIGN.md), with cross-field checks."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from scheduler.contracts.capacity_schema import CapacityConfig
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def minutes_of_day(hhmm: str) -> int:
+    """'07:30' -> 450."""
+    hours, minutes = hhmm.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def _check_hhmm(value: str) -> str:
+    if not _HHMM.match(value):
+        raise ValueError(f"'{value}' is not a time of day; write HH:MM, e.g. 07:30")
+    return value
+
+
+class Queue(_Strict):
+    """One contact queue: a channel, the skill it needs and its service target."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    channel: Literal["voice", "chat", "email"]
+    skill: str = Field(min_length=1)
+    min_skill_level: int = Field(1, ge=1, le=5)
+    service_level: float = Field(0.8, gt=0, lt=1)
+    answer_within_seconds: float | None = Field(None, gt=0)
+    concurrency: int | None = Field(None, ge=1, le=10)
+    patience_seconds: float | None = Field(None, gt=0)
+    max_abandon_rate: float | None = Field(None, gt=0, lt=1)
+    respond_within_hours: float | None = Field(None, gt=0, le=24 * 14)
+    work_hours: tuple[str, str] | None = None
+
+    _check_work_hours = field_validator("work_hours")(lambda value: value and tuple(_check_hhmm(v) for v in value))
+
+    @model_validator(mode="after")
+    def _channel_fields(self) -> Queue:
+        if self.channel in ("voice", "chat") and self.answer_within_seconds is None:
+            raise ValueError(f"queue '{self.id}': a {self.channel} queue needs answer_within_seconds (e.g. 20)")
+        if self.channel == "chat" and self.concurrency is None:
+            raise ValueError(f"queue '{self.id}': a chat queue needs concurrency (sessions one agent handles at once, e.g. 3)")
+        if self.channel != "chat" and self.concurrency not in (None, 1):
+            raise ValueError(f"queue '{self.id}': concurrency applies to chat queues only")
+        if self.channel == "email" and self.respond_within_hours is None:
+            raise ValueError(f"queue '{self.id}': an email queue needs respond_within_hours (e.g. 48)")
+        if self.channel != "email" and self.respond_within_hours is not None:
+            raise ValueError(f"queue '{self.id}': respond_within_hours applies to email queues only")
+        if self.max_abandon_rate is not None and self.patience_seconds is None:
+            raise ValueError(f"queue '{self.id}': max_abandon_rate needs patience_seconds (mean caller patience)")
+        if self.work_hours is not None and (self.channel != "email" or self.work_hours[0] == self.work_hours[1]):
+            raise ValueError(f"queue '{self.id}': work_hours (['08:00', '22:00']: when deferred work is done) applies to email queues and needs two different times")
+        if self.channel == "email" and self.patience_seconds is not None:
+            raise ValueError(f"queue '{self.id}': patience_seconds applies to voice and chat queues only")
+        return self
+
+
+class Staffing(_Strict):
+    """How net requirements become agents on shift."""
+
+    shrinkage: float = Field(0.25, ge=0, lt=0.9)
+    max_occupancy: float = Field(0.85, gt=0, le=1)
+
+
+class Break(_Strict):
+    """A break placed by the roster inside a window measured from the shift start."""
+
+    minutes: int = Field(gt=0, le=240)
+    paid: bool = False
+    earliest_after_hours: float = Field(ge=0)
+    latest_after_hours: float = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _window_order(self) -> Break:
+        if self.latest_after_hours < self.earliest_after_hours:
+            raise ValueError("latest_after_hours is before earliest_after_hours")
+        return self
+
+
+class Shift(_Strict):
+    """A shift template: allowed start times, length on site, paid time and breaks."""
+
+    id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    start_times: list[str] = Field(min_length=1)
+    length_hours: float = Field(gt=0)
+    paid_hours: float = Field(gt=0)
+    breaks: list[Break] | None = None
+    night: bool = False
+
+    _check_starts = field_validator("start_times")(lambda values: [_check_hhmm(v) for v in values])
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Shift:
+        if self.length_hours > 24:
+            raise ValueError(f"shift '{self.id}': length_hours {self.length_hours} is longer than 24 h")
+        if self.paid_hours > self.length_hours:
+            raise ValueError(f"shift '{self.id}': paid_hours {self.paid_hours} exceed length_hours {self.length_hours}")
+        if len(set(self.start_times)) != len(self.start_times):
+            raise ValueError(f"shift '{self.id}': start_times lists a time twice")
+        for number, item in enumerate(self.shift_breaks):
+            if item.latest_after_hours + item.minutes / 60 > self.length_hours + 1e-9:
+                raise ValueError(
+                    f"shift '{self.id}': break {number + 1} ({item.minutes} min, latest after "
+                    f"{item.latest_after_hours} h) ends outside the {self.length_hours} h shift"
+                )
+        unpaid_hours = sum(b.minutes for b in self.shift_breaks if not b.paid) / 60
+        if abs(self.length_hours - unpaid_hours - self.paid_hours) > 1e-6:
+            raise ValueError(
+                f"shift '{self.id}': length_hours {self.length_hours} minus unpaid breaks "
+                f"{unpaid_hours:g} h is not paid_hours {self.paid_hours}; fix the hours or the breaks"
+            )
+        return self
+
+    @property
+    def shift_breaks(self) -> list[Break]:
+        """The breaks, with the default when `breaks` is omitted: the unpaid time as one meal break mid-shift."""
+        if self.breaks is not None:
+            return self.breaks
+        unpaid_minutes = round((self.length_hours - self.paid_hours) * 60)
+        if unpaid_minutes <= 0:
+            return []
+        middle = self.length_hours / 2 - unpaid_minutes / 120
+        return [Break(minutes=unpaid_minutes, paid=False, earliest_after_hours=max(0.0, middle - 1), latest_after_hours=middle + 1)]
+
+
+class Rules(_Strict):
+    """Labor and contract rules (hard)."""
+
+    min_rest_hours: float = Field(11, ge=0, le=48)
+    max_consecutive_workdays: int = Field(6, ge=1, le=14)
+    min_days_off_per_week: int = Field(2, ge=0, le=7)
+    max_nights_per_week: int = Field(4, ge=0, le=7)
+
+
+class Weights(_Strict):
+    """Soft costs in the roster objective; understaffing dominates."""
+
+    understaffing: float = Field(1000, ge=0)
+    overstaffing: float = Field(1, ge=0)
+    paid_hour: float = Field(10, ge=0)
+    time_off_preference: float = Field(50, ge=0)
+    start_time_change: float = Field(5, ge=0)
+    weekend_fairness: float = Field(20, ge=0)
+    night_fairness: float = Field(20, ge=0)
+
+
+class Costs(_Strict):
+    """Money, for reports: the hourly cost of agents whose agents.csv row gives none."""
+
+    hourly_cost: float = Field(30.0, ge=0)
+    currency: str = "CNY"
+
+
+class CenterConfig(_Strict):
+    """The center YAML."""
+
+    name: str = Field(min_length=1)
+    timezone: str = "Asia/Shanghai"
+    interval_minutes: Literal[5, 15, 30, 60] = 30
+    history: str | None = None
+    events: str | None = None
+    agents: str | None = None
+    time_off: str | None = None
+    queues: list[Queue] = Field(min_length=1)
+    staffing: Staffing = Staffing()
+    shifts: list[Shift] = Field(min_length=1)
+    rules: Rules = Rules()
+    weights: Weights = Weights()
+    costs: Costs = Costs()
+    capacity: CapacityConfig | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone '{value}'; use an IANA name such as Asia/Shanghai") from None
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CenterConfig:
+        for kind, items in (("queue", self.queues), ("shift", self.shifts)):
+            ids = [item.id for item in items]
+            duplicated = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicated:
+                raise ValueError(f"{kind} id(s) {', '.join(duplicated)} appear more than once; ids must be unique")
+        step = self.interval_minutes
+        for shift in self.shifts:
+            off_grid = [t for t in shift.start_times if minutes_of_day(t) % step]
+            if off_grid:
+                raise ValueError(f"shift '{shift.id}': start time(s) {', '.join(off_grid)} are not on the {step}-minute interval grid")
+            if round(shift.length_hours * 60) % step or abs(shift.length_hours * 60 - round(shift.length_hours * 60)) > 1e-6:
+                raise ValueError(f"shift '{shift.id}': length_hours {shift.length_hours} is not a whole number of {step}-minute intervals")
+        return self
+
+    @property
+    def skills(self) -> list[str]:
+        """The skills the queues need, in queue order without repeats."""
+        return list(dict.fromkeys(q.skill for q in self.queues))
+
+    def queue(self, queue_id: str) -> Queue:
+        """The queue with this id."""
+        return next(q for q in self.queues if q.id == queue_id)

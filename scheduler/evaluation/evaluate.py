@@ -1,0 +1,281 @@
+"""The truth about a roster: service per queue and day, staffing gaps, hours, cost and fairness.
+
+Analytic: the staffing engine's queueing models (scheduler.staffing.requirements.queue_performance, through
+scheduler.staffing.coverage.coverage_table) applied to the agents the roster really puts on each queue,
+after breaks and shrinkage. Optionally also a discrete-event simulation (scheduler.evaluation.simulation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from scheduler.contracts.center import Center
+from scheduler.staffing.coverage import coverage_table
+from staffcast.errors import DataError
+from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
+from scheduler.staffing.requirements import compute_requirements
+
+WORST_INTERVALS = 10
+AGENT_COLUMNS = ["agent_id", "team", "contract", "shifts", "paid_hours", "night_shifts", "weekend_days", "cost"]
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Everything evaluate reports.
+
+    Attributes:
+        coverage: the coverage.csv contract frame.
+        intervals: coverage joined with the forecast contacts and aht_seconds (for weighting and plots).
+        queues: one row per queue: contacts, service level and target, ASA, abandon rate, occupancy,
+            under/overstaffed agent-hours (and simulated figures with 95% intervals when simulated).
+        daily: service per queue and day, plus an "all" row per day (volume-weighted).
+        worst: the worst intervals by service level (with contacts).
+        agents: per agent: shifts, paid hours, night shifts, weekend days worked, cost.
+        totals: overall figures (service level, paid hours, cost, hours per agent min/median/max, ...).
+        simulation: the simulation result, when asked for.
+    """
+
+    coverage: pd.DataFrame
+    intervals: pd.DataFrame
+    queues: pd.DataFrame
+    daily: pd.DataFrame
+    worst: pd.DataFrame
+    agents: pd.DataFrame
+    totals: dict[str, float | str]
+    simulation: SimulationResult | None = None
+
+
+def evaluate_roster(
+    center: Center,
+    shifts: pd.DataFrame,
+    activities: pd.DataFrame,
+    workload: pd.DataFrame,
+    *,
+    requirements: pd.DataFrame | None = None,
+    simulation: SimulationOptions | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Evaluate a roster against a forecast.
+
+    Args:
+        center: the center (queues, shrinkage, costs, agents).
+        shifts: roster.csv rows (agent_id, date, shift, start, end, paid_minutes, breaks).
+        activities: agent_id, interval_start, activity (queue id or "break").
+        workload: the forecast: queue, interval_start, contacts, aht_seconds.
+        requirements: the requirements of this forecast when already computed (else computed here).
+        simulation: simulate too, with these options.
+        progress: receives short progress messages.
+
+    Raises:
+        DataError: when the roster and the activities disagree.
+    """
+    _check_activities_inside_shifts(shifts, activities)
+    workload = roster_horizon(workload, shifts)
+    if requirements is None:
+        requirements = compute_requirements(center.config, workload)
+    requirements = requirements[requirements.interval_start.isin(workload.interval_start)]
+    coverage = coverage_table(center, activities, requirements)
+    intervals = coverage.merge(requirements[["queue", "interval_start", "contacts", "aht_seconds"]], on=["queue", "interval_start"], how="left")
+    intervals[["contacts", "aht_seconds"]] = intervals[["contacts", "aht_seconds"]].fillna(0.0)
+    step_hours = center.config.interval_minutes / 60
+    queues = _queue_table(center, intervals, step_hours)
+    agents = agent_table(center, shifts)
+    simulated = None
+    if simulation is not None:
+        simulated = simulate_roster(center.config, center.agents, activities, workload, simulation, progress)
+        queues = queues.merge(
+            simulated.queues.rename(columns={c: f"simulated_{c}" for c in simulated.queues.columns if c != "queue"}), on="queue", how="left"
+        )
+    totals = _totals(center, intervals, queues, agents, step_hours)
+    if simulated is not None:
+        totals["simulated_occupancy"] = simulated.occupancy
+    return Evaluation(
+        coverage=coverage, intervals=intervals, queues=queues, daily=_daily_table(intervals), worst=_worst_intervals(intervals),
+        agents=agents, totals=totals, simulation=simulated,
+    )
+
+
+def roster_horizon(workload: pd.DataFrame, shifts: pd.DataFrame) -> pd.DataFrame:
+    """The forecast rows of the days the roster covers (first to last shift date), so a longer forecast is fine.
+
+    Raises:
+        DataError: when the roster is empty or the forecast does not cover its days.
+    """
+    if shifts.empty:
+        raise DataError("roster: no shifts to evaluate.")
+    dates = pd.to_datetime(shifts.date)
+    first, last = dates.min().normalize(), dates.max().normalize() + pd.Timedelta(days=1)
+    inside = workload[(workload.interval_start >= first) & (workload.interval_start < last)]
+    if inside.empty:
+        raise DataError(f"forecast: no rows between {first:%Y-%m-%d} and {last - pd.Timedelta(days=1):%Y-%m-%d}, the days of the roster. Forecast those days.")
+    return inside
+
+
+def _check_activities_inside_shifts(shifts: pd.DataFrame, activities: pd.DataFrame) -> None:
+    if activities.empty:
+        return
+    spans = shifts[["agent_id", "start", "end"]].assign(start=lambda f: pd.to_datetime(f.start), end=lambda f: pd.to_datetime(f.end))
+    merged = activities[["agent_id", "interval_start"]].merge(spans, on="agent_id", how="left")
+    inside = (merged.interval_start >= merged.start) & (merged.interval_start < merged.end)
+    covered = inside.groupby([merged.agent_id, merged.interval_start]).any()
+    outside = covered[~covered]
+    if not outside.empty:
+        agent_id, start = outside.index[0]
+        raise DataError(
+            f"activities: agent {agent_id} works at {start:%Y-%m-%d %H:%M}, outside every shift of that agent in the roster "
+            f"({len(outside)} such agent-intervals). The roster and activities.csv must come from the same roster run; "
+            "re-run `staffcast roster` after editing shifts."
+        )
+
+
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    mask = values.notna() & np.isfinite(values.astype(float)) & (weights > 0)
+    return float(np.average(values[mask], weights=weights[mask])) if mask.any() else float("nan")
+
+
+def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float) -> pd.DataFrame:
+    rows = []
+    for queue in center.config.queues:
+        part = intervals[intervals.queue == queue.id]
+        gap = part.agents_required - part.agents_scheduled
+        rows.append({
+            "queue": queue.id,
+            "channel": queue.channel,
+            "contacts": float(part.contacts.sum()),
+            "service_level": _weighted(part.service_level, part.contacts),
+            "service_level_target": queue.service_level,
+            "asa_seconds": _weighted(part.asa_seconds, part.contacts) if queue.channel != "email" else float("nan"),
+            "abandon_rate": _weighted(part.abandon_rate, part.contacts),
+            "occupancy": _weighted(part.occupancy, part.contacts),
+            "understaffed_agent_hours": float(gap.clip(lower=0).sum() * step_hours),
+            "overstaffed_agent_hours": float((-gap).clip(lower=0).sum() * step_hours),
+            "intervals_below_target": int(((part.service_level < queue.service_level) & (part.contacts > 0)).sum()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
+    frame = intervals.assign(date=intervals.interval_start.dt.strftime("%Y-%m-%d"))
+    realtime = frame.asa_seconds.notna() & np.isfinite(frame.asa_seconds.astype(float))
+
+    def summarize(group: pd.DataFrame) -> pd.Series:
+        live = group[realtime.loc[group.index]]
+        return pd.Series({
+            "contacts": group.contacts.sum(),
+            "service_level": _weighted(group.service_level, group.contacts),
+            "asa_seconds": _weighted(live.asa_seconds, live.contacts),
+            "abandon_rate": _weighted(group.abandon_rate, group.contacts),
+            "understaffed_intervals": int((group.agents_scheduled < group.agents_required).sum()),
+        })
+
+    per_queue = frame.groupby(["queue", "date"], sort=True).apply(summarize, include_groups=False).reset_index()
+    overall = frame.groupby("date", sort=True).apply(summarize, include_groups=False).reset_index().assign(queue="all")
+    return pd.concat([per_queue, overall[per_queue.columns]], ignore_index=True)
+
+
+def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
+    busy = intervals[intervals.contacts >= 1]
+    worst = busy.sort_values(["service_level", "contacts"], ascending=[True, False]).head(WORST_INTERVALS)
+    return worst[["queue", "interval_start", "contacts", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]].reset_index(drop=True)
+
+
+def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
+    """Per agent with at least one shift: shifts, paid hours, night shifts, weekend days worked, cost."""
+    night_ids = {s.id for s in center.config.shifts if s.night}
+    people = {a.agent_id: a for a in center.agents}
+    frame = shifts.assign(
+        paid_hours=shifts.paid_minutes.astype(float) / 60,
+        night=shifts["shift"].isin(night_ids),
+        weekend=pd.to_datetime(shifts.date).dt.day_of_week >= 5,
+    )
+    table = frame.groupby("agent_id", sort=True).agg(shifts=("shift", "size"), paid_hours=("paid_hours", "sum"), night_shifts=("night", "sum"), weekend_days=("weekend", "sum")).reset_index()
+    unknown = sorted(set(table.agent_id) - set(people))
+    if unknown:
+        raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
+    table["team"] = table.agent_id.map(lambda a: people[a].team)
+    table["contract"] = table.agent_id.map(lambda a: people[a].contract)
+    rate = table.agent_id.map(lambda a: people[a].hourly_cost if people[a].hourly_cost is not None else center.config.costs.hourly_cost)
+    table["cost"] = table.paid_hours * rate.astype(float)
+    return table[AGENT_COLUMNS]
+
+
+def _spread(values: pd.Series, name: str) -> dict[str, float]:
+    if values.empty:
+        return {f"{name}_min": 0.0, f"{name}_median": 0.0, f"{name}_max": 0.0}
+    return {f"{name}_min": float(values.min()), f"{name}_median": float(values.median()), f"{name}_max": float(values.max())}
+
+
+def _totals(center: Center, intervals: pd.DataFrame, queues: pd.DataFrame, agents: pd.DataFrame, step_hours: float) -> dict[str, float | str]:
+    realtime = intervals[np.isfinite(intervals.asa_seconds.astype(float)) & intervals.queue.isin([q.id for q in center.config.queues if q.channel != "email"])]
+    totals: dict[str, float | str] = {
+        "contacts": float(intervals.contacts.sum()),
+        "service_level": _weighted(intervals.service_level, intervals.contacts),
+        "asa_seconds": _weighted(realtime.asa_seconds, realtime.contacts),
+        "abandon_rate": _weighted(realtime.abandon_rate, realtime.contacts),
+        "occupancy": _weighted(intervals.occupancy, intervals.contacts),
+        "understaffed_agent_hours": float(queues.understaffed_agent_hours.sum()),
+        "overstaffed_agent_hours": float(queues.overstaffed_agent_hours.sum()),
+        "paid_hours": float(agents.paid_hours.sum()),
+        "cost": float(agents.cost.sum()),
+        "currency": center.config.costs.currency,
+        "agents_rostered": float(len(agents)),
+        "agents_available": float(len(center.agents)),
+    }
+    totals.update(_spread(agents.paid_hours, "paid_hours_per_agent"))
+    totals.update(_spread(agents.night_shifts.astype(float), "night_shifts_per_agent"))
+    totals.update(_spread(agents.weekend_days.astype(float), "weekend_days_per_agent"))
+    return totals
+
+
+def summary_table(evaluation: Evaluation) -> pd.DataFrame:
+    """The summary as rows of metric, queue, value ('all' for center-wide figures): summary.csv."""
+    rows = [{"metric": key, "queue": "all", "value": value} for key, value in evaluation.totals.items()]
+    for record in evaluation.queues.to_dict("records"):
+        rows += [{"metric": key, "queue": record["queue"], "value": value} for key, value in record.items() if key not in ("queue",)]
+    return pd.DataFrame(rows, columns=["metric", "queue", "value"])
+
+
+def summary_text(evaluation: Evaluation) -> str:
+    """A short plain-text summary for the terminal and summary.txt."""
+    t = evaluation.totals
+    lines = [
+        f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat): {t['asa_seconds']:.1f} s   "
+        f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}",
+        f"Understaffed: {t['understaffed_agent_hours']:,.1f} agent-hours   overstaffed: {t['overstaffed_agent_hours']:,.1f} agent-hours",
+        f"Paid: {t['paid_hours']:,.1f} h   cost: {t['cost']:,.0f} {t['currency']}   agents rostered: {t['agents_rostered']:.0f} of {t['agents_available']:.0f}",
+        f"Paid hours per agent min/median/max: {t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / {t['paid_hours_per_agent_max']:.1f}   "
+        f"night shifts: {t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}   "
+        f"weekend days: {t['weekend_days_per_agent_min']:.0f} / {t['weekend_days_per_agent_median']:.0f} / {t['weekend_days_per_agent_max']:.0f}",
+        "",
+        f"{'queue':<22}{'contacts':>10}{'SL':>8}{'target':>8}{'ASA s':>8}{'aband.':>8}{'occ.':>7}{'short h':>9}{'over h':>9}",
+    ]
+    for row in evaluation.queues.itertuples(index=False):
+        lines.append(
+            f"{row.queue:<22}{row.contacts:>10,.0f}{row.service_level:>8.1%}{row.service_level_target:>8.0%}"
+            f"{_number(row.asa_seconds, '.1f'):>8}{row.abandon_rate:>8.2%}{row.occupancy:>7.0%}{row.understaffed_agent_hours:>9.1f}{row.overstaffed_agent_hours:>9.1f}"
+        )
+    if evaluation.simulation is not None:
+        lines += ["", f"Simulated ({evaluation.simulation.replications} replications, mean [95% interval]) vs analytic service level:"]
+        for row in evaluation.queues.itertuples(index=False):
+            lines.append(
+                f"  {row.queue:<22} simulated {row.simulated_service_level:.1%} [{row.simulated_service_level_lo:.1%}, {row.simulated_service_level_hi:.1%}]"
+                f"   analytic {row.service_level:.1%}   simulated ASA {_number(row.simulated_asa_seconds, '.1f')} s   abandoned {row.simulated_abandon_rate:.2%}"
+            )
+        low, high = evaluation.simulation.occupancy_interval
+        lines.append(f"  simulated agent occupancy {evaluation.simulation.occupancy:.1%} [{low:.1%}, {high:.1%}]")
+    if not evaluation.worst.empty:
+        lines += ["", "Worst intervals:"]
+        for row in evaluation.worst.head(5).itertuples(index=False):
+            lines.append(
+                f"  {row.interval_start:%Y-%m-%d %H:%M} {row.queue:<22} SL {row.service_level:.1%}  "
+                f"{row.agents_scheduled:.0f} of {row.agents_required:.0f} agents, {row.contacts:.0f} contacts"
+            )
+    return "\n".join(lines)
+
+
+def _number(value: float, spec: str) -> str:
+    return format(value, spec) if np.isfinite(value) else "-"

@@ -1,0 +1,85 @@
+"""The built-in example centers: where they live, and their generated history.csv.
+
+history.csv is not shipped: `center_path` writes it next to the center's YAML from the seeded
+generator when it is missing or older than the generator's inputs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from scheduler.examples.generator import HISTORY_COLUMNS, generate
+from scheduler.examples.parameters import GeneratorParameters, load_parameters
+from forecasts.events import Event, read_events
+from staffcast.tables import write_csv_atomic
+from scheduler.contracts.center import parse_center_config
+from scheduler.contracts.schema import CenterConfig
+from staffcast.errors import ConfigError
+
+_PACKAGE = Path(__file__).resolve().parent
+# The example centers' data: the copy an installed wheel ships, else the checkout's examples/ folder.
+_SHIPPED = _PACKAGE.parent / "example_data"
+EXAMPLES_DIR = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parents[1] / "examples"
+CENTER_NAMES = ("flagship_store", "express_service")
+_GENERATOR_SOURCES = (_PACKAGE / "generator.py", _PACKAGE / "parameters.py")
+
+
+def center_path(name: str) -> Path:
+    """The center.yaml of example `name`, after writing its history.csv if missing or stale."""
+    folder = _folder(name)
+    config = parse_center_config(folder / "center.yaml")
+    history = folder / config.history
+    inputs = [folder / "center.yaml", folder / "generator.yaml", folder / config.events, *_GENERATOR_SOURCES]
+    if not history.is_file() or history.stat().st_mtime < max(p.stat().st_mtime for p in inputs):
+        write_history(name, history)
+    return folder / "center.yaml"
+
+
+def generate_history(name: str, seed: int | None = None) -> pd.DataFrame:
+    """Simulate example `name`'s history (deterministic for a seed; default: generator.yaml's seed).
+
+    Returns:
+        queue, interval_start, contacts, aht_seconds and expected_contacts (the noise-free mean).
+    """
+    folder = _folder(name)
+    config = parse_center_config(folder / "center.yaml")
+    params = load_parameters(folder / "generator.yaml")
+    events = read_events(folder / config.events)
+    _check_consistent(folder, config, params, events)
+    return generate(params, events, config.interval_minutes, params.seed if seed is None else seed)
+
+
+def write_history(name: str, path: Path) -> None:
+    """Write example `name`'s history CSV (the contract columns) atomically to `path`."""
+    history = generate_history(name)[HISTORY_COLUMNS]
+    stamps = pd.Series(history.interval_start.unique())
+    labels = dict(zip(stamps, stamps.dt.strftime("%Y-%m-%d %H:%M"), strict=True))
+    write_csv_atomic(history.assign(interval_start=history.interval_start.map(labels)), path)
+
+
+def _folder(name: str) -> Path:
+    if name not in CENTER_NAMES:
+        raise ConfigError(f"unknown example center '{name}'. Choose one of: {', '.join(CENTER_NAMES)}.")
+    return EXAMPLES_DIR / name
+
+
+def _check_consistent(folder: Path, config: CenterConfig, params: GeneratorParameters, events: list[Event]) -> None:
+    """The generator's queues are the center's; every event has effects, on its own queues only."""
+    center_queues = [q.id for q in config.queues]
+    if sorted(params.queues) != sorted(center_queues):
+        raise ConfigError(f"{folder}/generator.yaml: queues {sorted(params.queues)} differ from center.yaml's {sorted(center_queues)}.")
+    names = {e.name for e in events}
+    if names != set(params.effects):
+        raise ConfigError(
+            f"{folder}/generator.yaml: effects must cover exactly the events of events.yaml; "
+            f"events without effects: {sorted(names - set(params.effects))}, effects without events: {sorted(set(params.effects) - names)}."
+        )
+    for event in events:
+        for effect in params.effects[event.name]:
+            if event.queues is not None and not set(effect.queues or center_queues) <= set(event.queues):
+                raise ConfigError(
+                    f"{folder}/generator.yaml: effect '{event.name}/{effect.label}' touches queues outside "
+                    f"the event's queues {list(event.queues)} in events.yaml; list them on the event too."
+                )
