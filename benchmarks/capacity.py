@@ -31,7 +31,7 @@ def run(name: str) -> dict:
     center = load_center(examples.center_path(name))
     history, events = read_history(center.path("history")), read_events(center.path("events"))
     began = time.perf_counter()
-    forecast = forecast_contacts(history, events, START, 7 * WEEKS)
+    forecast = forecast_contacts(history, events, START, 7 * WEEKS).table
     forecast_seconds = time.perf_counter() - began
     began = time.perf_counter()
     requirements = compute_requirements(center.config, forecast)

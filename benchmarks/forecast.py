@@ -34,14 +34,15 @@ def bank_rows() -> list[dict]:
     raw = pd.read_csv(BANK, parse_dates=["timestamp"])
     history = (raw.assign(interval_start=raw.timestamp.dt.floor("30min")).groupby("interval_start").calls.sum()
                .rename("contacts").reset_index().assign(queue="bank"))
-    history = validate_history(history)
+    validated = validate_history(history)
+    history = validated.table
     actual, methods = [], {"staffcast": [], "seasonal_naive": [], "weekday_mean_4w": []}
     started = time.perf_counter()
     for origin in BANK_ORIGINS:
         start = pd.Timestamp(origin)
         window = history[(history.interval_start >= start) & (history.interval_start < start + pd.Timedelta(days=7))]
         actual.append(window[["queue", "interval_start", "contacts"]])
-        methods["staffcast"].append(forecast_contacts(history, [], start.date(), 7))
+        methods["staffcast"].append(forecast_contacts(validated, [], start.date(), 7).table)
         methods["seasonal_naive"].append(seasonal_naive(history, start.date(), 7))
         methods["weekday_mean_4w"].append(weekday_mean(history, start.date(), 7))
     seconds = (time.perf_counter() - started) / len(BANK_ORIGINS)
@@ -68,12 +69,13 @@ def example_rows() -> list[dict]:
         folder = Path(__file__).resolve().parents[1] / "examples" / name
         generated = generate_history(name)
         events = read_events(folder / "events.yaml")
-        history = validate_history(generated[["queue", "interval_start", "contacts", "aht_seconds"]])
+        validated = validate_history(generated[["queue", "interval_start", "contacts", "aht_seconds"]])
+        history = validated.table
         start, end = pd.Timestamp("2025-11-01"), pd.Timestamp("2025-12-01")
         truth = generated[(generated.interval_start >= start) & (generated.interval_start < end)]
         actual = truth[["queue", "interval_start", "contacts"]]
         started = time.perf_counter()
-        forecast = forecast_contacts(history, events, start.date(), 30)
+        forecast = forecast_contacts(validated, events, start.date(), 30).table
         seconds = time.perf_counter() - started
         noise = score(actual, truth[["queue", "interval_start"]].assign(contacts=truth.expected_contacts), "noise").iloc[-1]
         d11 = pd.Timestamp("2025-11-11")
@@ -96,7 +98,8 @@ def speed_rows() -> list[dict]:
         return []
     generated = generate_history("flagship_store")
     history = generated[generated.interval_start >= generated.interval_start.max().normalize() - pd.Timedelta(days=3 * 365 - 1)]
-    history = validate_history(history[["queue", "interval_start", "contacts", "aht_seconds"]])
+    validated = validate_history(history[["queue", "interval_start", "contacts", "aht_seconds"]])
+    history = validated.table
     start = (history.interval_start.max() + pd.Timedelta(days=1)).date()
     from forecasts import read_events
 
@@ -104,7 +107,7 @@ def speed_rows() -> list[dict]:
     timings = []
     for _ in range(2):
         started = time.perf_counter()
-        forecast_contacts(history, events, start, 56)
+        forecast_contacts(validated, events, start, 56)
         timings.append(time.perf_counter() - started)
     return [{"data": f"speed: 3 years x {history.queue.nunique()} queues x 30 min -> 8 weeks", "method": "staffcast",
              "seconds": min(timings)}]

@@ -75,7 +75,7 @@ def agreement_rows(replications: int, seeds: int) -> list[dict]:
 
 def flagship(start: dt.date, days: int, time_limit: float, replications: int) -> tuple[list[dict], dict]:
     center = load_center(center_path("flagship_store"))
-    history = read_history(center.path("history"))
+    history = read_history(center.path("history")).table
     end = pd.Timestamp(start) + pd.Timedelta(days=days)
     workload = history[(history.interval_start >= pd.Timestamp(start)) & (history.interval_start < end)]
     requirements = compute_requirements(center.config, workload)

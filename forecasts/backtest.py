@@ -16,7 +16,7 @@ import pandas as pd
 from staffcast.errors import DataError
 from forecasts.events import Event
 from forecasts.forecaster import forecast_contacts
-from forecasts.history import validate_history
+from forecasts.history import History, validate_history
 
 BASELINE_WEEKS = 4
 
@@ -102,7 +102,7 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def backtest(history: pd.DataFrame, events: list[Event], days: int, folds: int, *,
+def backtest(history: History | pd.DataFrame, events: list[Event], days: int, folds: int, *,
              progress: Callable[[str], None] | None = None) -> pd.DataFrame:
     """Rolling-origin evaluation: `folds` consecutive windows of `days` days at the end of the history.
 
@@ -112,21 +112,22 @@ def backtest(history: pd.DataFrame, events: list[Event], days: int, folds: int, 
     """
     if days < 1 or folds < 1:
         raise DataError(f"backtest: days ({days}) and folds ({folds}) must be at least 1.")
-    if "interval_minutes" not in history.attrs:
+    if not isinstance(history, History):
         history = validate_history(history)
-    end = history.interval_start.max().normalize() + pd.Timedelta(days=1)
+    frame = history.table
+    end = frame.interval_start.max().normalize() + pd.Timedelta(days=1)
     origins = [end - pd.Timedelta(days=days * (folds - j)) for j in range(folds)]
-    if origins[0] - history.interval_start.min() < pd.Timedelta(weeks=4):
+    if origins[0] - frame.interval_start.min() < pd.Timedelta(weeks=4):
         raise DataError(f"backtest: {folds} folds of {days} days leave less than 4 weeks of history to train on. Use fewer or shorter folds.")
     actuals, forecasts = [], {"model": [], "seasonal_naive": [], "weekday_mean_4w": []}
     for number, origin in enumerate(origins, start=1):
         if progress:
             progress(f"fold {number}/{folds}: {origin:%Y-%m-%d} + {days} days")
-        window = history[(history.interval_start >= origin) & (history.interval_start < origin + pd.Timedelta(days=days))]
+        window = frame[(frame.interval_start >= origin) & (frame.interval_start < origin + pd.Timedelta(days=days))]
         actuals.append(window[["queue", "interval_start", "contacts"]])
-        forecasts["model"].append(forecast_contacts(history, events, origin.date(), days))
-        forecasts["seasonal_naive"].append(seasonal_naive(history, origin.date(), days))
-        forecasts["weekday_mean_4w"].append(weekday_mean(history, origin.date(), days))
+        forecasts["model"].append(forecast_contacts(history, events, origin.date(), days).table)
+        forecasts["seasonal_naive"].append(seasonal_naive(frame, origin.date(), days))
+        forecasts["weekday_mean_4w"].append(weekday_mean(frame, origin.date(), days))
     actual = pd.concat(actuals, ignore_index=True)
     table = pd.concat([score(actual, pd.concat(frames, ignore_index=True), method) for method, frames in forecasts.items()])
     return table.sort_values(["queue", "method"], key=lambda s: s.map({"all": "~"}).fillna(s) if s.name == "queue" else s).reset_index(drop=True)

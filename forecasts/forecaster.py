@@ -31,7 +31,7 @@ from forecasts.calendar import event_days
 from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
 from staffcast.errors import DataError
 from forecasts.events import Event
-from forecasts.history import open_slots, validate_history
+from forecasts.history import History, open_slots, validate_history
 from forecasts.models import candidate_models
 from forecasts.profiles import IntradayProfiles
 
@@ -209,25 +209,42 @@ def fold_origins(first: pd.Timestamp, end: pd.Timestamp, horizon_days: int) -> l
     return sorted({o for o in origins if o >= earliest and o + pd.Timedelta(days=horizon_days) <= end})
 
 
-def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetime.date, days: int, *,
-                      progress: Progress = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class ModelChoice:
+    """The daily model chosen for a queue and its daily WAPE over the internal folds (None: too few folds)."""
+
+    model: str
+    fold_daily_wape: float | None
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A forecast: the table (FORECAST_COLUMNS), its interval length, the model chosen per queue, and warnings
+    (event fallbacks, short history, missing AHT) a planner should read."""
+
+    table: pd.DataFrame
+    interval_minutes: int
+    models: dict[str, ModelChoice]
+    warnings: list[str]
+
+
+def forecast_contacts(history: History | pd.DataFrame, events: list[Event], start: datetime.date, days: int, *,
+                      progress: Progress = None) -> Forecast:
     """Forecast contacts and AHT per queue and interval for `days` days from `start`.
 
     Only history before `start` is used. Closed hours (slots without rows on most recent same weekdays)
     get no rows.
 
-    Returns:
-        Frame with columns queue, interval_start, contacts, contacts_lo, contacts_hi, aht_seconds;
-        `attrs["warnings"]` (event fallbacks, short history, missing AHT) and `attrs["models"]`
-        (queue -> chosen model and its fold daily WAPE).
+    Args:
+        history: a `History` (`read_history`, `validate_history`), or a frame to validate first.
     """
     if days < 1:
         raise DataError(f"days: {days} — forecast at least one day.")
-    if "interval_minutes" not in history.attrs:
+    if not isinstance(history, History):
         history = validate_history(history)
-    minutes = history.attrs["interval_minutes"]
+    minutes = history.interval_minutes
     origin = pd.Timestamp(start)
-    training = history[history.interval_start < origin]
+    training = history.table[history.table.interval_start < origin]
     if training.empty:
         raise DataError(f"history: no data before the forecast start {origin:%Y-%m-%d}. Give history that ends before the start.")
     future = pd.date_range(origin, periods=days, freq="D")
@@ -252,7 +269,7 @@ def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetim
         frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
         frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
-        models[queue] = {"model": alias, "fold_daily_wape": score}
+        models[queue] = ModelChoice(alias, score)
         for name in fallbacks:
             kind = fit.kinds.get(name, "?")
             learned = sorted(n for n in fit.decomposition.effects if fit.kinds.get(n) == kind)
@@ -262,11 +279,8 @@ def forecast_contacts(history: pd.DataFrame, events: list[Event], start: datetim
             warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
         if score is None:
             warnings.append(f"queue {queue}: history too short for backtest folds; using {alias} and a default 80% band.")
-    result = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS].sort_values(["queue", "interval_start"]).reset_index(drop=True)
-    result.attrs["warnings"] = warnings
-    result.attrs["models"] = models
-    result.attrs["interval_minutes"] = minutes
-    return result
+    table = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS].sort_values(["queue", "interval_start"]).reset_index(drop=True)
+    return Forecast(table, minutes, models, warnings)
 
 
 def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Timestamp, days: int,

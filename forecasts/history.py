@@ -1,7 +1,7 @@
 """The contact history: reading, validating, and describing gaps and opening hours.
 
-A history frame has columns `queue, interval_start, contacts, aht_seconds` (aht_seconds NaN where
-unknown) sorted by queue and time, and carries `attrs["interval_minutes"]` and `attrs["warnings"]`.
+A `History` holds a frame with columns `queue, interval_start, contacts, aht_seconds` (aht_seconds NaN
+where unknown) sorted by queue and time, its interval length and the warnings found while reading it.
 Intervals with no row are either closed hours (the same slot is missing on most same weekdays)
 or gaps (reported as warnings); neither gets invented volume.
 """
@@ -9,6 +9,7 @@ or gaps (reported as warnings); neither gets invented volume.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -18,6 +19,15 @@ from staffcast.errors import DataError
 from staffcast.tables import parse_column, parse_timestamps, read_csv_table
 
 HISTORY_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
+
+
+@dataclass(frozen=True)
+class History:
+    """A validated contact history: the table, its interval length, and what reading it found (gaps)."""
+
+    table: pd.DataFrame
+    interval_minutes: int
+    warnings: list[str] = field(default_factory=list)
 ALLOWED_INTERVAL_MINUTES = (5, 15, 30, 60)
 OPEN_SHARE = 0.5  # a slot is open on a weekday when it has data on at least this share of those days
 
@@ -38,7 +48,7 @@ def _handle_time(text: str) -> float:
     return value
 
 
-def read_history(path: Path | str) -> pd.DataFrame:
+def read_history(path: Path | str) -> History:
     """Read a history CSV (`queue, interval_start, contacts[, aht_seconds]`).
 
     Raises:
@@ -46,7 +56,7 @@ def read_history(path: Path | str) -> pd.DataFrame:
         a duplicate queue-interval, an interval length other than 5/15/30/60 minutes or a time off that grid.
 
     Returns:
-        The validated history frame; `attrs["warnings"]` lists gaps found in it.
+        The validated history; its `warnings` list the gaps found in it.
     """
     path = Path(path)
     frame = read_csv_table(path, ["queue", "interval_start", "contacts"], ["aht_seconds"])
@@ -96,8 +106,8 @@ def infer_interval_minutes(table: pd.DataFrame, source: str = "history") -> int:
     return minutes
 
 
-def validate_history(table: pd.DataFrame, source: str = "history") -> pd.DataFrame:
-    """Check an in-memory history frame and attach `interval_minutes` and gap `warnings` to its attrs."""
+def validate_history(table: pd.DataFrame, source: str = "history") -> History:
+    """Check an in-memory history frame; infer its interval length and describe its gaps."""
     missing = [c for c in ("queue", "interval_start", "contacts") if c not in table.columns]
     if missing:
         raise DataError(f"{source}: lacks column(s) {', '.join(missing)}.")
@@ -116,9 +126,7 @@ def validate_history(table: pd.DataFrame, source: str = "history") -> pd.DataFra
         raise DataError(f"{source}: row {row} repeats queue {table.queue[row]} at {table.interval_start[row]}. Keep one row per queue and interval.")
     minutes = infer_interval_minutes(table, source)
     table = table.sort_values(["queue", "interval_start"]).reset_index(drop=True)
-    table.attrs["interval_minutes"] = minutes
-    table.attrs["warnings"] = describe_gaps(table, minutes)
-    return table
+    return History(table, minutes, describe_gaps(table, minutes))
 
 
 def open_slots(table: pd.DataFrame, interval_minutes: int, weeks: int = 8) -> pd.DataFrame:

@@ -9,8 +9,9 @@ from forecasts.events import Event
 HISTORY_TAIL_DAYS = 14
 
 
-def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Event], *, tail_days: int = HISTORY_TAIL_DAYS):
-    """A matplotlib Figure (the caller saves it); contacts per interval against local time."""
+def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Event], *, interval_minutes: int,
+                  tail_days: int = HISTORY_TAIL_DAYS):
+    """A matplotlib Figure (the caller saves it); contacts per interval (of `interval_minutes`) against local time."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -20,7 +21,6 @@ def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Ev
     queues = sorted(forecast.queue.unique())
     figure, axes = plt.subplots(len(queues), 1, figsize=(13, 2.8 * len(queues) + 0.6), sharex=True, squeeze=False)
     start, end = forecast.interval_start.min(), forecast.interval_start.max()
-    minutes = forecast.attrs.get("interval_minutes", 30)
     for axis, queue in zip(axes[:, 0], queues):
         past = history[(history.queue == queue) & (history.interval_start >= start - pd.Timedelta(days=tail_days))
                        & (history.interval_start < start)]
@@ -38,7 +38,7 @@ def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Ev
             axis.text(first, 1.0, f" {event.name}", transform=axis.get_xaxis_transform(), fontsize=8, va="top", color="tab:orange")
             shaded = True
         axis.set_title(f"{queue}", loc="left", fontsize=11)
-        axis.set_ylabel(f"contacts per {minutes} min")
+        axis.set_ylabel(f"contacts per {interval_minutes} min")
         axis.grid(alpha=0.3)
         axis.set_ylim(bottom=0)
         axis.legend(loc="upper right", fontsize=8, ncol=4)

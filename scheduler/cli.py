@@ -110,21 +110,21 @@ def forecast(
     """Forecast contacts (with an 80% band) and AHT per queue and interval."""
     from forecasts import forecast_contacts, read_events, read_history, write_forecast
 
-    table = read_history(history)
+    past = read_history(history)
     calendar = read_events(events) if events else []
-    for warning in table.attrs["warnings"]:
+    for warning in past.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    result = forecast_contacts(table, calendar, start.date(), days, progress=_say)
-    for warning in result.attrs["warnings"]:
+    result = forecast_contacts(past, calendar, start.date(), days, progress=_say)
+    for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    write_forecast(result, output)
+    write_forecast(result.table, output)
     if plot:
         from forecasts.plots import plot_forecast
         from staffcast.tables import write_atomic
 
-        write_atomic(plot, lambda tmp: plot_forecast(table, result, calendar).savefig(tmp, format="png", dpi=110))
-    models = ", ".join(f"{queue}: {info['model']}" for queue, info in result.attrs["models"].items())
-    print(f"wrote {output}: {len(result)} queue-intervals, {result.contacts.sum():.0f} contacts (models {models})")
+        write_atomic(plot, lambda tmp: plot_forecast(past.table, result.table, calendar, interval_minutes=result.interval_minutes).savefig(tmp, format="png", dpi=110))
+    models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
+    print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
 
 
 @app.command()
@@ -141,11 +141,11 @@ def backtest(
     from forecasts import format_backtest, read_events, read_history
     from staffcast.tables import write_csv_atomic
 
-    table = read_history(history)
+    past = read_history(history)
     calendar = read_events(events) if events else []
-    for warning in table.attrs["warnings"]:
+    for warning in past.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    result = run_backtest(table, calendar, days, folds, progress=_say)
+    result = run_backtest(past, calendar, days, folds, progress=_say)
     print(format_backtest(result))
     if output:
         write_csv_atomic(result.round(5), output)
@@ -182,8 +182,8 @@ def capacity(
         first = start.date() if start else workload.interval_start.min().date()
     else:
         history = read_history(loaded.path("history"))
-        first = start.date() if start else history.interval_start.max().date() + datetime.timedelta(days=1)
-        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say)
+        first = start.date() if start else history.table.interval_start.max().date() + datetime.timedelta(days=1)
+        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
     plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=_say)
     problems = check_capacity(plan)
     if problems:
@@ -270,7 +270,7 @@ def whatif(
 
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
-    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say)
+    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
     result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, progress=_say)
     paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")

@@ -225,7 +225,8 @@ def plan_figures(result, team: str | None = None, week_start: dt.date | None = N
         "coverage": plot_coverage(evaluation.coverage, [q.id for q in result.center.config.queues]),
         "service_heatmap": plot_service_heatmap(evaluation.intervals),
         "roster_gantt": plot_roster_gantt(result.roster.shifts, agents, team, pd.Timestamp(week_start or result.start)),
-        "forecast": plot_forecast(result.history, result.forecast, result.events),
+        "forecast": plot_forecast(result.history.table, result.forecast, result.events,
+                                  interval_minutes=result.center.config.interval_minutes),
     }
 
 

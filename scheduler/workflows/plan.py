@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from forecasts.history import History
 from scheduler.contracts.center import Center
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from scheduler.evaluation.simulation import SimulationOptions
@@ -21,7 +22,7 @@ class PlanResult:
     center: Center
     start: dt.date
     days: int
-    history: pd.DataFrame
+    history: History
     events: list
     forecast: pd.DataFrame
     requirements: pd.DataFrame
@@ -32,7 +33,7 @@ class PlanResult:
 
 def run_plan(
     center: Center,
-    history: pd.DataFrame,
+    history: History,
     events: list,
     start: dt.date,
     days: int,
@@ -48,7 +49,7 @@ def run_plan(
 
     Args:
         center: the center with its agents and time off.
-        history, events: the history table and events (forecasts.read_history / read_events).
+        history, events: the history and events (forecasts.read_history / read_events).
         start, days: the planned horizon.
         forecast: a forecast of this horizon made earlier (skips forecasting).
         time_limit_seconds, seed, workers: the roster search.
@@ -66,7 +67,7 @@ def run_plan(
     clock = time.perf_counter()
     if forecast is None:
         say("forecasting contacts")
-        forecast = rounded_as_written(forecast_contacts(history, events, start, days, progress=progress))
+        forecast = rounded_as_written(forecast_contacts(history, events, start, days, progress=progress).table)
     timings["forecast_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("computing staffing requirements")

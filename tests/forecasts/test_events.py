@@ -63,7 +63,7 @@ def test_event_effect_recovered_from_synthetic_lift():
 
     events = [Event(name="sale", kind="promotion", start=d, end=d) for d in sale_days]
     train = validate_history(history[history.interval_start < "2024-08-10"])
-    forecast = forecast_contacts(train, events, datetime.date(2024, 8, 10), 14)
+    forecast = forecast_contacts(train, events, datetime.date(2024, 8, 10), 14).table
     daily = forecast.groupby(forecast.interval_start.dt.normalize()).contacts.sum()
     truth = history.groupby(history.interval_start.dt.normalize()).expected_contacts.sum()
     ratio = daily / truth.reindex(daily.index)
@@ -85,7 +85,8 @@ def test_unseen_event_uses_kind_fallback_and_says_so():
 
     events = [Event(name="sale", kind="promotion", start=d, end=d) for d in ("2024-03-15", "2024-05-15")]
     events.append(Event(name="brand_day", kind="promotion", start="2024-07-03", end="2024-07-03"))
-    forecast = forecast_contacts(history, events, datetime.date(2024, 6, 29), 7)
-    assert any("brand_day" in w and "typical promotion effect" in w for w in forecast.attrs["warnings"])
+    result = forecast_contacts(history, events, datetime.date(2024, 6, 29), 7)
+    assert any("brand_day" in w and "typical promotion effect" in w for w in result.warnings)
+    forecast = result.table
     daily = forecast.groupby(forecast.interval_start.dt.normalize()).contacts.sum()
     assert daily[pd.Timestamp("2024-07-03")] > 1.5 * daily[pd.Timestamp("2024-07-02")]

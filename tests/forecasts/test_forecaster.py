@@ -10,7 +10,7 @@ from synthetic import synthetic_history
 def test_forecast_contract_and_closed_hours():
     history = validate_history(synthetic_history(days=84, queues=("chat", "voice"), interval_minutes=30,
                                                  open_hours=(7, 21), weekdays_only=True, seed=1))
-    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14)
+    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14).table
     assert list(forecast.columns) == FORECAST_COLUMNS
     assert not forecast[["contacts", "contacts_lo", "contacts_hi", "aht_seconds"]].isna().any().any()
     assert (forecast.contacts_lo <= forecast.contacts).all() and (forecast.contacts <= forecast.contacts_hi).all()
@@ -18,7 +18,7 @@ def test_forecast_contract_and_closed_hours():
     assert hours.min() == 7 and hours.max() == 20  # no invented volume at night
     assert (forecast.interval_start.dt.day_of_week < 5).all()  # nor at weekends
     assert len(forecast) == 2 * 10 * 28
-    again = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14)
+    again = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14).table
     pd.testing.assert_frame_equal(forecast, again)
 
 
@@ -27,7 +27,7 @@ def test_outage_day_is_not_learned():
     outage = frame.interval_start.dt.normalize() == pd.Timestamp("2024-03-18")  # the last Monday
     frame.loc[outage, "contacts"] = (frame.loc[outage, "contacts"] * 0.2).round()
     history = validate_history(frame)
-    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 7)
+    forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 7).table
     monday = forecast[forecast.interval_start.dt.normalize() == pd.Timestamp("2024-03-25")].contacts.sum()
     assert abs(monday / 1150 - 1) < 0.05
 
@@ -35,7 +35,7 @@ def test_outage_day_is_not_learned():
 def test_accuracy_and_calibration_on_synthetic_series():
     generated = synthetic_history(days=150, seed=7)
     history = validate_history(generated)
-    forecast = forecast_contacts(history[history.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28)
+    forecast = forecast_contacts(history.table[history.table.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28).table
     actual = generated[generated.interval_start >= "2024-05-01"].merge(forecast, on=["queue", "interval_start"], suffixes=("", "_f"))
     assert len(actual) == 28 * 24
     noise_floor = wape(actual.contacts, actual.expected_contacts)
@@ -62,7 +62,7 @@ def test_band_scales_with_over_dispersed_interval_counts():
     rng = np.random.default_rng(11)
     generated["contacts"] = rng.poisson(generated.expected_contacts * rng.gamma(25, 1 / 25, len(generated))).astype(float)
     history = validate_history(generated.drop(columns="expected_contacts"))
-    forecast = forecast_contacts(history[history.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28)
+    forecast = forecast_contacts(history.table[history.table.interval_start < "2024-05-01"], [], datetime.date(2024, 5, 1), 28).table
     actual = generated[generated.interval_start >= "2024-05-01"].merge(forecast, on=["queue", "interval_start"], suffixes=("", "_f"))
     actual["inside"] = (actual.contacts >= actual.contacts_lo) & (actual.contacts <= actual.contacts_hi)
     busy = actual.expected_contacts > actual.expected_contacts.quantile(2 / 3)

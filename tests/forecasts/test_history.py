@@ -41,13 +41,13 @@ def test_interval_inferred_and_gaps_reported(tmp_path):
     path = tmp_path / "history.csv"
     frame.drop(columns="expected_contacts").assign(interval_start=frame.interval_start.dt.strftime("%Y-%m-%d %H:%M")).to_csv(path, index=False)
     history = read_history(path)
-    assert history.attrs["interval_minutes"] == 15
-    (warning,) = history.attrs["warnings"]
+    assert history.interval_minutes == 15
+    (warning,) = history.warnings
     assert "58 interval(s) missing" in warning and "2024-01-17" in warning
     assert "20:00" not in warning  # closed hours are not gaps
 
 
 def test_optional_aht_column(tmp_path):
     history = read_history(write(tmp_path, "queue,interval_start,contacts\nq,2025-01-01 00:00,5\nq,2025-01-01 01:00,7\n"))
-    assert history.attrs["interval_minutes"] == 60
-    assert history.aht_seconds.isna().all()
+    assert history.interval_minutes == 60
+    assert history.table.aht_seconds.isna().all()
