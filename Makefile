@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo_output
 
-.PHONY: demo test test-slow install clean
+.PHONY: demo test test-slow lint install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,7 +23,11 @@ install: $(VENV)/.installed
 demo: $(VENV)/.installed
 	$(BIN)/staffcast demo -o $(DEMO_DIR)
 
-test: $(VENV)/.installed-test
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 test-slow: $(VENV)/.installed-test

@@ -16,9 +16,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler import examples  # noqa: E402
 from forecasts import forecast_contacts, read_events, read_history  # noqa: E402
-from scheduler import load_center  # noqa: E402
+from scheduler import (
+    examples,  # noqa: E402
+    load_center,  # noqa: E402
+)
 from scheduler.capacity import capacity_problem, capacity_settings, check_capacity, optimize_capacity  # noqa: E402
 from scheduler.staffing.requirements import compute_requirements  # noqa: E402
 
@@ -45,11 +47,21 @@ def run(name: str) -> dict:
     peak = plan.table[plan.table.week == DOUBLE11_WEEK]
     summary = plan.summary
     return {
-        "center": name, "forecast_s": forecast_seconds, "requirements_s": requirement_seconds, "solve_s": summary["solve_seconds"],
-        "check_s": check_seconds, "status": summary["status"], "hires": summary["hires"], "courses": summary["cross_trained"],
-        "temp_weeks": summary["temp_agent_weeks"], "gap_fte_weeks": summary["gap_fte_weeks"],
-        "d11_required": peak.required_fte.sum(), "d11_gap": peak.gap.sum(), "cost_M": summary["total_cost"] / 1e6,
-        "above_best": summary["objective"] - summary["bound"], "check": "ok" if not problems else f"{len(problems)} problems",
+        "center": name,
+        "forecast_s": forecast_seconds,
+        "requirements_s": requirement_seconds,
+        "solve_s": summary["solve_seconds"],
+        "check_s": check_seconds,
+        "status": summary["status"],
+        "hires": summary["hires"],
+        "courses": summary["cross_trained"],
+        "temp_weeks": summary["temp_agent_weeks"],
+        "gap_fte_weeks": summary["gap_fte_weeks"],
+        "d11_required": peak.required_fte.sum(),
+        "d11_gap": peak.gap.sum(),
+        "cost_M": summary["total_cost"] / 1e6,
+        "above_best": summary["objective"] - summary["bound"],
+        "check": "ok" if not problems else f"{len(problems)} problems",
     }
 
 

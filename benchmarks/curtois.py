@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffcast.tables import write_csv_atomic
-from staffcast.errors import StaffcastError
 from curtois_qu.instance import check_solution, read_instance, read_solution, solution_frame
 from curtois_qu.model import build_curtois_model
 from curtois_qu.solve import solve_instance
 from lp_bound import lp_lower_bound
+from staffcast.errors import StaffcastError
+from staffcast.tables import write_csv_atomic
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 
@@ -75,16 +75,27 @@ def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, fl
 
     def report(update: dict) -> None:
         if args.verbose:
-            print(f"{instance.name}: {update['elapsed_seconds']:6.1f} s  {update.get('stage', ''):6s}  "
-                  f"objective {update['objective']:,.0f}", file=sys.stderr)
+            print(
+                f"{instance.name}: {update['elapsed_seconds']:6.1f} s  {update.get('stage', ''):6s}  objective {update['objective']:,.0f}",
+                file=sys.stderr,
+            )
 
-    result = solve_instance(instance, time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers,
-                            use_greedy=not args.no_greedy, use_lns=not args.no_lns, progress=report)
+    result = solve_instance(
+        instance,
+        time_limit_seconds=args.time_limit,
+        seed=args.seed,
+        workers=args.workers,
+        use_greedy=not args.no_greedy,
+        use_lns=not args.no_lns,
+        progress=report,
+    )
     write_csv_atomic(solution_frame(result.assignments), out)
     check = check_solution(instance, read_solution(out, instance))
     if check.violations or check.objective != result.objective:
-        raise SystemExit(f"{instance.name}: the checker disagrees with the solver (objective {check.objective} vs "
-                         f"{result.objective}; violations: {check.violations[:5]})")
+        raise SystemExit(
+            f"{instance.name}: the checker disagrees with the solver (objective {check.objective} vs "
+            f"{result.objective}; violations: {check.violations[:5]})"
+        )
     lp_bound, lp_seconds = math.nan, math.nan
     if not args.no_lp_bound and len(instance.employees) * instance.days <= args.lp_max_cells:
         started = time.monotonic()
@@ -93,13 +104,19 @@ def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, fl
     bound = max(result.bound, math.ceil(lp_bound - 1e-6) if math.isfinite(lp_bound) else 0)
     best = reference.get("best_known", math.nan)
     return {
-        "instance": instance.name, "objective": check.objective,
+        "instance": instance.name,
+        "objective": check.objective,
         "best_known": "" if math.isnan(best) else int(best),
         "gap_%": "" if math.isnan(best) else round(100 * (check.objective - best) / best, 2),
-        "bound": int(bound), "bound_gap_%": round(100 * (check.objective - bound) / max(1, check.objective), 1),
-        "time_s": round(result.solve_seconds, 1), "status": result.status, "target_met": target(instance.name, check.objective, check.ok, reference),
-        "greedy": int(result.stages.get("greedy_objective", 0)) or "", "cpsat": int(result.stages.get("cpsat_objective", 0)) or "",
-        "lns_iter": result.lns.get("iterations", 0), "lp_s": round(lp_seconds, 1) if math.isfinite(lp_seconds) else "",
+        "bound": int(bound),
+        "bound_gap_%": round(100 * (check.objective - bound) / max(1, check.objective), 1),
+        "time_s": round(result.solve_seconds, 1),
+        "status": result.status,
+        "target_met": target(instance.name, check.objective, check.ok, reference),
+        "greedy": int(result.stages.get("greedy_objective", 0)) or "",
+        "cpsat": int(result.stages.get("cpsat_objective", 0)) or "",
+        "lns_iter": result.lns.get("iterations", 0),
+        "lp_s": round(lp_seconds, 1) if math.isfinite(lp_seconds) else "",
     }
 
 
@@ -126,8 +143,12 @@ def main() -> None:
     parser.add_argument("--no-greedy", action="store_true", help="no greedy hint (and no LNS when CP-SAT finds nothing)")
     parser.add_argument("--no-lp-bound", action="store_true", help="skip the LP-relaxation bound")
     parser.add_argument("--lp-time-limit", type=float, default=60, help="seconds for the LP bound (not in time_s)")
-    parser.add_argument("--lp-max-cells", type=int, default=20000,
-                        help="skip the LP bound above this many employee-days (Instance23's LP ran > 10 min despite the limit)")
+    parser.add_argument(
+        "--lp-max-cells",
+        type=int,
+        default=20000,
+        help="skip the LP bound above this many employee-days (Instance23's LP ran > 10 min despite the limit)",
+    )
     parser.add_argument("--verbose", action="store_true", help="print each improvement to stderr")
     args = parser.parse_args()
     if not args.instances and not args.all:

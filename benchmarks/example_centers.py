@@ -20,8 +20,11 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler import examples  # noqa: E402
-from scheduler import Center, load_center  # noqa: E402
+from scheduler import (  # noqa: E402
+    Center,
+    examples,  # noqa: E402
+    load_center,
+)
 from scheduler.staffing.requirements import compute_requirements  # noqa: E402
 
 ORDINARY = ("2026-09-01", "2026-09-14")
@@ -32,10 +35,14 @@ def paid_hours_needed(center: Center, history: pd.DataFrame, first: str, last: s
     """Paid agent-hours per day the staffing engine needs for the expected volume of these days."""
     frame = history[history.date.between(first, last)]
     typical_aht = frame[frame.contacts > 0].groupby("queue").aht_seconds.median()
-    workload = pd.DataFrame({
-        "queue": frame.queue, "interval_start": frame.interval_start, "contacts": frame.expected_contacts,
-        "aht_seconds": frame.aht_seconds.where(frame.contacts > 0, frame.queue.map(typical_aht)),
-    })
+    workload = pd.DataFrame(
+        {
+            "queue": frame.queue,
+            "interval_start": frame.interval_start,
+            "contacts": frame.expected_contacts,
+            "aht_seconds": frame.aht_seconds.where(frame.contacts > 0, frame.queue.map(typical_aht)),
+        }
+    )
     required = compute_requirements(center.config, workload)
     net_hours = required.groupby(required.interval_start.dt.date).agents_required.sum() * center.config.interval_minutes / 60
     return net_hours / (1 - center.config.staffing.shrinkage) * 8 / 7.5
@@ -52,7 +59,7 @@ def rows(name: str) -> list[tuple[str, str]]:
     history["date"] = history.interval_start.dt.normalize()
     center = load_center(examples.center_path(name))
     daily = history.groupby("date").contacts.sum()
-    ordinary = daily[ORDINARY[0]:ORDINARY[1]].median()
+    ordinary = daily[ORDINARY[0] : ORDINARY[1]].median()
     channels = history.groupby(history.queue.map({q.id: q.channel for q in center.config.queues})).contacts.sum()
     hourly = history.groupby(history.interval_start.dt.floor("h")).contacts.sum()
     normal_hour = hourly["2025-09-01":"2025-09-14 23:00"].mean()
@@ -65,7 +72,10 @@ def rows(name: str) -> list[tuple[str, str]]:
         ("days >= 8,000 since 2025", f"{(daily['2025-01-01':] >= 8000).sum()}"),
         ("busiest days", ", ".join(f"{d:%Y-%m-%d} {v:,}" for d, v in daily.nlargest(3).items())),
         ("11.11 2025 day total", f"{daily['2025-11-11']:,}"),
-        ("11.11 2025 00-01h, 01-02h / mean hour Sep 2025", f"{hourly[pd.Timestamp('2025-11-11 00:00')]:,} , {hourly[pd.Timestamp('2025-11-11 01:00')]:,} / {normal_hour:.0f}"),
+        (
+            "11.11 2025 00-01h, 01-02h / mean hour Sep 2025",
+            f"{hourly[pd.Timestamp('2025-11-11 00:00')]:,} , {hourly[pd.Timestamp('2025-11-11 01:00')]:,} / {normal_hour:.0f}",
+        ),
         ("channel shares", ", ".join(f"{c} {v / channels.sum():.1%}" for c, v in channels.items())),
         ("agents (contracts)", f"{len(agents)} ({', '.join(f'{k} {v}' for k, v in Counter(a.contract for a in agents).items())})"),
         ("agents by number of skills", ", ".join(f"{k}: {v}" for k, v in sorted(Counter(len(a.skills) for a in agents).items()))),
@@ -74,7 +84,12 @@ def rows(name: str) -> list[tuple[str, str]]:
     ]
     for label, (first, last) in LOAD_PERIODS.items():
         needed = paid_hours_needed(center, history, first, last)
-        out.append((f"paid hours needed, {label}", f"mean {needed.mean():.0f} ({needed.mean() / available:.0%}), max {needed.max():.0f} ({needed.max() / available:.0%})"))
+        out.append(
+            (
+                f"paid hours needed, {label}",
+                f"mean {needed.mean():.0f} ({needed.mean() / available:.0%}), max {needed.max():.0f} ({needed.max() / available:.0%})",
+            )
+        )
     return out
 
 

@@ -32,8 +32,14 @@ def bank_rows() -> list[dict]:
         print(f"skipping the bank data: {BANK} not found", file=sys.stderr)
         return []
     raw = pd.read_csv(BANK, parse_dates=["timestamp"])
-    history = (raw.assign(interval_start=raw.timestamp.dt.floor("30min")).groupby("interval_start").calls.sum()
-               .rename("contacts").reset_index().assign(queue="bank"))
+    history = (
+        raw.assign(interval_start=raw.timestamp.dt.floor("30min"))
+        .groupby("interval_start")
+        .calls.sum()
+        .rename("contacts")
+        .reset_index()
+        .assign(queue="bank")
+    )
     validated = validate_history(history)
     history = validated.table
     actual, methods = [], {"staffcast": [], "seasonal_naive": [], "weekday_mean_4w": []}
@@ -50,9 +56,16 @@ def bank_rows() -> list[dict]:
     rows = []
     for method, frames in methods.items():
         result = score(actual, pd.concat(frames, ignore_index=True), method).iloc[-1]
-        rows.append({"data": "bank 30min, 4x1 week", "method": method, "interval_wape": result.interval_wape,
-                     "daily_wape": result.daily_wape, "coverage_80": result.coverage_80,
-                     "seconds": seconds if method == "staffcast" else float("nan")})
+        rows.append(
+            {
+                "data": "bank 30min, 4x1 week",
+                "method": method,
+                "interval_wape": result.interval_wape,
+                "daily_wape": result.daily_wape,
+                "coverage_80": result.coverage_80,
+                "seconds": seconds if method == "staffcast" else float("nan"),
+            }
+        )
     return rows
 
 
@@ -79,14 +92,29 @@ def example_rows() -> list[dict]:
         seconds = time.perf_counter() - started
         noise = score(actual, truth[["queue", "interval_start"]].assign(contacts=truth.expected_contacts), "noise").iloc[-1]
         d11 = pd.Timestamp("2025-11-11")
-        on_d11 = lambda frame: frame[frame.interval_start.dt.normalize() == d11].contacts.sum()  # noqa: E731
-        for method, frame in (("staffcast", forecast), ("seasonal_naive", seasonal_naive(history, start.date(), 30)),
-                              ("weekday_mean_4w", weekday_mean(history, start.date(), 30)), ("noise floor", None)):
+
+        def on_d11(frame: pd.DataFrame, day: pd.Timestamp = d11) -> float:
+            return frame[frame.interval_start.dt.normalize() == day].contacts.sum()
+
+        for method, frame in (
+            ("staffcast", forecast),
+            ("seasonal_naive", seasonal_naive(history, start.date(), 30)),
+            ("weekday_mean_4w", weekday_mean(history, start.date(), 30)),
+            ("noise floor", None),
+        ):
             result = noise if frame is None else score(actual, frame, method).iloc[-1]
             d11_error = (on_d11(truth.assign(contacts=truth.expected_contacts)) if frame is None else on_d11(frame)) / on_d11(actual) - 1
-            rows.append({"data": f"{name} Nov 2025", "method": method, "interval_wape": result.interval_wape,
-                         "daily_wape": result.daily_wape, "coverage_80": result.coverage_80,
-                         "d11_total_error": d11_error, "seconds": seconds if method == "staffcast" else float("nan")})
+            rows.append(
+                {
+                    "data": f"{name} Nov 2025",
+                    "method": method,
+                    "interval_wape": result.interval_wape,
+                    "daily_wape": result.daily_wape,
+                    "coverage_80": result.coverage_80,
+                    "d11_total_error": d11_error,
+                    "seconds": seconds if method == "staffcast" else float("nan"),
+                }
+            )
         rows[-4]["interval_wape_vs_noise"] = rows[-4]["interval_wape"] / noise.interval_wape
     return rows
 
@@ -109,8 +137,7 @@ def speed_rows() -> list[dict]:
         started = time.perf_counter()
         forecast_contacts(validated, events, start, 56)
         timings.append(time.perf_counter() - started)
-    return [{"data": f"speed: 3 years x {history.queue.nunique()} queues x 30 min -> 8 weeks", "method": "staffcast",
-             "seconds": min(timings)}]
+    return [{"data": f"speed: 3 years x {history.queue.nunique()} queues x 30 min -> 8 weeks", "method": "staffcast", "seconds": min(timings)}]
 
 
 def main() -> None:

@@ -76,8 +76,12 @@ def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 600.0) -
         elif constraint.has_lin_max() and not enforced:
             target = constraint.lin_max.target
             for expression in constraint.lin_max.exprs:  # target - expression >= 0
-                rows.add(list(target.vars) + list(expression.vars), list(target.coeffs) + [-c for c in expression.coeffs],
-                         expression.offset - target.offset, math.inf)
+                rows.add(
+                    list(target.vars) + list(expression.vars),
+                    list(target.coeffs) + [-c for c in expression.coeffs],
+                    expression.offset - target.offset,
+                    math.inf,
+                )
     matrix = csr_matrix((rows.values, (rows.rows, rows.columns)), shape=(len(rows.low), count))
     low, high = np.array(rows.low), np.array(rows.high)
     equal = low == high
@@ -86,8 +90,14 @@ def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 600.0) -
     objective = proto.objective
     np.add.at(costs, list(objective.vars), list(objective.coeffs))
     result = linprog(
-        costs, A_ub=vstack([matrix[upper], -matrix[lower]]), b_ub=np.concatenate([high[upper], -low[lower]]),
-        A_eq=matrix[equal], b_eq=low[equal], bounds=bounds, method="highs-ipm", options={"time_limit": time_limit_seconds},
+        costs,
+        A_ub=vstack([matrix[upper], -matrix[lower]]),
+        b_ub=np.concatenate([high[upper], -low[lower]]),
+        A_eq=matrix[equal],
+        b_eq=low[equal],
+        bounds=bounds,
+        method="highs-ipm",
+        options={"time_limit": time_limit_seconds},
     )
     if result.status != 0:
         return -math.inf

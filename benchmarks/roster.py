@@ -19,11 +19,11 @@ import time
 
 import pandas as pd
 
-from scheduler.examples import center_path
+from lp_bound import lp_lower_bound
 from scheduler.contracts.center import load_center
 from scheduler.contracts.plan_tables import read_workload
+from scheduler.examples import center_path
 from scheduler.roster import build_roster
-from lp_bound import lp_lower_bound
 from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import format_progress
 from scheduler.roster.rules import apply_rules
@@ -67,13 +67,14 @@ def main() -> None:
         started = time.monotonic()
         first: list[float] = []
 
-        def report(progress: dict) -> None:
+        def report(progress: dict, first: list[float] = first, name: str = name) -> None:
             first.append(progress["elapsed_seconds"]) if not first else None
             if args.verbose:
                 print(f"{name}: {format_progress(progress)}", file=sys.stderr)
 
-        result = build_roster(center, requirements, start, args.days, time_limit_seconds=args.time_limit,
-                              seed=args.seed, workers=args.workers, progress=report)
+        result = build_roster(
+            center, requirements, start, args.days, time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers, progress=report
+        )
         summary = result.summary
         total_seconds = time.monotonic() - started
         required = sum(result.coverage.agents_required) * center.config.interval_minutes / 60
@@ -81,19 +82,34 @@ def main() -> None:
         if args.lp_bound:
             clock = time.monotonic()
             objective_bound, under_bound = lp_bounds(center, requirements, start, args.days)
-            bounds = {"lp_bound": round(objective_bound, 1), "lp_gap": f"{relative_gap(summary['objective'], objective_bound):.1%}",
-                      "under_lb_agent_h": round(under_bound, 1),
-                      "under_above_lb": f"{(summary['understaffed_agent_hours'] - under_bound) / required:.2%}",
-                      "lp_s": round(time.monotonic() - clock, 1)}
-        rows.append({
-            "center": name, "agents": summary["agents"], "days": args.days, "status": summary["status"],
-            "first_s": round(first[0], 1) if first else None, "total_s": round(total_seconds, 1),
-            "shifts": summary["shifts"], "paid_h": round(summary["paid_hours"], 1),
-            "required_agent_h": round(required, 1),
-            "under_agent_h": round(summary["understaffed_agent_hours"], 1), "over_agent_h": round(summary["overstaffed_agent_hours"], 1),
-            "objective": round(summary["objective"], 1), "bound": round(summary["bound"], 1), "gap": f"{summary['gap']:.1%}",
-            "checker_objective": round(summary["checker_objective"], 1), "violations": summary["violations"], **bounds,
-        })
+            bounds = {
+                "lp_bound": round(objective_bound, 1),
+                "lp_gap": f"{relative_gap(summary['objective'], objective_bound):.1%}",
+                "under_lb_agent_h": round(under_bound, 1),
+                "under_above_lb": f"{(summary['understaffed_agent_hours'] - under_bound) / required:.2%}",
+                "lp_s": round(time.monotonic() - clock, 1),
+            }
+        rows.append(
+            {
+                "center": name,
+                "agents": summary["agents"],
+                "days": args.days,
+                "status": summary["status"],
+                "first_s": round(first[0], 1) if first else None,
+                "total_s": round(total_seconds, 1),
+                "shifts": summary["shifts"],
+                "paid_h": round(summary["paid_hours"], 1),
+                "required_agent_h": round(required, 1),
+                "under_agent_h": round(summary["understaffed_agent_hours"], 1),
+                "over_agent_h": round(summary["overstaffed_agent_hours"], 1),
+                "objective": round(summary["objective"], 1),
+                "bound": round(summary["bound"], 1),
+                "gap": f"{summary['gap']:.1%}",
+                "checker_objective": round(summary["checker_objective"], 1),
+                "violations": summary["violations"],
+                **bounds,
+            }
+        )
     print(pd.DataFrame(rows).to_string(index=False))
 
 

@@ -21,10 +21,9 @@ import time
 
 import pandas as pd
 
-from scheduler.examples.scale import SCALE_DAYS, SCALE_START, write_scale_center
 from scheduler.contracts.center import load_center
-from staffcast.errors import InfeasibleError
 from scheduler.contracts.plan_tables import read_workload
+from scheduler.examples.scale import SCALE_DAYS, SCALE_START, write_scale_center
 from scheduler.roster import build_roster, check_roster
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.hint import greedy_roster, hint_values
@@ -33,6 +32,7 @@ from scheduler.roster.progress import format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import planned_requirements
 from scheduler.staffing.requirements import compute_requirements
+from staffcast.errors import InfeasibleError
 
 
 def peak_memory_gb() -> float:
@@ -54,10 +54,15 @@ def time_phases(center, requirements, days: int) -> dict:
     report = check_roster(center, shifts, activities, planned_requirements(m, requirements), SCALE_START, days)
     checked = time.perf_counter()
     return {
-        "model_and_rules_s": built - started, "greedy_and_hint_s": greedy - built, "extract_s": extracted - greedy,
-        "check_s": checked - extracted, "variables": len(m.model.Proto().variables),
-        "constraints": len(m.model.Proto().constraints), "greedy_stuck_agents": len(stuck),
-        "greedy_objective": report.objective, "greedy_understaffed_agent_h": report.understaffed_agent_hours,
+        "model_and_rules_s": built - started,
+        "greedy_and_hint_s": greedy - built,
+        "extract_s": extracted - greedy,
+        "check_s": checked - extracted,
+        "variables": len(m.model.Proto().variables),
+        "constraints": len(m.model.Proto().constraints),
+        "greedy_stuck_agents": len(stuck),
+        "greedy_objective": report.objective,
+        "greedy_understaffed_agent_h": report.understaffed_agent_hours,
         "greedy_violations": len(report.violations),
     }
 
@@ -95,8 +100,9 @@ def main() -> None:
             print(f"{time.perf_counter() - started:7.1f} s wall | {stage:13} | {format_progress(progress)}", file=sys.stderr, flush=True)
 
     try:
-        result = build_roster(center, requirements, SCALE_START, args.days, time_limit_seconds=args.time_limit,
-                              seed=args.seed, workers=args.workers, progress=report)
+        result = build_roster(
+            center, requirements, SCALE_START, args.days, time_limit_seconds=args.time_limit, seed=args.seed, workers=args.workers, progress=report
+        )
     except InfeasibleError as error:
         rows.update(status="NO_ROSTER", total_s=time.perf_counter() - started, error=str(error).splitlines()[0], peak_memory_gb=peak_memory_gb())
         print_table(rows)
@@ -104,16 +110,27 @@ def main() -> None:
     total = time.perf_counter() - started
     summary = result.summary
     required = sum(result.coverage.agents_required) * center.config.interval_minutes / 60
-    rows.update({
-        "first_roster_s": first[0][0] if first else None, "first_roster_stage": first[0][1] if first else None,
-        "solve_s": summary["solve_seconds"], "total_s": total,
-        "status": summary["status"], "shifts": summary["shifts"], "paid_h": summary["paid_hours"],
-        "objective": summary["objective"], "bound": summary["bound"], "gap": f"{summary['gap']:.1%}",
-        "understaffed_agent_h": summary["understaffed_agent_hours"], "required_agent_h (gross)": required,
-        "understaffed_share": f"{summary['understaffed_agent_hours'] / required:.2%}" if required else "-",
-        "overstaffed_agent_h": summary["overstaffed_agent_hours"], "checker_objective": summary["checker_objective"],
-        "violations": summary["violations"], "peak_memory_gb": peak_memory_gb(),
-    })
+    rows.update(
+        {
+            "first_roster_s": first[0][0] if first else None,
+            "first_roster_stage": first[0][1] if first else None,
+            "solve_s": summary["solve_seconds"],
+            "total_s": total,
+            "status": summary["status"],
+            "shifts": summary["shifts"],
+            "paid_h": summary["paid_hours"],
+            "objective": summary["objective"],
+            "bound": summary["bound"],
+            "gap": f"{summary['gap']:.1%}",
+            "understaffed_agent_h": summary["understaffed_agent_hours"],
+            "required_agent_h (gross)": required,
+            "understaffed_share": f"{summary['understaffed_agent_hours'] / required:.2%}" if required else "-",
+            "overstaffed_agent_h": summary["overstaffed_agent_hours"],
+            "checker_objective": summary["checker_objective"],
+            "violations": summary["violations"],
+            "peak_memory_gb": peak_memory_gb(),
+        }
+    )
     print_table(rows)
 
 

@@ -23,13 +23,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from scheduler.examples import center_path  # noqa: E402
 from forecasts import read_history  # noqa: E402
 from scheduler.contracts.center import Agent, load_center  # noqa: E402
 from scheduler.contracts.schema import CenterConfig  # noqa: E402
 from scheduler.evaluation.evaluate import evaluate_roster  # noqa: E402
-from scheduler.roster import build_roster  # noqa: E402
 from scheduler.evaluation.simulation import SimulationOptions, simulate_roster  # noqa: E402
+from scheduler.examples import center_path  # noqa: E402
+from scheduler.roster import build_roster  # noqa: E402
 from scheduler.staffing.requirements import compute_requirements, queue_performance  # noqa: E402
 
 AGREEMENT_CASES = [
@@ -41,10 +41,14 @@ AGREEMENT_CASES = [
 
 
 def _single_queue(queue: dict, agents: int, contacts: float, aht: float, days: int):
-    config = CenterConfig.model_validate({
-        "name": "agreement", "queues": [{"id": "q", "skill": "s", **queue}], "staffing": {"shrinkage": 0.0},
-        "shifts": [{"id": "d", "start_times": ["00:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}],
-    })
+    config = CenterConfig.model_validate(
+        {
+            "name": "agreement",
+            "queues": [{"id": "q", "skill": "s", **queue}],
+            "staffing": {"shrinkage": 0.0},
+            "shifts": [{"id": "d", "start_times": ["00:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}],
+        }
+    )
     starts = pd.date_range("2026-03-02", periods=48 * days, freq="30min")
     people = [Agent(f"A{i}", f"A{i}", "t", "full_time", {"s": 1}, 0, 48) for i in range(agents)]
     activities = pd.DataFrame([(a.agent_id, t, "q") for a in people for t in starts], columns=["agent_id", "interval_start", "activity"])
@@ -57,19 +61,27 @@ def agreement_rows(replications: int, seeds: int) -> list[dict]:
     rows = []
     for label, queue, agents, contacts, aht in AGREEMENT_CASES:
         config, people, activities, workload = _single_queue(queue, agents, contacts, aht, days=7)
-        simulated = simulate_roster(config, people, activities, workload, SimulationOptions(replications=replications, seed=1, workers=1)).queues.iloc[0]
+        simulated = simulate_roster(
+            config, people, activities, workload, SimulationOptions(replications=replications, seed=1, workers=1)
+        ).queues.iloc[0]
         analytic = queue_performance(config.queues[0], np.array([contacts]), np.array([aht]), np.array([float(agents)]), 30).iloc[0]
         short = _single_queue(queue, agents, contacts, aht, days=2)
         hits = 0
         for seed in range(seeds):
             run = simulate_roster(*short, SimulationOptions(replications=replications, seed=100 + seed, workers=1)).queues.iloc[0]
             hits += run.service_level_lo <= analytic.service_level <= run.service_level_hi
-        rows.append({
-            "case": label, "agents": agents, "contacts/30min": contacts, "analytic SL": f"{analytic.service_level:.3f}",
-            "simulated SL, 7 days [95%]": f"{simulated.service_level:.3f} [{simulated.service_level_lo:.3f}, {simulated.service_level_hi:.3f}]",
-            "analytic aband.": f"{analytic.abandon_rate:.3f}", "simulated aband.": f"{simulated.abandon_rate:.3f}",
-            f"intervals holding the formula ({seeds} seeds)": f"{hits}/{seeds}",
-        })
+        rows.append(
+            {
+                "case": label,
+                "agents": agents,
+                "contacts/30min": contacts,
+                "analytic SL": f"{analytic.service_level:.3f}",
+                "simulated SL, 7 days [95%]": f"{simulated.service_level:.3f} [{simulated.service_level_lo:.3f}, {simulated.service_level_hi:.3f}]",
+                "analytic aband.": f"{analytic.abandon_rate:.3f}",
+                "simulated aband.": f"{simulated.abandon_rate:.3f}",
+                f"intervals holding the formula ({seeds} seeds)": f"{hits}/{seeds}",
+            }
+        )
     return rows
 
 
@@ -86,8 +98,13 @@ def flagship(start: dt.date, days: int, time_limit: float, replications: int) ->
     timings = {"roster_seconds": roster_seconds, "roster_status": roster.status}
     for routing in ("skills", "assigned"):
         clock = time.perf_counter()
-        simulated = simulate_roster(center.config, center.agents, roster.activities, workload,
-                                    SimulationOptions(replications=replications, seed=0, routing=routing, workers=2))
+        simulated = simulate_roster(
+            center.config,
+            center.agents,
+            roster.activities,
+            workload,
+            SimulationOptions(replications=replications, seed=0, routing=routing, workers=2),
+        )
         timings[f"simulate_{routing}_seconds"] = time.perf_counter() - clock
         timings[f"{routing}_queues"] = simulated.queues.set_index("queue")
     rows = []
@@ -116,9 +133,11 @@ def main() -> None:
     print(f"Single-skill agreement with the formulas, constant load, {args.replications} replications ({time.perf_counter() - clock:.1f} s):")
     print(table.to_string(index=False))
     rows, timings = flagship(args.start, args.days, args.time_limit, args.replications)
-    print(f"\nFlagship store {args.start} + {args.days} days: roster {timings['roster_seconds']:.1f} s ({timings['roster_status']}); "
-          f"simulation ({args.replications} replications, 2 processes): skills routing {timings['simulate_skills_seconds']:.1f} s, "
-          f"assigned routing {timings['simulate_assigned_seconds']:.1f} s")
+    print(
+        f"\nFlagship store {args.start} + {args.days} days: roster {timings['roster_seconds']:.1f} s ({timings['roster_status']}); "
+        f"simulation ({args.replications} replications, 2 processes): skills routing {timings['simulate_skills_seconds']:.1f} s, "
+        f"assigned routing {timings['simulate_assigned_seconds']:.1f} s"
+    )
     print(pd.DataFrame(rows).to_string(index=False))
 
 

@@ -18,8 +18,7 @@ POOL_WEIGHT_DAYS = 2.0
 class HandleTimes:
     """AHT model of one queue from days x slots matrices of contacts and AHT (NaN where unknown)."""
 
-    def __init__(self, counts: np.ndarray, aht_seconds: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray,
-                 day_keys: pd.DataFrame):
+    def __init__(self, counts: np.ndarray, aht_seconds: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray, day_keys: pd.DataFrame):
         self.known = bool(np.isfinite(aht_seconds).any())
         self.day_of_week = dates.day_of_week.to_numpy()
         weights = np.where(np.isfinite(aht_seconds) & np.isfinite(counts), np.nan_to_num(counts), 0.0)
@@ -44,7 +43,7 @@ class HandleTimes:
         done = work.sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             day_log_ratio = np.where((expected > 0) & (done > 0), np.log(done / expected), np.nan)
-        recent = np.flatnonzero(normal)[-7 * PROFILE_WEEKS:]
+        recent = np.flatnonzero(normal)[-7 * PROFILE_WEEKS :]
         sigma = float(np.nanstd(day_log_ratio[recent])) if len(recent) > 2 else 0.05
         keys = day_keys[day_keys.date.isin(dates)]
         keys = keys.assign(value=day_log_ratio[dates.get_indexer(keys.date)]).dropna(subset=["value"])

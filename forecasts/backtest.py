@@ -13,10 +13,10 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from staffcast.errors import DataError
 from forecasts.events import Event
 from forecasts.forecaster import forecast_contacts
 from forecasts.history import History, validate_history
+from staffcast.errors import DataError
 
 BASELINE_WEEKS = 4
 
@@ -90,9 +90,12 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataF
     for queue, part in [*joined.groupby("queue", sort=True), ("all", joined)]:
         daily = part.groupby([part.queue, part.interval_start.dt.normalize()])[["contacts", "contacts_forecast"]].sum()
         row = {
-            "queue": queue, "method": method,
-            "interval_wape": wape(part.contacts, part.contacts_forecast), "interval_bias": bias(part.contacts, part.contacts_forecast),
-            "daily_wape": wape(daily.contacts, daily.contacts_forecast), "daily_bias": bias(daily.contacts, daily.contacts_forecast),
+            "queue": queue,
+            "method": method,
+            "interval_wape": wape(part.contacts, part.contacts_forecast),
+            "interval_bias": bias(part.contacts, part.contacts_forecast),
+            "daily_wape": wape(daily.contacts, daily.contacts_forecast),
+            "daily_bias": bias(daily.contacts, daily.contacts_forecast),
             "coverage_80": np.nan,
         }
         if "contacts_lo" in part:
@@ -102,8 +105,9 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataF
     return pd.DataFrame(rows)
 
 
-def backtest(history: History | pd.DataFrame, events: list[Event], days: int, folds: int, *,
-             progress: Callable[[str], None] | None = None) -> pd.DataFrame:
+def backtest(
+    history: History | pd.DataFrame, events: list[Event], days: int, folds: int, *, progress: Callable[[str], None] | None = None
+) -> pd.DataFrame:
     """Rolling-origin evaluation: `folds` consecutive windows of `days` days at the end of the history.
 
     Returns:

@@ -60,8 +60,7 @@ def robust_sd(values: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(values - np.median(values))))
 
 
-def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, kinds: dict[str, str],
-              passes: int = 3) -> DailyDecomposition:
+def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, kinds: dict[str, str], passes: int = 3) -> DailyDecomposition:
     """Split one queue's daily totals (index: every calendar date, NaN = no data) into its parts.
 
     Args:
@@ -133,8 +132,9 @@ def _centred_median(log_values: pd.Series) -> pd.Series:
     return level.ffill().bfill().fillna(0.0)
 
 
-def _learn_effects(log_ratio: pd.Series, day_keys: pd.DataFrame, sigma: float, previous: dict[str, EventEffect],
-                   kinds: dict[str, str]) -> dict[str, EventEffect]:
+def _learn_effects(
+    log_ratio: pd.Series, day_keys: pd.DataFrame, sigma: float, previous: dict[str, EventEffect], kinds: dict[str, str]
+) -> dict[str, EventEffect]:
     """Per event name and key: the mean log ratio over past occurrences, net of the other events, shrunk.
 
     Names are updated one after the other, each net of the latest effects of the others (backfitting),
@@ -215,8 +215,9 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     return EventEffect(log_effect, log_spread)
 
 
-def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect],
-                   kinds: dict[str, str]) -> tuple[pd.Series, list[str], pd.Series]:
+def _apply_effects(
+    dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect], kinds: dict[str, str]
+) -> tuple[pd.Series, list[str], pd.Series]:
     """Log event effect per date (effects multiply), the names that used a fallback, and the spread per date."""
     event_log = np.zeros(len(dates))
     spread = np.zeros(len(dates))
@@ -259,7 +260,8 @@ def kind_fallback(kind: str, effects: dict[str, EventEffect], kinds: dict[str, s
     return EventEffect(log_effect, log_spread)
 
 
-def event_effect_on(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition,
-                    kinds: dict[str, str]) -> tuple[pd.Series, list[str], pd.Series]:
+def event_effect_on(
+    dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition, kinds: dict[str, str]
+) -> tuple[pd.Series, list[str], pd.Series]:
     """Future log event effects for `dates` from the learned effects (with kind fallbacks)."""
     return _apply_effects(dates, day_keys[day_keys.date.isin(dates)], decomposition.effects, kinds)

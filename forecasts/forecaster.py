@@ -29,11 +29,11 @@ import pandas as pd
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
 from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
-from staffcast.errors import DataError
 from forecasts.events import Event
 from forecasts.history import History, open_slots, validate_history
 from forecasts.models import candidate_models
 from forecasts.profiles import IntradayProfiles
+from staffcast.errors import DataError
 
 FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
 MIN_TRAINING_WEEKS = 8
@@ -114,7 +114,7 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
     totals[closed_by_event] = 0.0
     totals[~open_weekdays[dates.day_of_week]] = np.nan
     decomposition = decompose(totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
-    usable = (complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week])
+    usable = complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week]
     profiles = IntradayProfiles(counts, dates, usable, slots, day_keys[day_keys.date < origin])
     handle_times = HandleTimes(counts, aht, dates, usable, day_keys[day_keys.date < origin])
     return QueueFit(data, origin, slots, decomposition, profiles, handle_times, day_keys, kinds)
@@ -181,12 +181,16 @@ def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray
         on_day = by_date.get(date, [])
         share = fit.profiles.profile_for(date, on_day)
         slots = np.flatnonzero(mask)
-        frames.append(pd.DataFrame({
-            "interval_start": date + pd.to_timedelta(slots * minutes, unit="min"),
-            "contacts": daily[i] * share[slots],
-            "aht_seconds": fit.handle_times.forecast(date, on_day)[slots] if fit.handle_times.known else np.nan,
-            "date": date,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "interval_start": date + pd.to_timedelta(slots * minutes, unit="min"),
+                    "contacts": daily[i] * share[slots],
+                    "aht_seconds": fit.handle_times.forecast(date, on_day)[slots] if fit.handle_times.known else np.nan,
+                    "date": date,
+                }
+            )
+        )
     if not frames:
         return pd.DataFrame(columns=["interval_start", "contacts", "aht_seconds", "date"])
     return pd.concat(frames, ignore_index=True)
@@ -228,8 +232,9 @@ class Forecast:
     warnings: list[str]
 
 
-def forecast_contacts(history: History | pd.DataFrame, events: list[Event], start: datetime.date, days: int, *,
-                      progress: Progress = None) -> Forecast:
+def forecast_contacts(
+    history: History | pd.DataFrame, events: list[Event], start: datetime.date, days: int, *, progress: Progress = None
+) -> Forecast:
     """Forecast contacts and AHT per queue and interval for `days` days from `start`.
 
     Only history before `start` is used. Closed hours (slots without rows on most recent same weekdays)
@@ -283,8 +288,9 @@ def forecast_contacts(history: History | pd.DataFrame, events: list[Event], star
     return Forecast(table, minutes, models, warnings)
 
 
-def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Timestamp, days: int,
-                          last_day: pd.Timestamp, progress: Progress) -> tuple[str, dict, float | None]:
+def _select_and_calibrate(
+    data: QueueData, events: list[Event], origin: pd.Timestamp, days: int, last_day: pd.Timestamp, progress: Progress
+) -> tuple[str, dict, float | None]:
     """Pick the daily candidate with the lowest fold WAPE; calibrate the band on its interval errors."""
     horizon = min(days, LONGEST_FOLD_DAYS)
     end = data.dates[-1] + pd.Timedelta(days=1)
@@ -313,12 +319,12 @@ def _select_and_calibrate(data: QueueData, events: list[Event], origin: pd.Times
     default_error = complete.get(default, np.inf)
     choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else default
     log_errors, standardized, weights = [], [], []
-    for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
+    for _fit, _future, daily, _event_log, _spread, actual_daily, has_data in fold_outputs:
         chosen = daily[choice]
         log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
     daily_phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
     joined_folds = []
-    for fit, future, daily, event_log, spread, actual_daily, has_data in fold_outputs:
+    for fit, future, daily, event_log, spread, _actual_daily, _has_data in fold_outputs:
         frame = interval_forecast(fit, future, daily[choice], event_log)
         actual = _actual_intervals(data, future)
         joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")

@@ -28,6 +28,8 @@ class History:
     table: pd.DataFrame
     interval_minutes: int
     warnings: list[str] = field(default_factory=list)
+
+
 ALLOWED_INTERVAL_MINUTES = (5, 15, 30, 60)
 OPEN_SHARE = 0.5  # a slot is open on a weekday when it has data on at least this share of those days
 
@@ -167,7 +169,7 @@ def describe_gaps(table: pd.DataFrame, interval_minutes: int) -> list[str]:
         expected = opening[dates.day_of_week]
         first_slot = slot[0] if len(slot) else 0
         expected[0, :first_slot] = False
-        expected[-1, slot[-1] + 1:] = False
+        expected[-1, slot[-1] + 1 :] = False
         missing = expected & ~present
         if not missing.any():
             continue

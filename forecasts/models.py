@@ -124,8 +124,11 @@ class DampedTrend(LevelModel):
             else:
                 fitted = ExponentialSmoothing(weekly, trend="add", damped_trend=True).fit(use_brute=False)
         self._fitted = fitted
-        params = {name: float(fitted.params[name]) for name in ("smoothing_level", "smoothing_trend", "damping_trend")
-                  if np.isfinite(fitted.params.get(name, np.nan))}
+        params = {
+            name: float(fitted.params[name])
+            for name in ("smoothing_level", "smoothing_trend", "damping_trend")
+            if np.isfinite(fitted.params.get(name, np.nan))
+        }
         params["residual_sd"] = float(np.std(weekly - fitted.fittedvalues)) if len(weekly) > 1 else 0.0
         return params
 

@@ -9,8 +9,7 @@ from forecasts.events import Event
 HISTORY_TAIL_DAYS = 14
 
 
-def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Event], *, interval_minutes: int,
-                  tail_days: int = HISTORY_TAIL_DAYS):
+def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Event], *, interval_minutes: int, tail_days: int = HISTORY_TAIL_DAYS):
     """A matplotlib Figure (the caller saves it); contacts per interval (of `interval_minutes`) against local time."""
     import matplotlib
 
@@ -22,12 +21,10 @@ def plot_forecast(history: pd.DataFrame, forecast: pd.DataFrame, events: list[Ev
     figure, axes = plt.subplots(len(queues), 1, figsize=(13, 2.8 * len(queues) + 0.6), sharex=True, squeeze=False)
     start, end = forecast.interval_start.min(), forecast.interval_start.max()
     for axis, queue in zip(axes[:, 0], queues):
-        past = history[(history.queue == queue) & (history.interval_start >= start - pd.Timedelta(days=tail_days))
-                       & (history.interval_start < start)]
+        past = history[(history.queue == queue) & (history.interval_start >= start - pd.Timedelta(days=tail_days)) & (history.interval_start < start)]
         ahead = forecast[forecast.queue == queue]
         axis.plot(past.interval_start, past.contacts, color="0.35", linewidth=0.8, label="history")
-        axis.fill_between(ahead.interval_start, ahead.contacts_lo, ahead.contacts_hi, color="tab:blue", alpha=0.25,
-                          linewidth=0, label="80% band")
+        axis.fill_between(ahead.interval_start, ahead.contacts_lo, ahead.contacts_hi, color="tab:blue", alpha=0.25, linewidth=0, label="80% band")
         axis.plot(ahead.interval_start, ahead.contacts, color="tab:blue", linewidth=0.9, label="forecast")
         shaded = False
         for event in events:

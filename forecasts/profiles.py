@@ -33,8 +33,7 @@ class IntradayProfiles:
         day_keys: `calendar.event_days` rows for the queue (learning and future days).
     """
 
-    def __init__(self, counts: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray, open_slots: np.ndarray,
-                 day_keys: pd.DataFrame):
+    def __init__(self, counts: np.ndarray, dates: pd.DatetimeIndex, usable: np.ndarray, open_slots: np.ndarray, day_keys: pd.DataFrame):
         totals = np.nansum(counts, axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             self.shares = np.nan_to_num(counts) / totals[:, None]

@@ -88,10 +88,21 @@ def roster(
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
     before = read_roster(previous) if previous else None
-    result = build_roster(loaded, table, start.date(), days, time_limit_seconds=time_limit, seed=seed, workers=workers,
-                          previous=before, progress=lambda report: print(format_progress(report), file=sys.stderr))
+    result = build_roster(
+        loaded,
+        table,
+        start.date(),
+        days,
+        time_limit_seconds=time_limit,
+        seed=seed,
+        workers=workers,
+        previous=before,
+        progress=lambda report: print(format_progress(report), file=sys.stderr),
+    )
     if not result.check.ok:
-        print("error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(result.check.violations[:20]), file=sys.stderr)
+        print(
+            "error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(result.check.violations[:20]), file=sys.stderr
+        )
         raise typer.Exit(code=1)
     paths = write_roster_outputs(result.shifts, result.activities, result.coverage, output)
     print("\n".join(format_summary(result.summary) + [f"wrote {', '.join(str(p) for p in paths)}"]))
@@ -122,7 +133,12 @@ def forecast(
         from forecasts.plots import plot_forecast
         from staffcast.tables import write_atomic
 
-        write_atomic(plot, lambda tmp: plot_forecast(past.table, result.table, calendar, interval_minutes=result.interval_minutes).savefig(tmp, format="png", dpi=110))
+        write_atomic(
+            plot,
+            lambda tmp: plot_forecast(past.table, result.table, calendar, interval_minutes=result.interval_minutes).savefig(
+                tmp, format="png", dpi=110
+            ),
+        )
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
 
@@ -162,16 +178,21 @@ def capacity(
     center: Annotated[Path, typer.Argument(help="Center YAML (its capacity: section, agents, history and events).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for capacity.csv, capacity_actions.csv and the plots.")],
     weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks to plan.")] = 52,
-    start: Annotated[datetime.datetime | None, typer.Option(help="First day of week 1 (default: the day after the history ends).", formats=["%Y-%m-%d"])] = None,
+    start: Annotated[
+        datetime.datetime | None, typer.Option(help="First day of week 1 (default: the day after the history ends).", formats=["%Y-%m-%d"])
+    ] = None,
     forecast: Annotated[Path | None, typer.Option(help="Forecast CSV to use instead of forecasting from the center's history.")] = None,
-    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds (a safety net: the search stops after a fixed number of nodes, so runs repeat).")] = 120,
+    time_limit: Annotated[
+        float,
+        typer.Option(min=1, help="Solver time limit in seconds (a safety net: the search stops after a fixed number of nodes, so runs repeat)."),
+    ] = 120,
 ) -> None:
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
     from forecasts import forecast_contacts, read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
     from scheduler.contracts.center import load_center
-    from staffcast.errors import ConfigError
     from scheduler.contracts.plan_tables import read_workload
+    from staffcast.errors import ConfigError
 
     loaded = load_center(center)
     calendar = read_events(loaded.path("events")) if loaded.path("events") else []
@@ -189,8 +210,12 @@ def capacity(
     if problems:
         raise RuntimeError("the capacity plan fails its independent check (a bug):\n" + "\n".join(problems[:20]))
     paths = write_capacity_outputs(plan, output, calendar)
-    print("\n".join(format_capacity_summary(plan) + ["  independent check: supply, gaps and costs recomputed week by week agree",
-                                                   f"wrote {', '.join(str(p) for p in paths)}"]))
+    print(
+        "\n".join(
+            format_capacity_summary(plan)
+            + ["  independent check: supply, gaps and costs recomputed week by week agree", f"wrote {', '.join(str(p) for p in paths)}"]
+        )
+    )
 
 
 @app.command()
@@ -210,17 +235,21 @@ def evaluate(
 ) -> None:
     """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
     from scheduler.contracts.center import load_center
+    from scheduler.contracts.plan_tables import read_activities, read_roster, read_workload
     from scheduler.evaluation.evaluate import evaluate_roster, summary_text
-    from scheduler.contracts.plan_tables import read_roster, read_workload
-    from scheduler.contracts.plan_tables import read_activities
-    from scheduler.reports.folders import write_evaluation
     from scheduler.evaluation.simulation import SimulationOptions
+    from scheduler.reports.folders import write_evaluation
 
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
     worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
-    options = SimulationOptions(replications=replications, seed=seed, handle_time_distribution=handle_times,
-                                handle_time_cv=handle_time_cv, overdispersion=overdispersion) if simulate else None
+    options = (
+        SimulationOptions(
+            replications=replications, seed=seed, handle_time_distribution=handle_times, handle_time_cv=handle_time_cv, overdispersion=overdispersion
+        )
+        if simulate
+        else None
+    )
     result = evaluate_roster(loaded, shifts, worked, read_workload(forecast_csv, loaded.config), simulation=options, progress=_say)
     paths = write_evaluation(result, output)
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
@@ -241,15 +270,28 @@ def plan(
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
     from scheduler.evaluation.evaluate import summary_text
+    from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
     from scheduler.workflows.plan import run_plan
-    from scheduler.evaluation.simulation import SimulationOptions
 
     loaded, history, events = read_center_inputs(center)
-    result = run_plan(loaded, history, events, start.date(), days, time_limit_seconds=time_limit, seed=seed, workers=workers,
-                      simulation=SimulationOptions(seed=seed) if simulate else None, progress=_say)
+    result = run_plan(
+        loaded,
+        history,
+        events,
+        start.date(),
+        days,
+        time_limit_seconds=time_limit,
+        seed=seed,
+        workers=workers,
+        simulation=SimulationOptions(seed=seed) if simulate else None,
+        progress=_say,
+    )
     if result.roster.check is not None and not result.roster.check.ok:
-        print("error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(result.roster.check.violations[:20]), file=sys.stderr)
+        print(
+            "error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(result.roster.check.violations[:20]),
+            file=sys.stderr,
+        )
         raise typer.Exit(code=1)
     paths = write_plan(result, output, team=team)
     print(summary_text(result.evaluation) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
@@ -299,14 +341,15 @@ def export(
 ) -> None:
     """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend minutes, or an iCalendar file per agent."""
     from scheduler.contracts.center import load_center
-    from scheduler.reports.hr_export import FORMATS
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import write_exports
+    from scheduler.reports.hr_export import FORMATS
 
     if export_format not in FORMATS:
         raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.timezone.utc))
+    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.UTC))
     print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
+
 
 if __name__ == "__main__":
     app()

@@ -33,18 +33,10 @@ def read_text(path: Path | str, error: type[Exception] = DataError) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise error(
-            f"{path}: line {line} is not UTF-8 text (byte 0x{raw[exc.start]:02x}). "
-            "Save the file as UTF-8 (in Excel: 'CSV UTF-8')."
-        ) from None
+        raise error(f"{path}: line {line} is not UTF-8 text (byte 0x{raw[exc.start]:02x}). Save the file as UTF-8 (in Excel: 'CSV UTF-8').") from None
 
 
-def read_csv_table(
-    path: Path | str,
-    required: Iterable[str],
-    optional: Iterable[str] = (),
-    error: type[Exception] = DataError,
-) -> pd.DataFrame:
+def read_csv_table(path: Path | str, required: Iterable[str], optional: Iterable[str] = (), error: type[Exception] = DataError) -> pd.DataFrame:
     """Read a CSV of strings and check its header.
 
     Every cell comes back as a stripped string (empty cells as ""), so callers convert and
@@ -63,10 +55,7 @@ def read_csv_table(
     header = [cell.strip() for cell in rows[0]]
     if len(header) == 1 and any(sep in header[0] for sep in (";", "\t", "|")):
         sep = next(s for s in (";", "\t", "|") if s in header[0])
-        raise error(
-            f"{path}: row 1 has one column '{header[0]}', which looks separated by {sep!r}. "
-            "Save the file with commas as the separator."
-        )
+        raise error(f"{path}: row 1 has one column '{header[0]}', which looks separated by {sep!r}. Save the file with commas as the separator.")
     missing = [c for c in required if c not in header]
     if missing:
         raise error(f"{path}: row 1 (header) lacks column(s) {', '.join(missing)}. Expected columns: {', '.join(required + optional)}.")
@@ -95,12 +84,7 @@ def read_csv_table(
 
 
 def parse_column(
-    frame: pd.DataFrame,
-    column: str,
-    parse: Callable[[str], object],
-    path: Path | str,
-    expected: str,
-    error: type[Exception] = DataError,
+    frame: pd.DataFrame, column: str, parse: Callable[[str], object], path: Path | str, expected: str, error: type[Exception] = DataError
 ) -> pd.Series:
     """Parse every cell of a column with `parse`; the first failure names its row and the expectation."""
     values = []
@@ -119,8 +103,7 @@ def parse_timestamps(frame: pd.DataFrame, column: str, path: Path | str, error: 
     if bad.any():
         number = bad.idxmax()
         raise error(
-            f"{path}: row {number}, column {column}: '{frame.at[number, column]}' is not a date-time. "
-            "Use ISO 8601 local time, e.g. 2025-11-11 00:30."
+            f"{path}: row {number}, column {column}: '{frame.at[number, column]}' is not a date-time. Use ISO 8601 local time, e.g. 2025-11-11 00:30."
         )
     if getattr(parsed.dt, "tz", None) is not None:
         raise error(f"{path}: column {column} carries a UTC offset. Write local wall-clock times without an offset.")

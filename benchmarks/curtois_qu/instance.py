@@ -17,8 +17,13 @@ import pandas as pd
 from staffcast.errors import DataError
 
 SECTIONS = (
-    "SECTION_HORIZON", "SECTION_SHIFTS", "SECTION_STAFF", "SECTION_DAYS_OFF",
-    "SECTION_SHIFT_ON_REQUESTS", "SECTION_SHIFT_OFF_REQUESTS", "SECTION_COVER",
+    "SECTION_HORIZON",
+    "SECTION_SHIFTS",
+    "SECTION_STAFF",
+    "SECTION_DAYS_OFF",
+    "SECTION_SHIFT_ON_REQUESTS",
+    "SECTION_SHIFT_OFF_REQUESTS",
+    "SECTION_COVER",
 )
 SOLUTION_COLUMNS = ["employee", "day", "shift"]
 
@@ -165,17 +170,24 @@ def _staff(lines: _Lines, shift_ids: list[str]) -> list[Employee]:
     employees = []
     for number, cells in lines.rows:
         if len(cells) != 8:
-            raise lines.error(number, f"expected 8 fields (ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, "
-                                      f"MinConsecutiveShifts, MinConsecutiveDaysOff, MaxWeekends), got {len(cells)}.")
+            raise lines.error(
+                number,
+                f"expected 8 fields (ID, MaxShifts, MaxTotalMinutes, MinTotalMinutes, MaxConsecutiveShifts, "
+                f"MinConsecutiveShifts, MinConsecutiveDaysOff, MaxWeekends), got {len(cells)}.",
+            )
         max_shifts = dict.fromkeys(shift_ids, 0)
         for pair in (p for p in cells[1].split("|") if p):
             shift_id, _, count = pair.partition("=")
             if shift_id not in max_shifts:
                 raise lines.error(number, f"MaxShifts names shift '{shift_id}', which is not a shift type.")
             max_shifts[shift_id] = lines.integer(number, count, f"MaxShifts of {shift_id}")
-        values = [lines.integer(number, text, what) for text, what in zip(cells[2:], (
-            "MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts", "MinConsecutiveShifts",
-            "MinConsecutiveDaysOff", "MaxWeekends"))]
+        values = [
+            lines.integer(number, text, what)
+            for text, what in zip(
+                cells[2:],
+                ("MaxTotalMinutes", "MinTotalMinutes", "MaxConsecutiveShifts", "MinConsecutiveShifts", "MinConsecutiveDaysOff", "MaxWeekends"),
+            )
+        ]
         employees.append(Employee(cells[0], max_shifts, *values))
     ids = [e.agent_id for e in employees]
     if len(set(ids)) != len(ids):
@@ -183,8 +195,16 @@ def _staff(lines: _Lines, shift_ids: list[str]) -> list[Employee]:
     return employees
 
 
-def _check_reference(lines: _Lines, number: int, days: int, day: int, employee: str | None, employees: set[str],
-                     shift_id: str | None = None, shift_ids: set[str] | None = None) -> None:
+def _check_reference(
+    lines: _Lines,
+    number: int,
+    days: int,
+    day: int,
+    employee: str | None,
+    employees: set[str],
+    shift_id: str | None = None,
+    shift_ids: set[str] | None = None,
+) -> None:
     if employee is not None and employee not in employees:
         raise lines.error(number, f"employee '{employee}' is not in SECTION_STAFF.")
     if not 0 <= day < days:
@@ -231,12 +251,18 @@ def parse_instance(text: str, source: str = "instance") -> CurtoisInstance:
         if (day, cells[1]) in seen:
             raise lines.error(number, f"a second cover row for day {day}, shift {cells[1]}; keep one.")
         seen.add((day, cells[1]))
-        cover.append(CoverRow(day, cells[1], *(lines.integer(number, c, w) for c, w in zip(
-            cells[2:], ("requirement", "weight under", "weight over")))))
+        cover.append(
+            CoverRow(day, cells[1], *(lines.integer(number, c, w) for c, w in zip(cells[2:], ("requirement", "weight under", "weight over"))))
+        )
     return CurtoisInstance(
-        name=Path(source).stem, days=days, shifts=shifts, employees=employees,
+        name=Path(source).stem,
+        days=days,
+        shifts=shifts,
+        employees=employees,
         days_off={e: frozenset(d) for e, d in days_off.items()},
-        on_requests=requests["SECTION_SHIFT_ON_REQUESTS"], off_requests=requests["SECTION_SHIFT_OFF_REQUESTS"], cover=cover,
+        on_requests=requests["SECTION_SHIFT_ON_REQUESTS"],
+        off_requests=requests["SECTION_SHIFT_OFF_REQUESTS"],
+        cover=cover,
     )
 
 
@@ -347,21 +373,20 @@ def check_solution(instance: CurtoisInstance, assignments: Assignments) -> Curto
                 bad(f"max_shifts_per_type: {e} works {s} {count} times, more than {limit}")
         minutes = sum(shifts[s].length_minutes for s in plan if s in shifts)
         if not employee.min_total_minutes <= minutes <= employee.max_total_minutes:
-            bad(f"total_minutes_within_bounds: {e} works {minutes} min, outside "
-                f"[{employee.min_total_minutes}, {employee.max_total_minutes}]")
+            bad(f"total_minutes_within_bounds: {e} works {minutes} min, outside [{employee.min_total_minutes}, {employee.max_total_minutes}]")
         for first, end in _runs(worked, True):
             length = end - first + 1
             if length > employee.max_consecutive_shifts:
-                bad(f"max_consecutive_workdays: {e} works {length} days in a row from day {first}, more than "
-                    f"{employee.max_consecutive_shifts}")
+                bad(f"max_consecutive_workdays: {e} works {length} days in a row from day {first}, more than {employee.max_consecutive_shifts}")
             if first > 0 and end < last and length < employee.min_consecutive_shifts:
-                bad(f"min_consecutive_shifts: {e} works only {length} day(s) in a row from day {first}, fewer than "
-                    f"{employee.min_consecutive_shifts}")
+                bad(f"min_consecutive_shifts: {e} works only {length} day(s) in a row from day {first}, fewer than {employee.min_consecutive_shifts}")
         for first, end in _runs(worked, False):
             length = end - first + 1
             if first > 0 and end < last and length < employee.min_consecutive_days_off:
-                bad(f"min_consecutive_days_off: {e} has only {length} day(s) off in a row from day {first}, fewer than "
-                    f"{employee.min_consecutive_days_off}")
+                bad(
+                    f"min_consecutive_days_off: {e} has only {length} day(s) off in a row from day {first}, fewer than "
+                    f"{employee.min_consecutive_days_off}"
+                )
         weekends = sum(worked[sat] or worked[sun] for sat, sun in instance.weekends())
         if weekends > employee.max_weekends:
             bad(f"max_weekends: {e} works {weekends} weekends, more than {employee.max_weekends}")
@@ -369,13 +394,13 @@ def check_solution(instance: CurtoisInstance, assignments: Assignments) -> Curto
             if worked[d]:
                 bad(f"fixed_days_off: {e} works on day {d}, a fixed day off")
     employees = {e.agent_id for e in instance.employees}
-    for (e, d), s in assignments.items():
+    for e, d in assignments:
         if e not in employees or not 0 <= d < instance.days:
             bad(f"assignments: ({e}, day {d}) is not an employee and day of the instance")
     report.penalties["shift_on_requests"] = sum(r.weight for r in instance.on_requests if assignments.get((r.employee, r.day)) != r.shift_id)
     report.penalties["shift_off_requests"] = sum(r.weight for r in instance.off_requests if assignments.get((r.employee, r.day)) == r.shift_id)
     counts: dict[tuple[int, str], int] = defaultdict(int)
-    for (e, d), s in assignments.items():
+    for (_, d), s in assignments.items():
         counts[d, s] += 1
     cover = 0
     for row in instance.cover:

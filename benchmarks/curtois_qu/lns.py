@@ -94,11 +94,22 @@ def agent_day_neighbourhoods(agents: int, days: int, groups: Sequence[Sequence[i
 
 
 def improve(
-    model: cp_model.CpModel, cells: Mapping[Cell, Sequence[cp_model.IntVar]], incumbent: Sequence[int],
-    neighbourhoods: Sequence[Neighbourhood], *, time_limit_seconds: float, seed: int = 0, workers: int | None = 1,
-    lower_bound: float = -math.inf, sub_deterministic_seconds: float = 0.1, start_share: float = 0.1,
-    parallel: int = 1, max_iterations: int | None = None, parameters: Mapping[str, object] | None = None,
-    progress: Callable[[dict], None] | None = None, growth: float = 1.2,
+    model: cp_model.CpModel,
+    cells: Mapping[Cell, Sequence[cp_model.IntVar]],
+    incumbent: Sequence[int],
+    neighbourhoods: Sequence[Neighbourhood],
+    *,
+    time_limit_seconds: float,
+    seed: int = 0,
+    workers: int | None = 1,
+    lower_bound: float = -math.inf,
+    sub_deterministic_seconds: float = 0.1,
+    start_share: float = 0.1,
+    parallel: int = 1,
+    max_iterations: int | None = None,
+    parameters: Mapping[str, object] | None = None,
+    progress: Callable[[dict], None] | None = None,
+    growth: float = 1.2,
 ) -> LnsResult:
     """Improve a complete incumbent of a minimisation model by large-neighbourhood search.
 
@@ -145,7 +156,7 @@ def improve(
                 if remaining <= 0.05:
                     break
                 jobs = []
-                for k, copy in enumerate(copies[:parallel if max_iterations is None else min(parallel, max_iterations - iteration)]):
+                for k, copy in enumerate(copies[: parallel if max_iterations is None else min(parallel, max_iterations - iteration)]):
                     chosen = rng.choices(neighbourhoods, weights=[0.05 + score[n.name] for n in neighbourhoods])[0]
                     free = set(chosen.choose(rng, share[chosen.name], best))
                     fixed = [i for cell, ids in indices.items() if cell not in free for i in ids]
@@ -169,16 +180,26 @@ def improve(
                     best_objective, best = round_best[0], round_best[1]
                     if gained and progress is not None:
                         bound = max(0.0, lower_bound)
-                        progress({"elapsed_seconds": time.monotonic() - started, "objective": best_objective, "bound": bound,
-                                  "gap": relative_gap(best_objective, bound), "iteration": iteration, "neighbourhood": round_best[2]})
+                        progress(
+                            {
+                                "elapsed_seconds": time.monotonic() - started,
+                                "objective": best_objective,
+                                "bound": bound,
+                                "gap": relative_gap(best_objective, bound),
+                                "iteration": iteration,
+                                "neighbourhood": round_best[2],
+                            }
+                        )
         except KeyboardInterrupt:
             interrupted = True
-    return LnsResult(best, best_objective, lower_bound, best_objective <= lower_bound + 1e-9, interrupted, iteration,
-                     improvements, tries, share, solved_count)
+    return LnsResult(
+        best, best_objective, lower_bound, best_objective <= lower_bound + 1e-9, interrupted, iteration, improvements, tries, share, solved_count
+    )
 
 
-def _sub_solve(model: cp_model.CpModel, fixed: list[int], values: Sequence[int], domains: Mapping[int, tuple],
-               limits: tuple) -> tuple[int, float, list[int] | None]:
+def _sub_solve(
+    model: cp_model.CpModel, fixed: list[int], values: Sequence[int], domains: Mapping[int, tuple], limits: tuple
+) -> tuple[int, float, list[int] | None]:
     """Solve `model` with the `fixed` variables at their `values` (domains restored after), hinted with `values`:
     (status, objective, solution or None)."""
     remaining, deterministic_seconds, seed, workers, parameters = limits

@@ -42,8 +42,7 @@ class CurtoisModel(SoftCosts):
         cover_offset: (day, shift id) -> employees already placed outside this model (counts toward cover).
     """
 
-    def __init__(self, instance: CurtoisInstance, employees: list[int] | None = None,
-                 cover_offset: dict[tuple[int, str], int] | None = None) -> None:
+    def __init__(self, instance: CurtoisInstance, employees: list[int] | None = None, cover_offset: dict[tuple[int, str], int] | None = None) -> None:
         self.instance = instance
         self.agents: list[Employee] = [instance.employees[i] for i in (employees if employees is not None else range(len(instance.employees)))]
         self.options = instance.shifts
@@ -246,8 +245,9 @@ CURTOIS_RULES: list[Rule] = [
 ]
 
 
-def build_curtois_model(instance: CurtoisInstance, employees: list[int] | None = None,
-                        cover_offset: dict[tuple[int, str], int] | None = None, with_cuts: bool = False) -> CurtoisModel:
+def build_curtois_model(
+    instance: CurtoisInstance, employees: list[int] | None = None, cover_offset: dict[tuple[int, str], int] | None = None, with_cuts: bool = False
+) -> CurtoisModel:
     """The model of an instance (or of some of its employees) with every Curtois rule applied and the objective set.
 
     `with_cuts` adds `work_window_cuts`: they tighten the LP bound (Instance8: 1252 against 1232) and speed up

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from staffcast.errors import InfeasibleError
 from curtois_qu.instance import Assignments, CurtoisInstance
+from curtois_qu.lns import Neighbourhood, agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CurtoisModel, assignments_of, build_curtois_model
 from scheduler.roster.interrupts import restore_python_interrupts
-from curtois_qu.lns import Neighbourhood, agent_day_neighbourhoods, improve, objective_value
 from scheduler.roster.solve import relative_gap, solver_parameters
-
+from staffcast.errors import InfeasibleError
 
 LNS_PARAMETERS = {"linearization_level": 2}
 """Sub-solves with the full LP relaxation: on Instance8 (60 s, 2 cores) 1456 against 1730 with the default level."""
@@ -166,14 +165,29 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.report is not None:
             objective, bound = self.ObjectiveValue(), max(0.0, self.BestObjectiveBound())
-            self.report({"elapsed_seconds": time.monotonic() - self.started, "objective": objective, "bound": bound,
-                         "gap": relative_gap(objective, bound), "stage": "cp-sat"})
+            self.report(
+                {
+                    "elapsed_seconds": time.monotonic() - self.started,
+                    "objective": objective,
+                    "bound": bound,
+                    "gap": relative_gap(objective, bound),
+                    "stage": "cp-sat",
+                }
+            )
 
 
 def solve_instance(
-    instance: CurtoisInstance, *, time_limit_seconds: float = 60, seed: int = 0, workers: int = 2,
-    cpsat_share: float = 0.05, use_greedy: bool = True, use_lns: bool = True, lns_workers: int = 1,
-    sub_deterministic_seconds: float = 0.3, progress: Callable[[dict], None] | None = None,
+    instance: CurtoisInstance,
+    *,
+    time_limit_seconds: float = 60,
+    seed: int = 0,
+    workers: int = 2,
+    cpsat_share: float = 0.05,
+    use_greedy: bool = True,
+    use_lns: bool = True,
+    lns_workers: int = 1,
+    sub_deterministic_seconds: float = 0.3,
+    progress: Callable[[dict], None] | None = None,
 ) -> CurtoisResult:
     """The best roster found for `instance` within the time limit (see the module docstring for the stages).
 
@@ -202,8 +216,9 @@ def solve_instance(
         stages["greedy_objective"] = objective_value(m.model.Proto(), incumbent)
         _hint(m.model, incumbent)
         if progress is not None:
-            progress({"elapsed_seconds": time.monotonic() - started, "stage": "greedy", "objective": stages["greedy_objective"],
-                      "bound": 0.0, "gap": 1.0})
+            progress(
+                {"elapsed_seconds": time.monotonic() - started, "stage": "greedy", "objective": stages["greedy_objective"], "bound": 0.0, "gap": 1.0}
+            )
     solver = cp_model.CpSolver()
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
@@ -223,8 +238,7 @@ def solve_instance(
     lns_summary: dict[str, object] = {}
     remaining = time_limit_seconds - (time.monotonic() - started)
     if incumbent is not None and use_lns and status != cp_model.OPTIMAL and not interrupted and remaining > 0.1:
-        cells = {(a, d): [m.x[a, d, o] for o in range(len(m.options)) if (a, d, o) in m.x] + [var]
-                 for (a, d), var in m.off.items()}
+        cells = {(a, d): [m.x[a, d, o] for o in range(len(m.options)) if (a, d, o) in m.x] + [var] for (a, d), var in m.off.items()}
         groups = defaultdict(list)
         for a, employee in enumerate(m.agents):
             groups[tuple(s for s, n in employee.max_shifts.items() if n > 0)].append(a)
@@ -235,17 +249,34 @@ def solve_instance(
             if progress is not None:
                 progress({**update, "elapsed_seconds": time.monotonic() - started, "stage": "lns"})
 
-        result = improve(m.model, cells, incumbent, neighbourhoods, time_limit_seconds=remaining, seed=seed,
-                         workers=lns_workers, parallel=max(1, workers // lns_workers), lower_bound=math.ceil(bound - 1e-6),
-                         sub_deterministic_seconds=sub_deterministic_seconds, parameters=LNS_PARAMETERS, progress=report)
+        result = improve(
+            m.model,
+            cells,
+            incumbent,
+            neighbourhoods,
+            time_limit_seconds=remaining,
+            seed=seed,
+            workers=lns_workers,
+            parallel=max(1, workers // lns_workers),
+            lower_bound=math.ceil(bound - 1e-6),
+            sub_deterministic_seconds=sub_deterministic_seconds,
+            parameters=LNS_PARAMETERS,
+            progress=report,
+        )
         incumbent, interrupted = result.values, result.interrupted
-        lns_summary = {"iterations": result.iterations, "improvements": result.improvements, "tries": result.tries,
-                       "interrupted": result.interrupted}
+        lns_summary = {"iterations": result.iterations, "improvements": result.improvements, "tries": result.tries, "interrupted": result.interrupted}
         stages["lns_seconds"] = time.monotonic() - started - stages["build_seconds"] - stages.get("greedy_seconds", 0) - stages["cpsat_seconds"]
     if incumbent is None:
         raise InfeasibleError(f"{instance.name}: {'no valid roster exists' if status == cp_model.INFEASIBLE else 'no roster found in time'}.")
     assignments = assignments_of(m, lambda var: incumbent[var.Index()])
     objective = round(objective_value(m.model.Proto(), incumbent))
     optimal = status == cp_model.OPTIMAL or objective <= math.ceil(bound - 1e-6)
-    return CurtoisResult(assignments, objective, bound, "OPTIMAL" if optimal else "INTERRUPTED" if interrupted else "FEASIBLE",
-                         time.monotonic() - started, stages, lns_summary)
+    return CurtoisResult(
+        assignments,
+        objective,
+        bound,
+        "OPTIMAL" if optimal else "INTERRUPTED" if interrupted else "FEASIBLE",
+        time.monotonic() - started,
+        stages,
+        lns_summary,
+    )

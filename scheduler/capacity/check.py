@@ -67,7 +67,7 @@ def check_capacity(plan: CapacityPlan, tolerance: float = 0.02) -> list[str]:
             seats = sum(n for (g, k, w), n in starts.items() if k == skill and w == t)
             if seats > course.seats_per_week:
                 problems.append(f"{when}: {seats} agents start the {skill} course, more than {course.seats_per_week} seats")
-        for (source, skill, started), agents in starts.items():
+        for (source, _, started), agents in starts.items():
             if started == t:
                 heads[source] -= agents
         productive, cost = {}, 0.0
@@ -76,17 +76,22 @@ def check_capacity(plan: CapacityPlan, tolerance: float = 0.02) -> list[str]:
                 problems.append(f"{when}: group {g.id} sends more agents on courses than it has")
             ramping = sum(
                 agents * keep ** (t - week) * (1 - hire_productivity(s, t - week))
-                for (group, week), agents in hires.items() if group == g.id and week <= t
+                for (group, week), agents in hires.items()
+                if group == g.id and week <= t
             )
             productive[g.id] = g.fte_per_agent * (heads[g.id] - ramping)
             away = sum(
-                agents * keep ** (t - started) for (source, k, started), agents in starts.items()
+                agents * keep ** (t - started)
+                for (source, k, started), agents in starts.items()
                 if source == g.id and started <= t < started + courses[k].course_weeks
             )
             cost += g.hourly_cost * g.paid_hours_per_agent * (heads[g.id] + away)
             reported = supply.loc[(t, g.id)]
             if abs(reported.headcount - heads[g.id]) > tolerance or abs(reported.in_course - away) > tolerance:
-                problems.append(f"{when}: group {g.id} headcount {reported.headcount:.2f} / in course {reported.in_course:.2f}, recomputed {heads[g.id]:.2f} / {away:.2f}")
+                problems.append(
+                    f"{when}: group {g.id} headcount {reported.headcount:.2f} / in course {reported.in_course:.2f}, recomputed "
+                    f"{heads[g.id]:.2f} / {away:.2f}"
+                )
         for pool_id, pool in pools.items():
             agents = booked.get((pool_id, t), 0)
             group = problem.group(pool_id)

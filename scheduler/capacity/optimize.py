@@ -37,9 +37,7 @@ OPTIMALITY_SHARE_OF_WAGES = 0.0005
 wages and 0.05 % of today's staff's wages over the horizon (or within 0.001 % of the objective)."""
 
 
-def optimize_capacity(
-    problem: CapacityProblem, *, time_limit_seconds: float = 120.0, progress: Callable[[str], None] | None = None
-) -> CapacityPlan:
+def optimize_capacity(problem: CapacityProblem, *, time_limit_seconds: float = 120.0, progress: Callable[[str], None] | None = None) -> CapacityPlan:
     """Solve the capacity plan.
 
     Raises:
@@ -63,8 +61,7 @@ def optimize_capacity(
     status = model.solver.Solve(parameters)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         raise InfeasibleError(
-            f"the capacity model found no plan within {time_limit_seconds:g} s (solver status {status}). "
-            "Allow more time or shorten the horizon."
+            f"the capacity model found no plan within {time_limit_seconds:g} s (solver status {status}). Allow more time or shorten the horizon."
         )
     decisions = model.decisions()
     productive = {key: _value(expr) for key, expr in model.productive.items()}
@@ -76,9 +73,17 @@ def optimize_capacity(
     if progress:
         progress(f"capacity model solved in {time.perf_counter() - began:.1f} s")
     supply = pd.DataFrame(
-        [(t, g.id, decisions["temp"].get((g.id, t), 0) if g.is_temp_pool else model.heads[g.id, t].solution_value(),
-          model.in_course_value(g.id, t), productive[g.id, t])
-         for t in range(problem.weeks) for g in problem.groups],
+        [
+            (
+                t,
+                g.id,
+                decisions["temp"].get((g.id, t), 0) if g.is_temp_pool else model.heads[g.id, t].solution_value(),
+                model.in_course_value(g.id, t),
+                productive[g.id, t],
+            )
+            for t in range(problem.weeks)
+            for g in problem.groups
+        ],
         columns=["week", "group", "headcount", "in_course", "productive_fte"],
     )
     summary = {
@@ -103,17 +108,14 @@ class _Stage1:
         pools = {f"temp:{p.id}": p for p in s.temps}
         courses = {c.skill: c for c in s.cross_training}
         lead = s.hiring.lead_weeks
-        self.hire = {
-            (p, t): solver.IntVar(0, s.hiring.max_hires_per_week, f"hire_{p}_{t}")
-            for p in problem.hire_group for t in range(lead, weeks)
-        }
+        self.hire = {(p, t): solver.IntVar(0, s.hiring.max_hires_per_week, f"hire_{p}_{t}") for p in problem.hire_group for t in range(lead, weeks)}
         self.course = {
             (src, k, t): solver.IntVar(0, courses[k].seats_per_week, f"course_{src}_{k}_{t}")
-            for src, k, _ in problem.moves for t in range(weeks - courses[k].course_weeks)
+            for src, k, _ in problem.moves
+            for t in range(weeks - courses[k].course_weeks)
         }
         self.temp = {
-            (q, t): solver.NumVar(0, pool.max_agents_per_week, f"temp_{q}_{t}")
-            for q, pool in pools.items() for t in range(pool.lead_weeks, weeks)
+            (q, t): solver.NumVar(0, pool.max_agents_per_week, f"temp_{q}_{t}") for q, pool in pools.items() for t in range(pool.lead_weeks, weeks)
         }
         self.heads = {(g.id, t): solver.NumVar(0, solver.infinity(), f"heads_{g.id}_{t}") for g in staff for t in range(weeks)}
         self.productive, self.in_course, costs = {}, {}, []
@@ -125,21 +127,25 @@ class _Stage1:
                 inflow = sum(self.hire.get((p, t), 0) for p, joined in problem.hire_group.items() if joined == g.id)
                 inflow += sum(
                     keep ** courses[k].course_weeks * self.course.get((src, k, t - courses[k].course_weeks), 0)
-                    for src, k, dst in problem.moves if dst == g.id
+                    for src, k, dst in problem.moves
+                    if dst == g.id
                 )
                 outflow = sum(self.course.get((g.id, k, t), 0) for src, k, _ in problem.moves if src == g.id)
                 previous = problem.headcount[g.id] if t == 0 else keep * self.heads[g.id, t - 1]
                 solver.Add(self.heads[g.id, t] == previous + inflow - outflow)
                 training = sum(
                     self.hire.get((p, start), 0) * keep ** (t - start) * (1 - hire_productivity(s, t - start))
-                    for p, joined in problem.hire_group.items() if joined == g.id
-                    for start in range(t + 1) if in_training(s, t - start)
+                    for p, joined in problem.hire_group.items()
+                    if joined == g.id
+                    for start in range(t + 1)
+                    if in_training(s, t - start)
                 )
                 solver.Add(self.heads[g.id, t] - training >= 0)
                 self.productive[g.id, t] = g.fte_per_agent * (self.heads[g.id, t] - training)
                 self.in_course[g.id, t] = sum(
                     self.course.get((g.id, k, started), 0) * keep ** (t - started)
-                    for src, k, _ in problem.moves if src == g.id
+                    for src, k, _ in problem.moves
+                    if src == g.id
                     for started in range(t - courses[k].course_weeks + 1, t + 1)
                 )
                 costs.append(g.hourly_cost * g.paid_hours_per_agent * (self.heads[g.id, t] + self.in_course[g.id, t]))
@@ -190,10 +196,7 @@ def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, time
     solver = pywraplp.Solver.CreateSolver("SCIP")
     solver.SetTimeLimit(int(time_limit_seconds * 1000))
     pools = {f"temp:{p.id}": p for p in problem.settings.temps}
-    temps = {
-        (q, t): solver.IntVar(0, pool.max_agents_per_week, "")
-        for q, pool in pools.items() for t in range(pool.lead_weeks, problem.weeks)
-    }
+    temps = {(q, t): solver.IntVar(0, pool.max_agents_per_week, "") for q, pool in pools.items() for t in range(pool.lead_weeks, problem.weeks)}
     gaps, costs = {}, []
     for t in range(problem.weeks):
         shares = {}
@@ -205,7 +208,7 @@ def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, time
         for k in problem.skills:
             gaps[k, t] = solver.NumVar(0, solver.infinity(), "")
             solver.Add(sum(v for (g, kk), v in shares.items() if kk == k) + gaps[k, t] >= problem.required_fte(t, k))
-    for (q, t), var in temps.items():
+    for (q, _week), var in temps.items():
         costs.append(pools[q].hourly_cost * pools[q].hours_per_week * var)
     solver.Minimize(sum(costs) + problem.settings.gap_penalty_per_fte_week * sum(gaps.values()))
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
@@ -240,10 +243,7 @@ def _spread(problem: CapacityProblem, productive: dict, weekly_gap: dict, pywrap
     solver.Maximize(sum(worst))
     if solver.Solve() != pywraplp.Solver.OPTIMAL:
         raise InfeasibleError("spreading the capacity plan's supply over skills failed; report this as a bug with the center YAML.")
-    return pd.DataFrame(
-        [(t, g, k, max(var.solution_value(), 0.0)) for (t, g, k), var in shares.items()],
-        columns=["week", "group", "skill", "fte"],
-    )
+    return pd.DataFrame([(t, g, k, max(var.solution_value(), 0.0)) for (t, g, k), var in shares.items()], columns=["week", "group", "skill", "fte"])
 
 
 def assemble_plan(problem: CapacityProblem, decisions: dict, supply: pd.DataFrame, allocation: pd.DataFrame, summary: dict) -> CapacityPlan:
@@ -276,8 +276,17 @@ def assemble_plan(problem: CapacityProblem, decisions: dict, supply: pd.DataFram
         actions.append((start, "cross_training", skill, source, agents, start, courses[skill].cost_per_agent * agents))
     for (pool_id, week), agents in decisions["temp"].items():
         pool = problem.group(pool_id)
-        actions.append((week, "temp", "+".join(pool.skills), pool_id, agents, week - pools[pool_id].lead_weeks,
-                        pool.hourly_cost * pool.paid_hours_per_agent * agents))
+        actions.append(
+            (
+                week,
+                "temp",
+                "+".join(pool.skills),
+                pool_id,
+                agents,
+                week - pools[pool_id].lead_weeks,
+                pool.hourly_cost * pool.paid_hours_per_agent * agents,
+            )
+        )
     by_group = allocation.set_index(["week", "group", "skill"]).fte
     rows = supply.set_index(["week", "group"])
     for t in range(problem.weeks):
@@ -296,10 +305,19 @@ def assemble_plan(problem: CapacityProblem, decisions: dict, supply: pd.DataFram
             required = problem.required_fte(t, k)
             available = float(served.get((t, k), 0.0))
             gap = max(required - available, 0.0)
-            table_rows.append((
-                problem.week_start(t).isoformat(), k, round(required, 2), round(available, 2), hires[t, k],
-                round(training[t, k], 2), round(temps[t, k], 2), round(gap, 2) if gap > 0.005 else 0.0, round(cost[t, k], 2),
-            ))
+            table_rows.append(
+                (
+                    problem.week_start(t).isoformat(),
+                    k,
+                    round(required, 2),
+                    round(available, 2),
+                    hires[t, k],
+                    round(training[t, k], 2),
+                    round(temps[t, k], 2),
+                    round(gap, 2) if gap > 0.005 else 0.0,
+                    round(cost[t, k], 2),
+                )
+            )
     table = pd.DataFrame(table_rows, columns=CAPACITY_COLUMNS)
     action_frame = pd.DataFrame(
         [(problem.week_start(w).isoformat(), a, k, g, n, problem.week_start(d).isoformat(), round(c, 2)) for w, a, k, g, n, d, c in sorted(actions)],

@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from scheduler.contracts.capacity_schema import CapacityConfig
 from scheduler.capacity.optimize import optimize_capacity
 from scheduler.capacity.problem import CapacityPlan, CapacityProblem
 from scheduler.capacity.requirements import weekly_required_fte
 from scheduler.capacity.settings import resolve_settings
 from scheduler.capacity.supply import build_groups
+from scheduler.contracts.capacity_schema import CapacityConfig
 
 
 def capacity_settings(center, weeks: int, overrides: Mapping[str, object] | None = None) -> CapacityConfig:
@@ -33,8 +33,15 @@ def capacity_problem(center, requirements: pd.DataFrame, start: dt.date, weeks: 
     groups, headcount, hire_group, moves = build_groups(center.agents, center.config, settings)
     required = weekly_required_fte(center.config, settings, requirements, start, weeks)
     return CapacityProblem(
-        start=start, weeks=weeks, skills=center.config.skills, settings=settings, groups=groups,
-        headcount=headcount, hire_group=hire_group, moves=moves, required=required,
+        start=start,
+        weeks=weeks,
+        skills=center.config.skills,
+        settings=settings,
+        groups=groups,
+        headcount=headcount,
+        hire_group=hire_group,
+        moves=moves,
+        required=required,
     )
 
 

@@ -37,13 +37,21 @@ def plot_capacity(plan: CapacityPlan, events=()) -> Figure:
         required = np.append(rows.required_fte.to_numpy(float), rows.required_fte.iloc[-1])
         available = np.append(rows.available_fte.to_numpy(float), rows.available_fte.iloc[-1])
         for event in shown:
-            axis.axvspan(max(pd.Timestamp(event.start), first), pd.Timestamp(event.end) + pd.Timedelta(days=1), color=EVENT_COLOR, alpha=0.15, linewidth=0)
+            axis.axvspan(
+                max(pd.Timestamp(event.start), first), pd.Timestamp(event.end) + pd.Timedelta(days=1), color=EVENT_COLOR, alpha=0.15, linewidth=0
+            )
         axis.step(weeks, required, where="post", color=REQUIRED_COLOR, label="required FTE")
         axis.step(weeks, available, where="post", color=AVAILABLE_COLOR, label="available FTE")
         axis.fill_between(weeks, available, required, where=available < required, step="post", color=GAP_COLOR, alpha=0.35, label="gap")
         peak = rows.loc[rows.required_fte.idxmax()]
-        axis.annotate(f"peak {peak.required_fte:.0f}", (peak.week + pd.Timedelta(days=3.5), peak.required_fte),
-                      textcoords="offset points", xytext=(0, 4), ha="center", fontsize=8)
+        axis.annotate(
+            f"peak {peak.required_fte:.0f}",
+            (peak.week + pd.Timedelta(days=3.5), peak.required_fte),
+            textcoords="offset points",
+            xytext=(0, 4),
+            ha="center",
+            fontsize=8,
+        )
         axis.set_title(f"{skill}: gap {rows.gap.sum():,.1f} FTE-weeks", fontsize=10, loc="left")
         axis.set_ylabel("FTE")
         axis.set_ylim(0, 1.2 * max(required.max(), available.max(), 1.0))
@@ -77,7 +85,11 @@ def plot_hiring_calendar(plan: CapacityPlan) -> Figure:
     weeks = pd.to_datetime(pd.Series([plan.problem.week_start(t) for t in range(plan.problem.weeks)]))
     figure = Figure(figsize=(13, 7), layout="constrained")
     axes = figure.subplots(3, 1, sharex=True)
-    panels = [("hire", "hires starting (decide lead time earlier)"), ("temp", "temp agents booked"), ("cross_training", "agents starting a cross-training course")]
+    panels = [
+        ("hire", "hires starting (decide lead time earlier)"),
+        ("temp", "temp agents booked"),
+        ("cross_training", "agents starting a cross-training course"),
+    ]
     for axis, (action, title) in zip(axes, panels):
         rows = actions[actions.action == action]
         key = "group" if action == "temp" else "skill"

@@ -8,8 +8,8 @@ from functools import cached_property
 
 import pandas as pd
 
-from scheduler.contracts.capacity_schema import CapacityConfig
 from scheduler.capacity.supply import Group
+from scheduler.contracts.capacity_schema import CapacityConfig
 
 CAPACITY_COLUMNS = ["week", "skill", "required_fte", "available_fte", "hires_starting", "in_training", "temps", "gap", "cost"]
 ACTION_COLUMNS = ["week", "action", "skill", "group", "agents", "decide_by", "cost"]

@@ -30,9 +30,7 @@ def on_queue_share(shifts) -> float:
     return float(np.mean(shares))
 
 
-def weekly_required_fte(
-    config, settings: CapacityConfig, requirements: pd.DataFrame, start: dt.date, weeks: int
-) -> pd.DataFrame:
+def weekly_required_fte(config, settings: CapacityConfig, requirements: pd.DataFrame, start: dt.date, weeks: int) -> pd.DataFrame:
     """Required FTE per week and skill.
 
     Args:
@@ -59,14 +57,14 @@ def weekly_required_fte(
             f"(the week of {(first + pd.Timedelta(days=7 * missing)).date()}); forecast the whole horizon or plan fewer weeks."
         )
     skill_of = {q.id: q.skill for q in config.queues}
-    hours_factor = (config.interval_minutes / 60) / (
-        (1 - config.staffing.shrinkage) * on_queue_share(config.shifts) * settings.schedule_efficiency
+    hours_factor = (config.interval_minutes / 60) / ((1 - config.staffing.shrinkage) * on_queue_share(config.shifts) * settings.schedule_efficiency)
+    frame = pd.DataFrame(
+        {
+            "skill": inside.queue.map(skill_of),
+            "day": inside.interval_start.dt.normalize(),
+            "paid_hours": inside.agents_required.astype(float) * hours_factor,
+        }
     )
-    frame = pd.DataFrame({
-        "skill": inside.queue.map(skill_of),
-        "day": inside.interval_start.dt.normalize(),
-        "paid_hours": inside.agents_required.astype(float) * hours_factor,
-    })
     daily = frame.groupby(["skill", "day"], as_index=False).paid_hours.sum()
     daily["week"] = (daily.day - first).dt.days // 7
     longest_shift_hours = max(s.paid_hours for s in config.shifts)

@@ -12,11 +12,7 @@ from staffcast.errors import ConfigError
 
 
 def resolve_settings(
-    section: CapacityConfig | None,
-    skills: list[str],
-    weeks: int,
-    overrides: Mapping[str, object] | None = None,
-    source: Path | str = "center YAML",
+    section: CapacityConfig | None, skills: list[str], weeks: int, overrides: Mapping[str, object] | None = None, source: Path | str = "center YAML"
 ) -> CapacityConfig:
     """The settings for a `weeks`-long plan: the YAML section with overrides applied, checked.
 
@@ -38,9 +34,7 @@ def resolve_settings(
     try:
         settings = CapacityConfig.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"capacity.{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors()
-        )
+        problems = "; ".join(f"capacity.{'.'.join(str(p) for p in e['loc'])}: {e['msg'].removeprefix('Value error, ')}" for e in exc.errors())
         raise ConfigError(f"{source}: {problems}.") from None
     if settings.hiring.profiles is None:
         profiles = [HireProfile(skill=skill) for skill in skills]
@@ -57,8 +51,7 @@ def _set_dotted(data: dict, dotted: str, value: object, source: Path | str) -> N
         if not isinstance(node, dict) or part not in node:
             known = ", ".join(sorted(node)) if isinstance(node, dict) else "(none: not a section)"
             raise ConfigError(
-                f"{source}: override 'capacity.{dotted}': no field '{part}' in capacity.{'.'.join(parts[:depth]) or '(top)'}. "
-                f"Fields there: {known}."
+                f"{source}: override 'capacity.{dotted}': no field '{part}' in capacity.{'.'.join(parts[:depth]) or '(top)'}. Fields there: {known}."
             )
         if depth == len(parts) - 1:
             node[part] = value
@@ -72,9 +65,7 @@ def _check_skills(settings: CapacityConfig, skills: list[str], source: Path | st
     named += [(f"capacity.temps[{i}].skills", s) for i, p in enumerate(settings.temps) for s in p.skills]
     for field, skill in named:
         if skill not in skills:
-            raise ConfigError(
-                f"{source}: {field}: unknown skill '{skill}'. Known skills (from the queues): {', '.join(skills)}."
-            )
+            raise ConfigError(f"{source}: {field}: unknown skill '{skill}'. Known skills (from the queues): {', '.join(skills)}.")
 
 
 def _check_horizon(settings: CapacityConfig, weeks: int, source: Path | str) -> None:

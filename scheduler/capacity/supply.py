@@ -92,8 +92,15 @@ def build_groups(agents, config, settings: CapacityConfig) -> tuple[list[Group],
                 )
                 moves.append((source.id, course.skill, target.id))
     pools = [
-        Group(f"temp:{pool.id}", tuple(sorted(pool.skills)), "temp", pool.hourly_cost, pool.hours_per_week,
-              pool.hours_per_week / fte_hours * pool.productivity, is_temp_pool=True)
+        Group(
+            f"temp:{pool.id}",
+            tuple(sorted(pool.skills)),
+            "temp",
+            pool.hourly_cost,
+            pool.hours_per_week,
+            pool.hours_per_week / fte_hours * pool.productivity,
+            is_temp_pool=True,
+        )
         for pool in settings.temps
     ]
     staff = [groups[g] for g in sorted(groups)]

@@ -9,9 +9,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from staffcast.tables import field_problem, load_yaml, parse_column, read_csv_table
 from scheduler.contracts.schema import CenterConfig, minutes_of_day
 from staffcast.errors import ConfigError
+from staffcast.tables import field_problem, load_yaml, parse_column, read_csv_table
 
 AGENT_COLUMNS = ["agent_id", "name", "team", "contract", "skills", "min_hours_per_week", "max_hours_per_week"]
 AGENT_OPTIONAL = ["night_ok", "earliest_start", "latest_end", "hourly_cost"]
@@ -142,7 +142,9 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
     frame = read_csv_table(path, AGENT_COLUMNS, AGENT_OPTIONAL, ConfigError)
     if frame.empty:
         raise ConfigError(f"{path}: no agents listed. Add one row per agent under the header.")
-    skills = parse_column(frame, "skills", _parse_skills, path, "skill:level pairs separated by ';' with levels 1-5 (e.g. presales:3;aftersales:2)", ConfigError)
+    skills = parse_column(
+        frame, "skills", _parse_skills, path, "skill:level pairs separated by ';' with levels 1-5 (e.g. presales:3;aftersales:2)", ConfigError
+    )
     min_hours = parse_column(frame, "min_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
     max_hours = parse_column(frame, "max_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
     night_ok = parse_column(frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false", ConfigError)
@@ -161,7 +163,9 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
             raise ConfigError(f"{where}, column contract: '{row.contract}' is not one of {', '.join(CONTRACTS)}.")
         unknown = sorted(set(skills[number]) - known)
         if unknown:
-            raise ConfigError(f"{where}, column skills: unknown skill(s) {', '.join(unknown)}. Known skills (from the queues): {', '.join(sorted(known))}.")
+            raise ConfigError(
+                f"{where}, column skills: unknown skill(s) {', '.join(unknown)}. Known skills (from the queues): {', '.join(sorted(known))}."
+            )
         if min_hours[number] > max_hours[number]:
             raise ConfigError(f"{where}: min_hours_per_week {min_hours[number]:g} exceeds max_hours_per_week {max_hours[number]:g}.")
         if max_hours[number] > 7 * 24:
@@ -171,9 +175,17 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
                 raise ConfigError(f"{where}, column {column}: '{row[column]}' is not a time of day; write HH:MM or leave it empty.")
         agents.append(
             Agent(
-                agent_id=row.agent_id, name=row["name"], team=row.team, contract=row.contract, skills=skills[number],
-                min_hours_per_week=min_hours[number], max_hours_per_week=max_hours[number], night_ok=night_ok[number],
-                earliest_start=row.earliest_start or None, latest_end=row.latest_end or None, hourly_cost=cost[number],
+                agent_id=row.agent_id,
+                name=row["name"],
+                team=row.team,
+                contract=row.contract,
+                skills=skills[number],
+                min_hours_per_week=min_hours[number],
+                max_hours_per_week=max_hours[number],
+                night_ok=night_ok[number],
+                earliest_start=row.earliest_start or None,
+                latest_end=row.latest_end or None,
+                hourly_cost=cost[number],
             )
         )
     for queue in config.queues:

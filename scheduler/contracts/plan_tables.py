@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from staffcast.tables import parse_column, parse_timestamps, read_csv_table, write_csv_atomic
 from scheduler.contracts.schema import CenterConfig
 from staffcast.errors import DataError
+from staffcast.tables import parse_column, parse_timestamps, read_csv_table, write_csv_atomic
 
 WORKLOAD_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
 FORECAST_OPTIONAL = ["contacts_lo", "contacts_hi"]
@@ -54,7 +54,7 @@ def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd
     aht = parse_column(frame, "aht_seconds", lambda s: 0.0 if s == "" else _finite_non_negative(s), path, "a handle time in seconds >= 0")
     off_grid = starts[(starts.dt.hour * 60 + starts.dt.minute) % config.interval_minutes != 0]
     if not off_grid.empty or (starts.dt.second != 0).any():
-        number = (off_grid.index[0] if not off_grid.empty else starts[starts.dt.second != 0].index[0])
+        number = off_grid.index[0] if not off_grid.empty else starts[starts.dt.second != 0].index[0]
         raise DataError(
             f"{path}: row {number}, column interval_start: {starts[number]:%Y-%m-%d %H:%M:%S} is not on the center's "
             f"{config.interval_minutes}-minute grid. Aggregate the data to {config.interval_minutes}-minute intervals."
@@ -62,8 +62,13 @@ def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd
     no_aht = (contacts > 0) & (aht <= 0)
     if no_aht.any():
         number = no_aht.idxmax()
-        raise DataError(f"{path}: row {number}, column aht_seconds: handle time is 0 or empty but there are {contacts[number]:g} contacts. Give the average handle time in seconds.")
-    table = pd.DataFrame({"queue": frame.queue.astype(str), "interval_start": starts, "contacts": contacts.astype(float), "aht_seconds": aht.astype(float)})
+        raise DataError(
+            f"{path}: row {number}, column aht_seconds: handle time is 0 or empty but there are {contacts[number]:g} contacts. Give the "
+            f"average handle time in seconds."
+        )
+    table = pd.DataFrame(
+        {"queue": frame.queue.astype(str), "interval_start": starts, "contacts": contacts.astype(float), "aht_seconds": aht.astype(float)}
+    )
     for column in FORECAST_OPTIONAL:
         if column in frame.columns and (frame[column] != "").all():
             table[column] = parse_column(frame, column, _finite_non_negative, path, "a number >= 0").astype(float)
@@ -71,7 +76,10 @@ def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd
     if duplicated.any():
         number = duplicated.idxmax()
         first = table.index[(table.queue == table.queue[number]) & (table.interval_start == table.interval_start[number])][0]
-        raise DataError(f"{path}: row {number} repeats queue {table.queue[number]} at {table.interval_start[number]:%Y-%m-%d %H:%M} (first at row {first}). Keep one row per queue and interval.")
+        raise DataError(
+            f"{path}: row {number} repeats queue {table.queue[number]} at {table.interval_start[number]:%Y-%m-%d %H:%M} (first at row "
+            f"{first}). Keep one row per queue and interval."
+        )
     return table
 
 
@@ -137,10 +145,17 @@ def read_roster(path: Path | str) -> pd.DataFrame:
             parse_break_ranges(frame.at[number, "breaks"], starts[number])
         except ValueError as exc:
             raise DataError(f"{path}: row {number}, column breaks: '{exc}' is not a range HH:MM-HH:MM (ranges separated by ';').") from None
-    return pd.DataFrame({
-        "agent_id": frame.agent_id.astype(str), "date": dates.values, "shift": frame["shift"].astype(str),
-        "start": starts.values, "end": ends.values, "paid_minutes": paid.astype(int).values, "breaks": frame.breaks.astype(str).values,
-    }).reset_index(drop=True)
+    return pd.DataFrame(
+        {
+            "agent_id": frame.agent_id.astype(str),
+            "date": dates.values,
+            "shift": frame["shift"].astype(str),
+            "start": starts.values,
+            "end": ends.values,
+            "paid_minutes": paid.astype(int).values,
+            "breaks": frame.breaks.astype(str).values,
+        }
+    ).reset_index(drop=True)
 
 
 def _bad(text: str):
@@ -190,10 +205,15 @@ def read_activities(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     allowed = {q.id for q in config.queues} | {"break"}
     unknown = frame.loc[~frame.activity.isin(allowed)]
     if not unknown.empty:
-        raise DataError(f"{path}: row {unknown.index[0]}, column activity: '{unknown.activity.iloc[0]}' is neither a queue of the center nor 'break'.")
+        raise DataError(
+            f"{path}: row {unknown.index[0]}, column activity: '{unknown.activity.iloc[0]}' is neither a queue of the center nor 'break'."
+        )
     table = pd.DataFrame({"agent_id": frame.agent_id.astype(str), "interval_start": starts, "activity": frame.activity.astype(str)})
     repeated = table.duplicated(["agent_id", "interval_start"])
     if repeated.any():
         number = repeated.idxmax()
-        raise DataError(f"{path}: row {number}: agent {table.agent_id[number]} appears twice at {table.interval_start[number]:%Y-%m-%d %H:%M}. Keep one activity per agent and interval.")
+        raise DataError(
+            f"{path}: row {number}: agent {table.agent_id[number]} appears twice at {table.interval_start[number]:%Y-%m-%d %H:%M}. Keep one "
+            f"activity per agent and interval."
+        )
     return table.reset_index(drop=True)

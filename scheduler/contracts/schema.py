@@ -61,7 +61,10 @@ class Queue(_Strict):
         if self.max_abandon_rate is not None and self.patience_seconds is None:
             raise ValueError(f"queue '{self.id}': max_abandon_rate needs patience_seconds (mean caller patience)")
         if self.work_hours is not None and (self.channel != "email" or self.work_hours[0] == self.work_hours[1]):
-            raise ValueError(f"queue '{self.id}': work_hours (['08:00', '22:00']: when deferred work is done) applies to email queues and needs two different times")
+            raise ValueError(
+                f"queue '{self.id}': work_hours (['08:00', '22:00']: when deferred work is done) applies to email queues and needs two "
+                f"different times"
+            )
         if self.channel == "email" and self.patience_seconds is not None:
             raise ValueError(f"queue '{self.id}': patience_seconds applies to voice and chat queues only")
         return self

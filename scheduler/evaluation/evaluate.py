@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
-from scheduler.staffing.coverage import coverage_table
-from staffcast.errors import DataError
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
+from scheduler.staffing.coverage import coverage_table
 from scheduler.staffing.requirements import compute_requirements
+from staffcast.errors import DataError
 
 WORST_INTERVALS = 10
 AGENT_COLUMNS = ["agent_id", "team", "contract", "shifts", "paid_hours", "night_shifts", "weekend_days", "cost"]
@@ -94,8 +94,14 @@ def evaluate_roster(
     if simulated is not None:
         totals["simulated_occupancy"] = simulated.occupancy
     return Evaluation(
-        coverage=coverage, intervals=intervals, queues=queues, daily=_daily_table(intervals), worst=_worst_intervals(intervals),
-        agents=agents, totals=totals, simulation=simulated,
+        coverage=coverage,
+        intervals=intervals,
+        queues=queues,
+        daily=_daily_table(intervals),
+        worst=_worst_intervals(intervals),
+        agents=agents,
+        totals=totals,
+        simulation=simulated,
     )
 
 
@@ -111,7 +117,9 @@ def roster_horizon(workload: pd.DataFrame, shifts: pd.DataFrame) -> pd.DataFrame
     first, last = dates.min().normalize(), dates.max().normalize() + pd.Timedelta(days=1)
     inside = workload[(workload.interval_start >= first) & (workload.interval_start < last)]
     if inside.empty:
-        raise DataError(f"forecast: no rows between {first:%Y-%m-%d} and {last - pd.Timedelta(days=1):%Y-%m-%d}, the days of the roster. Forecast those days.")
+        raise DataError(
+            f"forecast: no rows between {first:%Y-%m-%d} and {last - pd.Timedelta(days=1):%Y-%m-%d}, the days of the roster. Forecast those days."
+        )
     return inside
 
 
@@ -142,19 +150,21 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float) -> 
     for queue in center.config.queues:
         part = intervals[intervals.queue == queue.id]
         gap = part.agents_required - part.agents_scheduled
-        rows.append({
-            "queue": queue.id,
-            "channel": queue.channel,
-            "contacts": float(part.contacts.sum()),
-            "service_level": _weighted(part.service_level, part.contacts),
-            "service_level_target": queue.service_level,
-            "asa_seconds": _weighted(part.asa_seconds, part.contacts) if queue.channel != "email" else float("nan"),
-            "abandon_rate": _weighted(part.abandon_rate, part.contacts),
-            "occupancy": _weighted(part.occupancy, part.contacts),
-            "understaffed_agent_hours": float(gap.clip(lower=0).sum() * step_hours),
-            "overstaffed_agent_hours": float((-gap).clip(lower=0).sum() * step_hours),
-            "intervals_below_target": int(((part.service_level < queue.service_level) & (part.contacts > 0)).sum()),
-        })
+        rows.append(
+            {
+                "queue": queue.id,
+                "channel": queue.channel,
+                "contacts": float(part.contacts.sum()),
+                "service_level": _weighted(part.service_level, part.contacts),
+                "service_level_target": queue.service_level,
+                "asa_seconds": _weighted(part.asa_seconds, part.contacts) if queue.channel != "email" else float("nan"),
+                "abandon_rate": _weighted(part.abandon_rate, part.contacts),
+                "occupancy": _weighted(part.occupancy, part.contacts),
+                "understaffed_agent_hours": float(gap.clip(lower=0).sum() * step_hours),
+                "overstaffed_agent_hours": float((-gap).clip(lower=0).sum() * step_hours),
+                "intervals_below_target": int(((part.service_level < queue.service_level) & (part.contacts > 0)).sum()),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -164,13 +174,15 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
 
     def summarize(group: pd.DataFrame) -> pd.Series:
         live = group[realtime.loc[group.index]]
-        return pd.Series({
-            "contacts": group.contacts.sum(),
-            "service_level": _weighted(group.service_level, group.contacts),
-            "asa_seconds": _weighted(live.asa_seconds, live.contacts),
-            "abandon_rate": _weighted(group.abandon_rate, group.contacts),
-            "understaffed_intervals": int((group.agents_scheduled < group.agents_required).sum()),
-        })
+        return pd.Series(
+            {
+                "contacts": group.contacts.sum(),
+                "service_level": _weighted(group.service_level, group.contacts),
+                "asa_seconds": _weighted(live.asa_seconds, live.contacts),
+                "abandon_rate": _weighted(group.abandon_rate, group.contacts),
+                "understaffed_intervals": int((group.agents_scheduled < group.agents_required).sum()),
+            }
+        )
 
     per_queue = frame.groupby(["queue", "date"], sort=True).apply(summarize, include_groups=False).reset_index()
     overall = frame.groupby("date", sort=True).apply(summarize, include_groups=False).reset_index().assign(queue="all")
@@ -180,7 +192,9 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
 def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
     busy = intervals[intervals.contacts >= 1]
     worst = busy.sort_values(["service_level", "contacts"], ascending=[True, False]).head(WORST_INTERVALS)
-    return worst[["queue", "interval_start", "contacts", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]].reset_index(drop=True)
+    return worst[
+        ["queue", "interval_start", "contacts", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]
+    ].reset_index(drop=True)
 
 
 def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
@@ -192,7 +206,11 @@ def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
         night=shifts["shift"].isin(night_ids),
         weekend=pd.to_datetime(shifts.date).dt.day_of_week >= 5,
     )
-    table = frame.groupby("agent_id", sort=True).agg(shifts=("shift", "size"), paid_hours=("paid_hours", "sum"), night_shifts=("night", "sum"), weekend_days=("weekend", "sum")).reset_index()
+    table = (
+        frame.groupby("agent_id", sort=True)
+        .agg(shifts=("shift", "size"), paid_hours=("paid_hours", "sum"), night_shifts=("night", "sum"), weekend_days=("weekend", "sum"))
+        .reset_index()
+    )
     unknown = sorted(set(table.agent_id) - set(people))
     if unknown:
         raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
@@ -210,7 +228,9 @@ def _spread(values: pd.Series, name: str) -> dict[str, float]:
 
 
 def _totals(center: Center, intervals: pd.DataFrame, queues: pd.DataFrame, agents: pd.DataFrame, step_hours: float) -> dict[str, float | str]:
-    realtime = intervals[np.isfinite(intervals.asa_seconds.astype(float)) & intervals.queue.isin([q.id for q in center.config.queues if q.channel != "email"])]
+    realtime = intervals[
+        np.isfinite(intervals.asa_seconds.astype(float)) & intervals.queue.isin([q.id for q in center.config.queues if q.channel != "email"])
+    ]
     totals: dict[str, float | str] = {
         "contacts": float(intervals.contacts.sum()),
         "service_level": _weighted(intervals.service_level, intervals.contacts),
@@ -246,8 +266,10 @@ def summary_text(evaluation: Evaluation) -> str:
         f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat): {t['asa_seconds']:.1f} s   "
         f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}",
         f"Understaffed: {t['understaffed_agent_hours']:,.1f} agent-hours   overstaffed: {t['overstaffed_agent_hours']:,.1f} agent-hours",
-        f"Paid: {t['paid_hours']:,.1f} h   cost: {t['cost']:,.0f} {t['currency']}   agents rostered: {t['agents_rostered']:.0f} of {t['agents_available']:.0f}",
-        f"Paid hours per agent min/median/max: {t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / {t['paid_hours_per_agent_max']:.1f}   "
+        f"Paid: {t['paid_hours']:,.1f} h   cost: {t['cost']:,.0f} {t['currency']}   agents rostered: {t['agents_rostered']:.0f} of "
+        f"{t['agents_available']:.0f}",
+        f"Paid hours per agent min/median/max: {t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / "
+        f"{t['paid_hours_per_agent_max']:.1f}   "
         f"night shifts: {t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}   "
         f"weekend days: {t['weekend_days_per_agent_min']:.0f} / {t['weekend_days_per_agent_median']:.0f} / {t['weekend_days_per_agent_max']:.0f}",
         "",
@@ -256,14 +278,17 @@ def summary_text(evaluation: Evaluation) -> str:
     for row in evaluation.queues.itertuples(index=False):
         lines.append(
             f"{row.queue:<22}{row.contacts:>10,.0f}{row.service_level:>8.1%}{row.service_level_target:>8.0%}"
-            f"{_number(row.asa_seconds, '.1f'):>8}{row.abandon_rate:>8.2%}{row.occupancy:>7.0%}{row.understaffed_agent_hours:>9.1f}{row.overstaffed_agent_hours:>9.1f}"
+            f"{_number(row.asa_seconds, '.1f'):>8}{row.abandon_rate:>8.2%}{row.occupancy:>7.0%}"
+            f"{row.understaffed_agent_hours:>9.1f}{row.overstaffed_agent_hours:>9.1f}"
         )
     if evaluation.simulation is not None:
         lines += ["", f"Simulated ({evaluation.simulation.replications} replications, mean [95% interval]) vs analytic service level:"]
         for row in evaluation.queues.itertuples(index=False):
             lines.append(
-                f"  {row.queue:<22} simulated {row.simulated_service_level:.1%} [{row.simulated_service_level_lo:.1%}, {row.simulated_service_level_hi:.1%}]"
-                f"   analytic {row.service_level:.1%}   simulated ASA {_number(row.simulated_asa_seconds, '.1f')} s   abandoned {row.simulated_abandon_rate:.2%}"
+                f"  {row.queue:<22} simulated {row.simulated_service_level:.1%} [{row.simulated_service_level_lo:.1%}, "
+                f"{row.simulated_service_level_hi:.1%}]"
+                f"   analytic {row.service_level:.1%}   simulated ASA {_number(row.simulated_asa_seconds, '.1f')} s   abandoned "
+                f"{row.simulated_abandon_rate:.2%}"
             )
         low, high = evaluation.simulation.occupancy_interval
         lines.append(f"  simulated agent occupancy {evaluation.simulation.occupancy:.1%} [{low:.1%}, {high:.1%}]")

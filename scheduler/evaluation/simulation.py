@@ -357,7 +357,6 @@ class _Center:
                 if now_present:
                     self._publish(agent)
 
-
     def _absent_agents(self, present: dict[int, int]) -> set[int]:
         """Shrinkage: round(present * shrinkage) absent agents, kept absent across intervals where possible.
 
@@ -454,16 +453,14 @@ def _measures(runs: list[dict[str, np.ndarray]], reduce: Callable[[np.ndarray], 
 def _summarize(model: _Model, runs: list[dict[str, np.ndarray]]) -> SimulationResult:
     per_interval = _measures(runs, lambda counts: counts)
     queues, intervals = model.contacts.shape
-    frame = pd.DataFrame({
-        "queue": np.repeat(model.queue_ids, intervals),
-        "interval_start": np.tile(np.asarray(model.interval_starts, dtype="datetime64[ns]"), queues),
-    })
+    frame = pd.DataFrame(
+        {"queue": np.repeat(model.queue_ids, intervals), "interval_start": np.tile(np.asarray(model.interval_starts, dtype="datetime64[ns]"), queues)}
+    )
     for name, values in per_interval.items():
         frame[name] = values.ravel()
     per_queue = _measures(runs, lambda counts: counts.sum(axis=1))
     queue_frame = pd.DataFrame({"queue": model.queue_ids, **per_queue})
     occupancy, low, high = _mean_interval(np.array([float(run["occupancy"]) for run in runs])[:, None])
     return SimulationResult(
-        intervals=frame, queues=queue_frame, occupancy=float(occupancy[0]),
-        occupancy_interval=(float(low[0]), float(high[0])), replications=len(runs),
+        intervals=frame, queues=queue_frame, occupancy=float(occupancy[0]), occupancy_interval=(float(low[0]), float(high[0])), replications=len(runs)
     )

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from scheduler.examples.generator import HISTORY_COLUMNS, generate
-from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from forecasts.events import Event, read_events
-from staffcast.tables import write_csv_atomic
 from scheduler.contracts.center import parse_center_config
 from scheduler.contracts.schema import CenterConfig
+from scheduler.examples.generator import HISTORY_COLUMNS, generate
+from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from staffcast.errors import ConfigError
+from staffcast.tables import write_csv_atomic
 
 _PACKAGE = Path(__file__).resolve().parent
 # The example centers' data: the copy an installed wheel ships, else the checkout's examples/ folder.

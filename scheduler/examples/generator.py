@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scheduler.examples.parameters import Effect, GeneratorParameters, QueueProfile
 from forecasts.events import Event
+from scheduler.examples.parameters import Effect, GeneratorParameters, QueueProfile
 
 HISTORY_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
 
@@ -39,9 +39,7 @@ class _Grid:
         return (date - self.dates[0].date()).days
 
 
-def generate(
-    params: GeneratorParameters, events: list[Event], interval_minutes: int, seed: int
-) -> pd.DataFrame:
+def generate(params: GeneratorParameters, events: list[Event], interval_minutes: int, seed: int) -> pd.DataFrame:
     """Simulate the history of every queue in `params`.
 
     Returns:
@@ -122,9 +120,7 @@ def _intraday_shape(hourly_weights: list[float], slots_per_day: int) -> np.ndarr
     return shape / shape.sum()
 
 
-def _event_multipliers(
-    queue_id: str, effects: dict[str, list[Effect]], events: list[Event], grid: _Grid
-) -> tuple[np.ndarray, np.ndarray]:
+def _event_multipliers(queue_id: str, effects: dict[str, list[Effect]], events: list[Event], grid: _Grid) -> tuple[np.ndarray, np.ndarray]:
     """Product of the effects that touch this queue: per day, and per day and interval."""
     day = np.ones(len(grid.dates))
     hour = np.ones((len(grid.dates), grid.slots_per_day))

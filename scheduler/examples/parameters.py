@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from staffcast.tables import load_yaml
 from staffcast.errors import ConfigError
+from staffcast.tables import load_yaml
 
 
 class _Strict(BaseModel):

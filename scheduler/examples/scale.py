@@ -26,15 +26,15 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from scheduler.contracts.center import load_center
+from scheduler.contracts.schema import CenterConfig
 from scheduler.examples.centers import EXAMPLES_DIR
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
 from scheduler.examples.parameters import GeneratorParameters, QueueProfile, load_parameters
-from staffcast.tables import load_yaml, write_atomic, write_csv_atomic
-from scheduler.contracts.center import load_center
-from scheduler.contracts.schema import CenterConfig
 from scheduler.staffing.coverage import gross_agents
-from staffcast.errors import ConfigError
 from scheduler.staffing.requirements import compute_requirements
+from staffcast.errors import ConfigError
+from staffcast.tables import load_yaml, write_atomic, write_csv_atomic
 
 SCALE_START = dt.date(2026, 3, 2)
 """First planned day: a Monday of an ordinary month (no promotion, no public holiday)."""
@@ -45,12 +45,22 @@ DEMAND_SHARE = 0.8
 
 _BASE = EXAMPLES_DIR / "flagship_store"
 _LOGISTICS_QUEUE = {
-    "id": "logistics_voice", "channel": "voice", "skill": "logistics", "service_level": 0.8,
-    "answer_within_seconds": 30, "patience_seconds": 90, "max_abandon_rate": 0.06,
+    "id": "logistics_voice",
+    "channel": "voice",
+    "skill": "logistics",
+    "service_level": 0.8,
+    "answer_within_seconds": 30,
+    "patience_seconds": 90,
+    "max_abandon_rate": 0.06,
 }
 _LOGISTICS_PROFILE = QueueProfile(  # "where is my parcel": Monday after the weekend's deliveries is busiest
-    daily_contacts=1100, intraday="voice_business", weekday_factors=[1.25, 1.10, 1.00, 0.97, 0.95, 0.88, 0.85],
-    aht_seconds=210, aht_swing=0.05, aht_peak_hour=10, aht_busy_day_uplift=0.10,
+    daily_contacts=1100,
+    intraday="voice_business",
+    weekday_factors=[1.25, 1.10, 1.00, 0.97, 0.95, 0.88, 0.85],
+    aht_seconds=210,
+    aht_swing=0.05,
+    aht_peak_hour=10,
+    aht_busy_day_uplift=0.10,
 )
 
 
@@ -72,16 +82,62 @@ TEAMS = (
     Team("hotline", 0.22, (("phone", 2, 5, 1), ("aftersales", 3, 4, 1), ("complaints", 2, 3, 0.3), ("logistics", 2, 3, 0.4))),
     Team("logistics", 0.15, (("logistics", 2, 5, 1), ("phone", 2, 3, 0.6), ("aftersales", 2, 3, 0.4))),
     Team("care", 0.08, (("complaints", 3, 5, 1), ("aftersales", 4, 5, 1), ("phone", 3, 4, 0.6))),
-    Team("night", 0.12, (("presales", 3, 4, 1), ("aftersales", 3, 4, 1), ("phone", 3, 3, 1), ("logistics", 2, 3, 0.5),
-                         ("complaints", 3, 3, 0.3), ("vip", 4, 4, 0.2)), night_share=1.0),
+    Team(
+        "night",
+        0.12,
+        (("presales", 3, 4, 1), ("aftersales", 3, 4, 1), ("phone", 3, 3, 1), ("logistics", 2, 3, 0.5), ("complaints", 3, 3, 0.3), ("vip", 4, 4, 0.2)),
+        night_share=1.0,
+    ),
     Team("part_time", 0.09, (("presales", 2, 3, 1), ("aftersales", 2, 3, 0.7), ("phone", 2, 2, 0.5)), "part_time", 0.0),
     Team("temp", 0.04, (("presales", 2, 2, 1), ("aftersales", 2, 2, 1)), "temp", 0.0),
 )
 _HOURS = {"full_time": (32, 48), "part_time": (12, 28), "temp": (0, 44)}
 _BASE_COST = {"full_time": 36, "part_time": 30, "temp": 35}
 _SENIORITY = ((-1, 0.3), (0, 0.5), (1, 0.2))  # junior, regular, senior: stars moved within the skill's range
-_SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
-_GIVEN = "Wei Fang Min Jing Li Qiang Lei Yan Jie Tao Hui Yun Ping Hao Xin Yu Ting Chen Lin Rui".split()
+_SURNAMES = [
+    "Wang",
+    "Li",
+    "Zhang",
+    "Liu",
+    "Chen",
+    "Yang",
+    "Huang",
+    "Zhao",
+    "Wu",
+    "Zhou",
+    "Xu",
+    "Sun",
+    "Ma",
+    "Zhu",
+    "Hu",
+    "Guo",
+    "He",
+    "Lin",
+    "Luo",
+    "Gao",
+]
+_GIVEN = [
+    "Wei",
+    "Fang",
+    "Min",
+    "Jing",
+    "Li",
+    "Qiang",
+    "Lei",
+    "Yan",
+    "Jie",
+    "Tao",
+    "Hui",
+    "Yun",
+    "Ping",
+    "Hao",
+    "Xin",
+    "Yu",
+    "Ting",
+    "Chen",
+    "Lin",
+    "Rui",
+]
 
 
 def write_scale_center(directory: Path | str, agents: int = 1000, seed: int = 0) -> Path:
@@ -114,7 +170,7 @@ def scale_config_data() -> dict:
     data = {key: value for key, value in data.items() if key not in ("capacity", "events")}
     data.update(name="Generated e-commerce service center (scale)", history="history.csv", agents="agents.csv", time_off="time_off.csv")
     voice = next(i for i, q in enumerate(data["queues"]) if q["id"] == "aftersales_voice")
-    data["queues"] = [*data["queues"][: voice + 1], dict(_LOGISTICS_QUEUE), *data["queues"][voice + 1:]]
+    data["queues"] = [*data["queues"][: voice + 1], dict(_LOGISTICS_QUEUE), *data["queues"][voice + 1 :]]
     return data
 
 
@@ -153,10 +209,15 @@ def _agent(team: Team, rng: np.random.Generator) -> dict:
         earliest, latest = ("09:00", "") if personal < 0.02 else ("", "20:00") if personal < 0.04 else ("", "")
     stars = np.mean(list(skills.values()))
     return {
-        "team": team.name, "contract": team.contract, "skills": ";".join(f"{s}:{level}" for s, level in skills.items()),
-        "min_hours_per_week": low_hours, "max_hours_per_week": high_hours,
+        "team": team.name,
+        "contract": team.contract,
+        "skills": ";".join(f"{s}:{level}" for s, level in skills.items()),
+        "min_hours_per_week": low_hours,
+        "max_hours_per_week": high_hours,
         "night_ok": "true" if not latest and rng.random() < team.night_share else "false",
-        "earliest_start": earliest, "latest_end": latest, "hourly_cost": int(round(_BASE_COST[team.contract] + 2 * stars)),
+        "earliest_start": earliest,
+        "latest_end": latest,
+        "hourly_cost": int(round(_BASE_COST[team.contract] + 2 * stars)),
     }
 
 
@@ -201,7 +262,9 @@ def _parameters(volume: float) -> GeneratorParameters:
     queues = {**base.queues, "logistics_voice": _LOGISTICS_PROFILE}
     data = base.model_dump()
     data.update(
-        history_start=SCALE_START, history_end=SCALE_START + dt.timedelta(days=SCALE_DAYS - 1), effects={},
+        history_start=SCALE_START,
+        history_end=SCALE_START + dt.timedelta(days=SCALE_DAYS - 1),
+        effects={},
         queues={q: {**profile.model_dump(), "daily_contacts": profile.daily_contacts * volume} for q, profile in queues.items()},
     )
     return GeneratorParameters.model_validate(data)

@@ -32,7 +32,7 @@ import math
 import numpy as np
 
 _RELATIVE_SLACK = 1e-9
-_CLOSED_LEVEL = 1e9       # the level of a closed interval: filled only when its whole window is closed
+_CLOSED_LEVEL = 1e9  # the level of a closed interval: filled only when its whole window is closed
 _NO_WORK_SECONDS = 1e-9  # less work than a nanosecond is below the precision of cumulative sums: none
 
 
@@ -103,7 +103,7 @@ def _fill_valleys(levels: np.ndarray, count: int) -> tuple[np.ndarray, int]:
     """
     finite = np.isfinite(levels)
     bottom = levels[finite]
-    low, high = bottom.min(), bottom.min() + count        # fill(high) >= count always
+    low, high = bottom.min(), bottom.min() + count  # fill(high) >= count always
     while high - low > 1:
         middle = (low + high) // 2
         low, high = (low, middle) if np.maximum(middle - bottom, 0).sum() >= count else (middle, high)
@@ -143,9 +143,4 @@ def deferred_performance(work_seconds, agents, deadline: int, interval_minutes: 
         delay = np.where(inside, finish_seconds - np.arange(work.size) * interval_seconds, np.inf)
         done = np.diff(processed, prepend=0.0)
         occupancy = np.where(agents > 0, done / (np.where(agents > 0, agents, 1.0) * interval_seconds), 0.0)
-    return {
-        "service_level": done_share,
-        "asa_seconds": np.where(work > 0, delay, 0.0),
-        "abandon_rate": np.zeros(work.size),
-        "occupancy": occupancy,
-    }
+    return {"service_level": done_share, "asa_seconds": np.where(work > 0, delay, 0.0), "abandon_rate": np.zeros(work.size), "occupancy": occupancy}

@@ -75,7 +75,8 @@ def erlang_a_performance(load, agents, aht_seconds, patience_seconds, answer_wit
         wait_probability.
     """
     load, agents, aht, patience, within = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (load, agents, aht_seconds, patience_seconds, answer_within_seconds)))
+        *(np.asarray(v, float) for v in (load, agents, aht_seconds, patience_seconds, answer_within_seconds))
+    )
     out = {
         "service_level": np.where(load > 0, 0.0, 1.0),
         "asa_seconds": np.where(load > 0, np.inf, 0.0),
@@ -94,8 +95,8 @@ def erlang_a_performance(load, agents, aht_seconds, patience_seconds, answer_wit
 def _staffed_figures(load, agents, aht, patience, within, *, with_asa: bool) -> dict[str, np.ndarray]:
     """The closed forms for load > 0 and agents >= 1 (1-D arrays)."""
     theta_t = within / patience
-    a = load * patience / aht          # lam / theta
-    b = agents * patience / aht        # n mu / theta
+    a = load * patience / aht  # lam / theta
+    b = agents * patience / aht  # n mu / theta
     x_t = a * np.exp(-theta_t)
     with np.errstate(divide="ignore", under="ignore"):
         log_e = np.log(gammaincc(agents, load)) - ((agents - 1) * np.log(load) - load - gammaln(agents))
@@ -123,8 +124,9 @@ def _staffed_figures(load, agents, aht, patience, within, *, with_asa: bool) -> 
     return figures
 
 
-def erlang_a_agents(load, aht_seconds, patience_seconds, answer_within_seconds, target_service_level,
-                    max_abandon_rate=None, max_occupancy=1.0) -> np.ndarray:
+def erlang_a_agents(
+    load, aht_seconds, patience_seconds, answer_within_seconds, target_service_level, max_abandon_rate=None, max_occupancy=1.0
+) -> np.ndarray:
     """Smallest whole agent count meeting the SL target, the abandon cap and the occupancy cap.
 
     The count is the least n >= max(1, load / max_occupancy) with SL(n) >= target (SL over all
@@ -134,9 +136,9 @@ def erlang_a_agents(load, aht_seconds, patience_seconds, answer_within_seconds, 
     Returns:
         Integer array of agents (0 where the load is 0).
     """
-    load, aht, patience, within, target, cap = np.broadcast_arrays(*(
-        np.asarray(v, float)
-        for v in (load, aht_seconds, patience_seconds, answer_within_seconds, target_service_level, max_occupancy)))
+    load, aht, patience, within, target, cap = np.broadcast_arrays(
+        *(np.asarray(v, float) for v in (load, aht_seconds, patience_seconds, answer_within_seconds, target_service_level, max_occupancy))
+    )
     abandon_cap = np.broadcast_to(np.asarray(np.inf if max_abandon_rate is None else max_abandon_rate, float), load.shape)
     agents = np.zeros(load.shape, dtype=np.int64)
     index = np.flatnonzero(load > 0)

@@ -55,8 +55,7 @@ def erlang_c_performance(load, agents, aht_seconds, answer_within_seconds) -> di
         Arrays service_level, asa_seconds (mean wait of all arrivals, inf when n <= A),
         abandon_rate (0: no abandonment in Erlang C), occupancy, wait_probability.
     """
-    load, agents, aht, within = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (load, agents, aht_seconds, answer_within_seconds)))
+    load, agents, aht, within = np.broadcast_arrays(*(np.asarray(v, float) for v in (load, agents, aht_seconds, answer_within_seconds)))
     return _erlang_c_from_b(load, agents, erlang_b(load, agents), aht, within)
 
 
@@ -102,7 +101,8 @@ def erlang_c_agents(load, aht_seconds, answer_within_seconds, target_service_lev
         Integer array of agents.
     """
     load, aht, within, target, cap = np.broadcast_arrays(
-        *(np.asarray(v, float) for v in (load, aht_seconds, answer_within_seconds, target_service_level, max_occupancy)))
+        *(np.asarray(v, float) for v in (load, aht_seconds, answer_within_seconds, target_service_level, max_occupancy))
+    )
     agents = np.zeros(load.shape, dtype=np.int64)
     index = np.flatnonzero(load > 0)
     a, h, w, goal = load.flat[index], aht.flat[index], within.flat[index], target.flat[index] - TARGET_TOLERANCE

@@ -12,13 +12,13 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
-from staffcast.tables import write_atomic, write_csv_atomic
 from scheduler.contracts.center import Center
-from staffcast.errors import ConfigError
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 from scheduler.evaluation.evaluate import Evaluation, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
-from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 from scheduler.reports.html import Section, figure_png, render_report
+from staffcast.errors import ConfigError
+from staffcast.tables import write_atomic, write_csv_atomic
 
 SCENARIO_METRICS = {
     "cost": "cost of paid hours",
@@ -138,9 +138,18 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
         ("Paid hours", _number(t["paid_hours"])),
         (f"Cost ({t['currency']})", _number(t["cost"], 0)),
         ("Agents rostered", f"{t['agents_rostered']:.0f} of {t['agents_available']:.0f}"),
-        ("Paid hours per agent (min / median / max)", f"{t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / {t['paid_hours_per_agent_max']:.1f}"),
-        ("Night shifts per agent (min / median / max)", f"{t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}"),
-        ("Weekend days per agent (min / median / max)", f"{t['weekend_days_per_agent_min']:.0f} / {t['weekend_days_per_agent_median']:.0f} / {t['weekend_days_per_agent_max']:.0f}"),
+        (
+            "Paid hours per agent (min / median / max)",
+            f"{t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / {t['paid_hours_per_agent_max']:.1f}",
+        ),
+        (
+            "Night shifts per agent (min / median / max)",
+            f"{t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}",
+        ),
+        (
+            "Weekend days per agent (min / median / max)",
+            f"{t['weekend_days_per_agent_min']:.0f} / {t['weekend_days_per_agent_median']:.0f} / {t['weekend_days_per_agent_max']:.0f}",
+        ),
     ]
     return pd.DataFrame(rows, columns=["measure", "value"])
 
@@ -148,16 +157,24 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
 def queue_display(evaluation: Evaluation) -> pd.DataFrame:
     """Per queue service, as text."""
     q = evaluation.queues
-    table = pd.DataFrame({
-        "queue": q.queue, "channel": q.channel, "contacts": q.contacts.map(lambda v: _number(v, 0)),
-        "service level": q.service_level.map(_percent), "target": q.service_level_target.map(lambda v: _percent(v, 0)),
-        "ASA (s)": q.asa_seconds.map(_number), "abandoned": q.abandon_rate.map(lambda v: _percent(v, 2)),
-        "occupancy": q.occupancy.map(_percent), "understaffed h": q.understaffed_agent_hours.map(_number),
-        "overstaffed h": q.overstaffed_agent_hours.map(_number),
-    })
+    table = pd.DataFrame(
+        {
+            "queue": q.queue,
+            "channel": q.channel,
+            "contacts": q.contacts.map(lambda v: _number(v, 0)),
+            "service level": q.service_level.map(_percent),
+            "target": q.service_level_target.map(lambda v: _percent(v, 0)),
+            "ASA (s)": q.asa_seconds.map(_number),
+            "abandoned": q.abandon_rate.map(lambda v: _percent(v, 2)),
+            "occupancy": q.occupancy.map(_percent),
+            "understaffed h": q.understaffed_agent_hours.map(_number),
+            "overstaffed h": q.overstaffed_agent_hours.map(_number),
+        }
+    )
     if "simulated_service_level" in q:
         table["simulated SL [95% interval]"] = [
-            f"{_percent(m)} [{_percent(lo)}, {_percent(hi)}]" for m, lo, hi in zip(q.simulated_service_level, q.simulated_service_level_lo, q.simulated_service_level_hi)
+            f"{_percent(m)} [{_percent(lo)}, {_percent(hi)}]"
+            for m, lo, hi in zip(q.simulated_service_level, q.simulated_service_level_lo, q.simulated_service_level_hi)
         ]
         table["simulated abandoned"] = q.simulated_abandon_rate.map(lambda v: _percent(v, 2))
     return table
@@ -178,36 +195,61 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
     roster = result.roster
     timing = ", ".join(f"{name.removesuffix('_seconds')} {seconds:.1f} s" for name, seconds in result.timings.items())
     sections = [
-        Section("Headline", [
-            f"Roster status {roster.status}; understaffing is priced at {config.weights.understaffing:g} per missing agent and interval, "
-            "so the roster covers the requirements wherever the agents, their contracts and the labor rules allow."
-        ], tables={"Key figures": headline_table(evaluation), "Service per queue": queue_display(evaluation)}),
-        Section("Coverage", [
-            "Required agents are gross (net requirement / (1 - shrinkage)); scheduled agents are on shift, on the queue and not on break. "
-            "Red areas are understaffed."
-        ], figures={"Required vs scheduled agents per queue": figures["coverage"], "Service level by day and hour": figures["service_heatmap"]}),
+        Section(
+            "Headline",
+            [
+                f"Roster status {roster.status}; understaffing is priced at {config.weights.understaffing:g} per missing agent and interval, "
+                "so the roster covers the requirements wherever the agents, their contracts and the labor rules allow."
+            ],
+            tables={"Key figures": headline_table(evaluation), "Service per queue": queue_display(evaluation)},
+        ),
+        Section(
+            "Coverage",
+            [
+                "Required agents are gross (net requirement / (1 - shrinkage)); scheduled agents are on shift, on the queue and not on break. "
+                "Red areas are understaffed."
+            ],
+            figures={"Required vs scheduled agents per queue": figures["coverage"], "Service level by day and hour": figures["service_heatmap"]},
+        ),
         Section("Service by day", tables={"Service level per day and queue": daily_display(evaluation)}),
         Section("Worst intervals", tables={"Lowest service level (intervals with contacts)": _worst_display(evaluation)}),
-        Section("Roster", [f"{len(roster.shifts)} shifts for {int(evaluation.totals['agents_rostered'])} agents."],
-                figures={"Roster of one team for one week": figures["roster_gantt"]}),
-        Section("Forecast", ["Forecast contacts per interval with the 80% band; event days shaded."], figures={"Contact forecast": figures["forecast"]}),
+        Section(
+            "Roster",
+            [f"{len(roster.shifts)} shifts for {int(evaluation.totals['agents_rostered'])} agents."],
+            figures={"Roster of one team for one week": figures["roster_gantt"]},
+        ),
+        Section(
+            "Forecast", ["Forecast contacts per interval with the 80% band; event days shaded."], figures={"Contact forecast": figures["forecast"]}
+        ),
     ]
     if evaluation.simulation is not None:
-        sections.append(Section("Simulation", [
-            f"Discrete-event simulation (simpy), {evaluation.simulation.replications} replications: Poisson arrivals, skill-based routing to the "
-            "least-skilled available agent, chat concurrency, abandonment from patience, shrinkage as randomly absent agents. "
-            "Compare with the analytic service level in the queue table above.",
-        ]))
+        sections.append(
+            Section(
+                "Simulation",
+                [
+                    f"Discrete-event simulation (simpy), {evaluation.simulation.replications} replications: Poisson arrivals, skill-based "
+                    f"routing to the "
+                    "least-skilled available agent, chat concurrency, abandonment from patience, shrinkage as randomly absent agents. "
+                    "Compare with the analytic service level in the queue table above."
+                ],
+            )
+        )
     subtitle = f"{config.name}: {result.start:%Y-%m-%d} to {end:%Y-%m-%d} ({result.days} days). Timings: {timing}."
     return render_report(f"Staffing plan: {config.name}", subtitle, sections)
 
 
 def _worst_display(evaluation: Evaluation) -> pd.DataFrame:
     w = evaluation.worst
-    return pd.DataFrame({
-        "interval": pd.to_datetime(w.interval_start).dt.strftime("%Y-%m-%d %H:%M"), "queue": w.queue, "contacts": w.contacts.map(lambda v: _number(v, 0)),
-        "agents required": w.agents_required, "agents scheduled": w.agents_scheduled, "service level": w.service_level.map(_percent),
-    })
+    return pd.DataFrame(
+        {
+            "interval": pd.to_datetime(w.interval_start).dt.strftime("%Y-%m-%d %H:%M"),
+            "queue": w.queue,
+            "contacts": w.contacts.map(lambda v: _number(v, 0)),
+            "agents required": w.agents_required,
+            "agents scheduled": w.agents_scheduled,
+            "service level": w.service_level.map(_percent),
+        }
+    )
 
 
 # --- plan and what-if ----------------------------------------------------------------------------
@@ -225,8 +267,7 @@ def plan_figures(result, team: str | None = None, week_start: dt.date | None = N
         "coverage": plot_coverage(evaluation.coverage, [q.id for q in result.center.config.queues]),
         "service_heatmap": plot_service_heatmap(evaluation.intervals),
         "roster_gantt": plot_roster_gantt(result.roster.shifts, agents, team, pd.Timestamp(week_start or result.start)),
-        "forecast": plot_forecast(result.history.table, result.forecast, result.events,
-                                  interval_minutes=result.center.config.interval_minutes),
+        "forecast": plot_forecast(result.history.table, result.forecast, result.events, interval_minutes=result.center.config.interval_minutes),
     }
 
 
@@ -242,7 +283,7 @@ def write_plan(result, directory: Path | str, *, team: str | None = None, week_s
     paths = [directory / "forecast.csv", directory / "requirements.csv"]
     paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.evaluation.coverage, directory)
     paths += write_evaluation(result.evaluation, directory)
-    paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.timezone.utc))
+    paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))
     pngs = {}
     for name, figure in plan_figures(result, team, week_start).items():
         pngs[name] = _save_png(figure, directory / "plots" / f"{name}.png")
@@ -263,7 +304,7 @@ def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
         if outcome.evaluation is None:
             continue
         folder = directory / "scenarios" / name
-        paths += write_exports(outcome.center, outcome.shifts, folder / "roster.csv", "roster", dt.datetime.now(dt.timezone.utc))
+        paths += write_exports(outcome.center, outcome.shifts, folder / "roster.csv", "roster", dt.datetime.now(dt.UTC))
         write_atomic(folder / "summary.txt", lambda tmp, e=outcome.evaluation: tmp.write_text(summary_text(e) + "\n", encoding="utf-8"))
         paths.append(folder / "summary.txt")
     metrics = dict(SCENARIO_METRICS)
@@ -278,10 +319,14 @@ def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
         if column.startswith("service_level") or column in ("abandon_rate", "occupancy"):
             shown[column] = shown[column].map(_percent)
     sections = [
-        Section("Scenarios side by side", [
-            "Each scenario ran the whole chain (requirements, roster, evaluation) on the shared forecast; "
-            "service levels are analytic (the staffing engine's queueing models on the agents each roster puts on each queue)."
-        ], tables={"comparison.csv": shown}),
+        Section(
+            "Scenarios side by side",
+            [
+                "Each scenario ran the whole chain (requirements, roster, evaluation) on the shared forecast; "
+                "service levels are analytic (the staffing engine's queueing models on the agents each roster puts on each queue)."
+            ],
+            tables={"comparison.csv": shown},
+        ),
         Section("Trade-offs", figures={"Cost vs service level": pngs["tradeoff"], "Metrics per scenario": pngs["metrics"]}),
     ]
     write_atomic(directory / "report.html", lambda tmp: tmp.write_text(render_report(title, "What-if comparison", sections), encoding="utf-8"))

@@ -15,13 +15,24 @@ import zoneinfo
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.plan_tables import parse_break_ranges
 from scheduler.contracts.schema import minutes_of_day
 from staffcast.errors import DataError
-from scheduler.contracts.plan_tables import parse_break_ranges
 
 DAILY_COLUMNS = [
-    "agent_id", "name", "team", "date", "shift", "start", "end", "on_site_minutes", "paid_minutes",
-    "unpaid_minutes", "break_minutes", "night_minutes", "weekend_minutes",
+    "agent_id",
+    "name",
+    "team",
+    "date",
+    "shift",
+    "start",
+    "end",
+    "on_site_minutes",
+    "paid_minutes",
+    "unpaid_minutes",
+    "break_minutes",
+    "night_minutes",
+    "weekend_minutes",
 ]
 FORMATS = ("roster", "daily", "ics")
 
@@ -112,21 +123,23 @@ def daily_hours(center: Center, shifts: pd.DataFrame, *, night_start: str = "22:
         paid, breaks = shift_paid_ranges(center, row)
         on_site = int(round((end - start).total_seconds() / 60))
         agent = people.get(row.agent_id)
-        rows.append({
-            "agent_id": row.agent_id,
-            "name": agent.name if agent else "",
-            "team": agent.team if agent else "",
-            "date": pd.Timestamp(row.date).strftime("%Y-%m-%d"),
-            "shift": row.shift,
-            "start": start.strftime("%Y-%m-%d %H:%M"),
-            "end": end.strftime("%Y-%m-%d %H:%M"),
-            "on_site_minutes": on_site,
-            "paid_minutes": int(row.paid_minutes),
-            "unpaid_minutes": on_site - int(row.paid_minutes),
-            "break_minutes": int(round(sum((f - b).total_seconds() for b, f in breaks) / 60)),
-            "night_minutes": _overlap_minutes(paid, _night_windows(start, end, night_start, night_end)),
-            "weekend_minutes": _overlap_minutes(paid, _weekend_windows(start, end)),
-        })
+        rows.append(
+            {
+                "agent_id": row.agent_id,
+                "name": agent.name if agent else "",
+                "team": agent.team if agent else "",
+                "date": pd.Timestamp(row.date).strftime("%Y-%m-%d"),
+                "shift": row.shift,
+                "start": start.strftime("%Y-%m-%d %H:%M"),
+                "end": end.strftime("%Y-%m-%d %H:%M"),
+                "on_site_minutes": on_site,
+                "paid_minutes": int(row.paid_minutes),
+                "unpaid_minutes": on_site - int(row.paid_minutes),
+                "break_minutes": int(round(sum((f - b).total_seconds() for b, f in breaks) / 60)),
+                "night_minutes": _overlap_minutes(paid, _night_windows(start, end, night_start, night_end)),
+                "weekend_minutes": _overlap_minutes(paid, _weekend_windows(start, end)),
+            }
+        )
     return pd.DataFrame(rows, columns=DAILY_COLUMNS)
 
 
@@ -150,7 +163,7 @@ def _fold(line: str) -> str:
 
 def _utc(moment: pd.Timestamp, zone: zoneinfo.ZoneInfo) -> str:
     local = moment.to_pydatetime().replace(tzinfo=zone)
-    return local.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return local.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def agent_calendars(center: Center, shifts: pd.DataFrame, generated_at: dt.datetime) -> dict[str, str]:
@@ -162,14 +175,18 @@ def agent_calendars(center: Center, shifts: pd.DataFrame, generated_at: dt.datet
         generated_at: the DTSTAMP of every event (UTC); pass it in so the output is reproducible.
     """
     zone = zoneinfo.ZoneInfo(center.config.timezone)
-    stamp = generated_at.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = generated_at.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
     people = {a.agent_id: a for a in center.agents}
     calendars = {}
     for agent_id, rows in shifts.sort_values(["agent_id", "start"]).groupby("agent_id", sort=True):
         agent = people.get(agent_id)
         lines = [
-            "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//staffcast//roster export//EN", "CALSCALE:GREGORIAN",
-            "METHOD:PUBLISH", _escape_property("X-WR-CALNAME", f"Shifts {agent.name if agent else agent_id}"),
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//staffcast//roster export//EN",
+            "CALSCALE:GREGORIAN",
+            "METHOD:PUBLISH",
+            _escape_property("X-WR-CALNAME", f"Shifts {agent.name if agent else agent_id}"),
         ]
         for row in rows.itertuples(index=False):
             start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
@@ -181,7 +198,10 @@ def agent_calendars(center: Center, shifts: pd.DataFrame, generated_at: dt.datet
                 f"DTSTART:{_utc(start, zone)}",
                 f"DTEND:{_utc(end, zone)}",
                 _escape_property("SUMMARY", f"{center.config.name}: {row.shift} shift"),
-                _escape_property("DESCRIPTION", f"{start:%H:%M}-{end:%H:%M} local time ({center.config.timezone}), paid {int(row.paid_minutes)} min, breaks {breaks}"),
+                _escape_property(
+                    "DESCRIPTION",
+                    f"{start:%H:%M}-{end:%H:%M} local time ({center.config.timezone}), paid {int(row.paid_minutes)} min, breaks {breaks}",
+                ),
                 "TRANSP:OPAQUE",
                 "END:VEVENT",
             ]

@@ -48,9 +48,11 @@ def _table_html(frame: pd.DataFrame) -> str:
 def render_report(title: str, subtitle: str, sections: list[Section]) -> str:
     """The whole report as one HTML document (no external files)."""
     parts = [
-        "<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head><body>",
-        f"<h1>{html.escape(title)}</h1>", f'<p class="note">{html.escape(subtitle)}</p>',
+        f"<h1>{html.escape(title)}</h1>",
+        f'<p class="note">{html.escape(subtitle)}</p>',
     ]
     for section in sections:
         parts.append(f"<h2>{html.escape(section.heading)}</h2>")
@@ -59,6 +61,9 @@ def render_report(title: str, subtitle: str, sections: list[Section]) -> str:
             parts.append(f"<h3>{html.escape(caption)}</h3>{_table_html(frame)}")
         for caption, png in section.figures.items():
             encoded = base64.b64encode(png).decode("ascii")
-            parts.append(f'<figure><img alt="{html.escape(caption)}" src="data:image/png;base64,{encoded}"><figcaption>{html.escape(caption)}</figcaption></figure>')
+            parts.append(
+                f'<figure><img alt="{html.escape(caption)}" '
+                f'src="data:image/png;base64,{encoded}"><figcaption>{html.escape(caption)}</figcaption></figure>'
+            )
     parts.append("</body></html>")
     return "\n".join(parts)

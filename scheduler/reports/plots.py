@@ -35,7 +35,9 @@ def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None) -> Fi
         scheduled = rows.agents_scheduled.to_numpy(float)
         axis.step(times, required, where="post", color=REQUIRED_COLOR, linewidth=1.0, label="required (gross)")
         axis.step(times, scheduled, where="post", color=SCHEDULED_COLOR, linewidth=1.0, label="scheduled")
-        axis.fill_between(times, scheduled, required, where=scheduled < required, step="post", color=SHORTFALL_COLOR, alpha=0.35, label="understaffed")
+        axis.fill_between(
+            times, scheduled, required, where=scheduled < required, step="post", color=SHORTFALL_COLOR, alpha=0.35, label="understaffed"
+        )
         short_hours = np.clip(required - scheduled, 0, None).sum() * _interval_hours(rows)
         axis.set_title(f"{queue}: understaffed {short_hours:,.0f} agent-hours", fontsize=10, loc="left")
         axis.set_ylabel("agents")
@@ -69,10 +71,18 @@ def plot_service_heatmap(coverage: pd.DataFrame) -> Figure:
     image = None
     for axis, queue in zip(axes.ravel(), queues):
         rows = coverage[coverage.queue == queue]
-        frame = pd.DataFrame({
-            "day": rows.interval_start.dt.normalize(), "hour": rows.interval_start.dt.hour,
-            "met": rows.service_level * rows.contacts, "contacts": rows.contacts,
-        }).groupby(["day", "hour"]).sum()
+        frame = (
+            pd.DataFrame(
+                {
+                    "day": rows.interval_start.dt.normalize(),
+                    "hour": rows.interval_start.dt.hour,
+                    "met": rows.service_level * rows.contacts,
+                    "contacts": rows.contacts,
+                }
+            )
+            .groupby(["day", "hour"])
+            .sum()
+        )
         level = (frame.met / frame.contacts.where(frame.contacts > 0)).unstack("hour").reindex(index=days, columns=range(24))
         image = axis.imshow(level.to_numpy(float), aspect="auto", cmap="RdYlGn", vmin=0, vmax=1, interpolation="nearest")
         axis.set_title(queue, fontsize=10, loc="left")
@@ -80,7 +90,7 @@ def plot_service_heatmap(coverage: pd.DataFrame) -> Figure:
         step = max(1, len(days) // 10)
         axis.set_yticks(range(0, len(days), step), [d.strftime("%a %m-%d") for d in days[::step]], fontsize=8)
         axis.set_xlabel("hour of day")
-    for axis in axes.ravel()[len(queues):]:
+    for axis in axes.ravel()[len(queues) :]:
         axis.set_visible(False)
     if image is not None:
         figure.colorbar(image, ax=axes.ravel().tolist(), label="service level (share within target)", shrink=0.8)
@@ -114,8 +124,16 @@ def plot_roster_gantt(shifts: pd.DataFrame, agents: pd.DataFrame, team: str, wee
             width = (row.end - row.start).total_seconds() / 3600
             axis.barh(position, width, left=left, height=0.7, color=color, edgecolor="black", linewidth=0.3)
             for begin, finish in parse_breaks(row.breaks if isinstance(row.breaks, str) else "", row.start):
-                axis.barh(position, (finish - begin).total_seconds() / 3600, left=(begin - week_start).total_seconds() / 3600,
-                          height=0.7, color="white", hatch="////", edgecolor="grey", linewidth=0.3)
+                axis.barh(
+                    position,
+                    (finish - begin).total_seconds() / 3600,
+                    left=(begin - week_start).total_seconds() / 3600,
+                    height=0.7,
+                    color="white",
+                    hatch="////",
+                    edgecolor="grey",
+                    linewidth=0.3,
+                )
     axis.set_yticks(range(len(members)), members, fontsize=7)
     axis.invert_yaxis()
     axis.set_xlim(0, 7 * 24)
@@ -168,7 +186,7 @@ def plot_scenario_bars(comparison: pd.DataFrame, metrics: dict[str, str]) -> Fig
         axis.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
         axis.set_title(label, fontsize=10)
         axis.grid(axis="y", alpha=0.3)
-    for axis in axes[len(metrics):]:
+    for axis in axes[len(metrics) :]:
         axis.set_visible(False)
     figure.suptitle("What-if scenarios side by side")
     return figure

@@ -153,14 +153,18 @@ class CoverageLedger:
         skills = np.zeros((len(self.counts), size), dtype=np.int64)
         for g, group in enumerate(self.counts):
             skills[g, list(group)] = 1
-        placed = np.stack([counts > 0 for counts in self.counts.values()]).astype(np.int64) if self.counts else np.zeros((0, size, self.span), dtype=np.int64)
+        placed = (
+            np.stack([counts > 0 for counts in self.counts.values()]).astype(np.int64)
+            if self.counts
+            else np.zeros((0, size, self.span), dtype=np.int64)
+        )
         steps = np.einsum("gqt,gr->tqr", placed, skills) > 0  # someone on q at t may move to r
         closure = steps | np.eye(size, dtype=bool)
         for _ in range(size):
             closure = closure | (np.matmul(closure.astype(np.int64), closure.astype(np.int64)) > 0)
         start = np.zeros(size, dtype=np.int64)
         start[serves] = 1
-        return (np.einsum("q,tqr->rt", start, closure.astype(np.int64)) > 0)
+        return np.einsum("q,tqr->rt", start, closure.astype(np.int64)) > 0
 
     def rebalance(self) -> None:
         """Re-route placed agents in every interval while a chain of moves lowers the cost (`_reroute`); the
@@ -288,8 +292,9 @@ class _AgentModel:
         self.serves = [k for k, q in enumerate(m.config.queues) if q.id in ids]
         self.cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
 
-    def solve(self, value: dict[tuple[int, int], int], current: dict[int, int], seed: int,
-              deterministic_seconds: float, fixed: bool = False) -> tuple[dict[int, int], int] | None:
+    def solve(
+        self, value: dict[tuple[int, int], int], current: dict[int, int], seed: int, deterministic_seconds: float, fixed: bool = False
+    ) -> tuple[dict[int, int], int] | None:
         """The agent's best shifts ({day: option}) and their objective points (own costs minus the coverage
         `value` of the shifts), or None when none is found in time; `fixed` evaluates `current` itself."""
         model, x = self.single.model, self.single.x
@@ -320,8 +325,15 @@ class _AgentModel:
 
 
 def improve_by_best_response(
-    m: RosterModel, plan: Plan, *, time_limit_seconds: float, seed: int = 0, max_passes: int | None = None,
-    parallel: int = 1, deterministic_seconds_per_agent: float = 0.2, progress: Callable[[dict], None] | None = None,
+    m: RosterModel,
+    plan: Plan,
+    *,
+    time_limit_seconds: float,
+    seed: int = 0,
+    max_passes: int | None = None,
+    parallel: int = 1,
+    deterministic_seconds_per_agent: float = 0.2,
+    progress: Callable[[dict], None] | None = None,
 ) -> BestResponseResult:
     """Improve a valid plan by agent-by-agent best responses (see the module docstring).
 
@@ -361,7 +373,7 @@ def improve_by_best_response(
                     if time.monotonic() - started > time_limit_seconds:
                         break
                     proposals = []
-                    for a in order[first:first + parallel]:  # solved at once against the same ledger
+                    for a in order[first : first + parallel]:  # solved at once against the same ledger
                         kept = ledger.remove(a)
                         value = ledger.values(agents[a].serves)
                         ledger.restore(a, kept)
@@ -398,8 +410,14 @@ def improve_by_best_response(
 def _report(progress: Callable[[dict], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
     """Send the ledger's state to the progress callback, if any."""
     if progress is not None:
-        progress({"elapsed_seconds": time.monotonic() - started, "objective": objective,
-                  "understaffed_agent_hours": ledger.understaffed_agent_hours(), "pass": passes})
+        progress(
+            {
+                "elapsed_seconds": time.monotonic() - started,
+                "objective": objective,
+                "understaffed_agent_hours": ledger.understaffed_agent_hours(),
+                "pass": passes,
+            }
+        )
 
 
 def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:
@@ -427,4 +445,3 @@ def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tupl
     for var, count in counts.items():
         values[var.Index()] = (var, count)
     return list(values.values())
-

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from scheduler.contracts.center import Center
-from scheduler.contracts.schema import minutes_of_day
 from scheduler.contracts.plan_tables import ROSTER_COLUMNS, parse_break_ranges
+from scheduler.contracts.schema import minutes_of_day
 
 
 @dataclass
@@ -55,8 +55,14 @@ def _hm(moment: pd.Timestamp) -> str:
 
 
 def check_roster(
-    center: Center, shifts: pd.DataFrame, activities: pd.DataFrame, requirements: pd.DataFrame,
-    start: dt.date, days: int, *, previous: pd.DataFrame | None = None,
+    center: Center,
+    shifts: pd.DataFrame,
+    activities: pd.DataFrame,
+    requirements: pd.DataFrame,
+    start: dt.date,
+    days: int,
+    *,
+    previous: pd.DataFrame | None = None,
 ) -> CheckReport:
     """Check a roster against the center's hard rules and recompute its soft penalties.
 
@@ -107,8 +113,15 @@ def check_roster(
             continue
         for (begin, end), rule in zip(ranges, wanted):
             after_hours = (begin - row.start) / pd.Timedelta(hours=1)
-            if (end - begin) != pd.Timedelta(minutes=rule.minutes) or not rule.earliest_after_hours - 1e-9 <= after_hours <= rule.latest_after_hours + 1e-9 or end > row.end:
-                violations.append(f"breaks_inside_windows: {where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting {rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift")
+            if (
+                (end - begin) != pd.Timedelta(minutes=rule.minutes)
+                or not rule.earliest_after_hours - 1e-9 <= after_hours <= rule.latest_after_hours + 1e-9
+                or end > row.end
+            ):
+                violations.append(
+                    f"breaks_inside_windows: {where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting "
+                    f"{rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift"
+                )
         for (_, end), (begin, _) in zip(ranges, ranges[1:]):
             if begin < end:
                 violations.append(f"breaks_inside_windows: {where}: breaks overlap at {begin:%H:%M}")
@@ -132,12 +145,18 @@ def check_roster(
         for row in rows:
             template = templates[row.shift]
             if template.night and not agent.night_ok:
-                violations.append(f"night_shifts_only_for_night_ok: agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}")
+                violations.append(
+                    f"night_shifts_only_for_night_ok: agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}"
+                )
             day_start = pd.Timestamp(row.date)
             if agent.earliest_start and row.start < day_start + pd.Timedelta(minutes=minutes_of_day(agent.earliest_start)):
-                violations.append(f"earliest_start_latest_end: agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}")
+                violations.append(
+                    f"earliest_start_latest_end: agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}"
+                )
             if agent.latest_end and row.end > day_start + pd.Timedelta(minutes=minutes_of_day(agent.latest_end)):
-                violations.append(f"earliest_start_latest_end: agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}")
+                violations.append(
+                    f"earliest_start_latest_end: agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}"
+                )
         every = sorted(old_per_agent.get(agent_id, []) + rows, key=lambda row: row.start)
         for before, after in zip(every, every[1:]):
             rest_hours = (after.start - before.end) / one_hour
@@ -156,7 +175,10 @@ def check_roster(
                 runs.append(run)
         for run in runs:
             if len(run) > rules.max_consecutive_workdays and run[-1] >= start:
-                violations.append(f"max_consecutive_workdays: agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max {rules.max_consecutive_workdays})")
+                violations.append(
+                    f"max_consecutive_workdays: agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max "
+                    f"{rules.max_consecutive_workdays})"
+                )
         for first, length in weeks:
             last = first + dt.timedelta(days=length)
             in_week = [row for row in rows if first <= row.date < last]
@@ -170,7 +192,9 @@ def check_roster(
             low = math.floor(agent.min_hours_per_week * 60 * (length - leave_days) / 7 + 1e-9)
             high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
             if not low <= paid <= high:
-                violations.append(f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h")
+                violations.append(
+                    f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h"
+                )
             nights = sum(templates[row.shift].night for row in in_week)
             if nights > rules.max_nights_per_week:
                 violations.append(f"max_nights_per_week: agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})")
@@ -206,8 +230,7 @@ def _check_activities(center, shifts, old, breaks_of, activities, start, violati
     first_moment = _nanoseconds(pd.Timestamp(start))
     agents = {a.agent_id: a for a in center.agents}
     serves_of = {
-        agent_id: frozenset(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
-        for agent_id, agent in agents.items()
+        agent_id: frozenset(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level)) for agent_id, agent in agents.items()
     }
     expected: dict[tuple[str, int], str | frozenset] = {}
     rows = [(row.Index, row) for row in shifts.itertuples()] + [(None, row) for row in old.itertuples()]

@@ -61,9 +61,7 @@ def _conflict(model: cp_model.CpModel, assumptions: dict[int, tuple[str, str, st
     return [assumptions[i] for i in core]
 
 
-def explain_infeasibility(
-    center: Center, start: dt.date, days: int, previous: pd.DataFrame | None, time_limit_seconds: float
-) -> str:
+def explain_infeasibility(center: Center, start: dt.date, days: int, previous: pd.DataFrame | None, time_limit_seconds: float) -> str:
     """A message naming the conflicting rules, agents and days, and what a planner can change."""
     lines = []
     for agent in center.agents:

@@ -41,8 +41,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
         option = m.options[o]
         first = horizon.first_interval(d, option)
         starts_per_break = [
-            [offset for offset in slot.offsets for _ in range(value(m.b[g, d, o, k, offset]))]
-            for k, slot in enumerate(option.breaks)
+            [offset for offset in slot.offsets for _ in range(value(m.b[g, d, o, k, offset]))] for k, slot in enumerate(option.breaks)
         ]
         for i, a in enumerate(sorted(members)):
             start = stamp(first)
@@ -52,11 +51,17 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
                 on_break.update(range(first + offset, first + offset + slot.length_intervals))
                 begin = stamp(first + offset)
                 ranges.append(f"{_clock(begin)}-{_clock(begin + pd.Timedelta(minutes=slot.minutes))}")
-            shift_rows.append({
-                "agent_id": m.agents[a].agent_id, "date": horizon.date(d), "shift": option.shift_id, "start": start,
-                "end": start + pd.Timedelta(minutes=option.length_minutes), "paid_minutes": option.paid_minutes,
-                "breaks": ";".join(ranges),
-            })
+            shift_rows.append(
+                {
+                    "agent_id": m.agents[a].agent_id,
+                    "date": horizon.date(d),
+                    "shift": option.shift_id,
+                    "start": start,
+                    "end": start + pd.Timedelta(minutes=option.length_minutes),
+                    "paid_minutes": option.paid_minutes,
+                    "breaks": ";".join(ranges),
+                }
+            )
             for t in range(first, first + option.length_minutes // step):
                 if t not in on_break:
                     working[g, t].append(a)
@@ -70,8 +75,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
                     working[group_of[index[agent_id]], t].append(index[agent_id])
     activity_rows = [row for shift in shift_rows for row in shift.pop("_breaks")]
     activity_rows += [
-        (agent_id, stamp(t), "break")
-        for agent_id, shifts in m.previous.items() for shift in shifts for t in sorted(shift.break_intervals) if t >= 0
+        (agent_id, stamp(t), "break") for agent_id, shifts in m.previous.items() for shift in shifts for t in sorted(shift.break_intervals) if t >= 0
     ]
     activity_rows += _assign_queues(m, working, value, stamp)
     shifts_frame = pd.DataFrame(shift_rows, columns=["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"])
@@ -87,7 +91,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
 def _assign_queues(m: RosterModel, working: dict, value: Callable[[object], int], stamp: Callable[[int], pd.Timestamp]) -> list[tuple]:
     """Hand each group's per-interval queue counts to its working members, keeping agents on their last queue."""
     rows, last_queue = [], {}
-    for (g, t) in sorted(working, key=lambda key: (key[1], key[0])):
+    for g, t in sorted(working, key=lambda key: (key[1], key[0])):
         queues = m.groups[g].queues
         agents = sorted(working[g, t])
         room = {q: (len(agents) if len(queues) == 1 else value(m.flows[g, q, t])) for q in queues}

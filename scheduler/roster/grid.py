@@ -74,8 +74,12 @@ def shift_options(config: CenterConfig) -> list[ShiftOption]:
         for start in shift.start_times:
             options.append(
                 ShiftOption(
-                    shift_id=shift.id, start_minute=minutes_of_day(start), length_minutes=round(shift.length_hours * 60),
-                    paid_minutes=round(shift.paid_hours * 60), night=shift.night, breaks=tuple(slots),
+                    shift_id=shift.id,
+                    start_minute=minutes_of_day(start),
+                    length_minutes=round(shift.length_hours * 60),
+                    paid_minutes=round(shift.paid_hours * 60),
+                    night=shift.night,
+                    breaks=tuple(slots),
                 )
             )
     return sorted(options, key=lambda o: (o.start_minute, o.shift_id))
@@ -123,4 +127,3 @@ class Horizon:
 def spill_intervals(options: list[ShiftOption], interval_minutes: int) -> int:
     """How many intervals of a day the previous day's shifts can reach into (0 without overnight shifts)."""
     return max(0, max(math.ceil((o.end_minute - 24 * 60) / interval_minutes) for o in options))
-

@@ -45,12 +45,21 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
         earliest = minutes_of_day(agent.earliest_start) if agent.earliest_start else 0
         latest = minutes_of_day(agent.latest_end) if agent.latest_end else math.inf
         allowed = [
-            o for o, option in enumerate(options)
+            o
+            for o, option in enumerate(options)
             if (agent.night_ok or not option.night) and option.start_minute >= earliest and option.end_minute <= latest
         ]
-        state.append({"last_end": last_end, "streak": previous_streak(m, agent.agent_id), "allowed": allowed,
-                      "longest_paid": max((options[o].paid_minutes for o in allowed), default=1),
-                      "days": [0] * len(weeks), "paid": [0] * len(weeks), "nights": [0] * len(weeks)})
+        state.append(
+            {
+                "last_end": last_end,
+                "streak": previous_streak(m, agent.agent_id),
+                "allowed": allowed,
+                "longest_paid": max((options[o].paid_minutes for o in allowed), default=1),
+                "days": [0] * len(weeks),
+                "paid": [0] * len(weeks),
+                "nights": [0] * len(weeks),
+            }
+        )
     plan: dict[tuple[int, int], int] = {}
     for d in range(horizon.days):
         w = week_of[d]
@@ -71,7 +80,7 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                 continue
             serves = rows_of[group_of[a]]
             # each option's mean positive shortfall over its intervals (of the best queue the agent serves there)
-            shortfall = np.clip(deficit[serves, d * per_day:(d + 2) * per_day].max(axis=0), 0, None)
+            shortfall = np.clip(deficit[serves, d * per_day : (d + 2) * per_day].max(axis=0), 0, None)
             running = np.concatenate(([0.0], np.cumsum(shortfall)))
             scores = ((running[option_first + option_intervals] - running[option_first]) / np.maximum(1, option_intervals)).tolist()
             best, best_score = None, -1.0

@@ -24,10 +24,10 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler.contracts.center import Agent, Center
-from staffcast.errors import ConfigError, DataError
 from scheduler.contracts.plan_tables import parse_break_ranges
-from scheduler.staffing.coverage import gross_agents
 from scheduler.roster.grid import Horizon, ShiftOption, shift_options, spill_intervals
+from scheduler.staffing.coverage import gross_agents
+from staffcast.errors import ConfigError, DataError
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,15 @@ class RosterModel(SoftCosts):
     """
 
     def __init__(
-        self, center: Center, requirements: pd.DataFrame | None, start: dt.date, days: int, *,
-        previous: pd.DataFrame | None = None, with_coverage: bool = True, explain: bool = False,
+        self,
+        center: Center,
+        requirements: pd.DataFrame | None,
+        start: dt.date,
+        days: int,
+        *,
+        previous: pd.DataFrame | None = None,
+        with_coverage: bool = True,
+        explain: bool = False,
     ) -> None:
         if not 1 <= days <= 42:
             raise ConfigError(f"days = {days}: a roster covers 1 to 42 days.")
@@ -161,7 +168,9 @@ class RosterModel(SoftCosts):
         self.assumptions: dict[int, tuple[str, str, str]] = {}
         self.x = {
             (a, d, o): self.model.new_bool_var(f"x_{a}_{d}_{o}")
-            for a in range(len(self.agents)) for d in range(days) for o in range(len(self.options))
+            for a in range(len(self.agents))
+            for d in range(days)
+            for o in range(len(self.options))
         }
         self.groups: list[Group] = []
         self.flows, self.shortfalls, self.deeper, self.moves, self.spreads = {}, {}, {}, [], []
@@ -206,7 +215,7 @@ class RosterModel(SoftCosts):
         first = 0 if self.has_previous else spill_intervals(self.options, self.horizon.interval_minutes)
         return range(min(first, self.horizon.intervals), self.horizon.intervals)
 
-    def alone(self, a: int) -> "RosterModel":
+    def alone(self, a: int) -> RosterModel:
         """A RosterModel of agent `a` alone (same horizon, the agent's time off and previous shifts), without
         coverage: the rules are left to the caller."""
         agent = self.agents[a]
@@ -285,8 +294,7 @@ class RosterModel(SoftCosts):
                                 fixed[g, t] += 1
         self.previous_on_queue = dict(fixed)
         self.on_queue = {
-            key: cp_model.LinearExpr.weighted_sum(variables, coefficients) + fixed.get(key, 0)
-            for key, (variables, coefficients) in on_queue.items()
+            key: cp_model.LinearExpr.weighted_sum(variables, coefficients) + fixed.get(key, 0) for key, (variables, coefficients) in on_queue.items()
         }
         for key, count in fixed.items():
             self.on_queue.setdefault(key, count)

@@ -358,6 +358,5 @@ def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool =
         rule.apply(m)
     if m.penalties or m.constant_points:
         m.model.minimize(
-            LinearExpr.weighted_sum([p.expression for p in m.penalties], [p.coefficient for p in m.penalties])
-            + sum(m.constant_points.values())
+            LinearExpr.weighted_sum([p.expression for p in m.penalties], [p.coefficient for p in m.penalties]) + sum(m.constant_points.values())
         )

@@ -14,16 +14,16 @@ from ortools.sat.python import cp_model
 from ortools.sat.python import cp_model_helper as cmh
 
 from scheduler.contracts.center import Center
-from scheduler.staffing.coverage import coverage_table
-from staffcast.errors import InfeasibleError
+from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.checker import CheckReport, check_roster
 from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
-from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.hint import greedy_roster
 from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
+from scheduler.staffing.coverage import coverage_table
+from staffcast.errors import InfeasibleError
 
 
 @dataclass
@@ -57,11 +57,16 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             return
         objective, bound = self.ObjectiveValue() / self.m.scale, max(0.0, self.BestObjectiveBound() / self.m.scale)
         short = sum(self.Value(v) for v in getattr(self.m, "shortfalls", {}).values())
-        self.report({
-            "elapsed_seconds": time.monotonic() - self.started, "objective": objective, "bound": bound,
-            "gap": relative_gap(objective, bound), "understaffed_agent_hours": short * self.m.horizon.interval_minutes / 60,
-            "stage": "cp-sat",
-        })
+        self.report(
+            {
+                "elapsed_seconds": time.monotonic() - self.started,
+                "objective": objective,
+                "bound": bound,
+                "gap": relative_gap(objective, bound),
+                "understaffed_agent_hours": short * self.m.horizon.interval_minutes / 60,
+                "stage": "cp-sat",
+            }
+        )
 
 
 def _hint_solution(m: RosterModel, hint: list[tuple[object, int]]) -> cmh.CpSolverResponse:
@@ -78,8 +83,7 @@ def _stage_reporter(report: Callable[[dict], None] | None, started: float) -> Ca
     """Forward the best response's progress (no proven bound yet) in the same shape as the CP-SAT reports."""
     if report is None:
         return None
-    return lambda update: report({**update, "elapsed_seconds": time.monotonic() - started, "bound": 0.0, "gap": 1.0,
-                                  "stage": "best response"})
+    return lambda update: report({**update, "elapsed_seconds": time.monotonic() - started, "bound": 0.0, "gap": 1.0, "stage": "best response"})
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -90,9 +94,7 @@ def relative_gap(objective: float, bound: float) -> float:
 def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataFrame:
     """The requirements rows of the planned intervals, completed with zero rows for missing queue-intervals."""
     planned = m.planned_intervals()
-    grid = pd.MultiIndex.from_product(
-        [[q.id for q in m.config.queues], [m.horizon.timestamp(t) for t in planned]], names=["queue", "interval_start"]
-    )
+    grid = pd.MultiIndex.from_product([[q.id for q in m.config.queues], [m.horizon.timestamp(t) for t in planned]], names=["queue", "interval_start"])
     columns = ["contacts", "aht_seconds", "agents_required"]
     table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     return table.reindex(grid, fill_value=0).reset_index()
@@ -125,9 +127,17 @@ def solver_parameters(solver: cp_model.CpSolver, time_limit_seconds: float, seed
 
 
 def build_roster(
-    center: Center, requirements: pd.DataFrame, start: dt.date, days: int, *, time_limit_seconds: float = 60,
-    seed: int = 0, workers: int | None = None, previous: pd.DataFrame | None = None,
-    progress: Callable[[dict], None] | None = None, deterministic_time_limit: float | None = None,
+    center: Center,
+    requirements: pd.DataFrame,
+    start: dt.date,
+    days: int,
+    *,
+    time_limit_seconds: float = 60,
+    seed: int = 0,
+    workers: int | None = None,
+    previous: pd.DataFrame | None = None,
+    progress: Callable[[dict], None] | None = None,
+    deterministic_time_limit: float | None = None,
 ) -> RosterResult:
     """Build a roster for `days` days from `start` that covers the requirements under the hard rules.
 
@@ -160,8 +170,14 @@ def build_roster(
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
     restore_python_interrupts()  # the greedy's one-agent repairs are CP-SAT solves
-    best = improve_by_best_response(m, plan, time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds, seed=seed,
-                                    parallel=workers or os.cpu_count() or 1, progress=_stage_reporter(progress, started))
+    best = improve_by_best_response(
+        m,
+        plan,
+        time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds,
+        seed=seed,
+        parallel=workers or os.cpu_count() or 1,
+        progress=_stage_reporter(progress, started),
+    )
     with deferred_interrupt() as late:
         hinted = _hint_solution(m, best.hint)
         interrupted = best.interrupted or late()
@@ -206,7 +222,6 @@ def build_roster(
         "penalties": report.penalties,
         "solver_penalties": solver_penalties,
         "solve_seconds": time.monotonic() - started,
-        "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves,
-                          "interrupted": interrupted},
+        "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves, "interrupted": interrupted},
     }
     return RosterResult(shifts, activities, coverage, objective, bound, status_name, summary, report)

@@ -47,16 +47,23 @@ def coverage_table(center: Center, activities: pd.DataFrame, requirements: pd.Da
     parts = []
     for queue_id, rows in table.assign(agents_scheduled=scheduled).groupby("queue", sort=False):
         performance = queue_performance(
-            config.queue(queue_id), rows.contacts.to_numpy(float), rows.aht_seconds.to_numpy(float),
-            rows.agents_scheduled.to_numpy(float) * (1 - shrinkage), config.interval_minutes,
+            config.queue(queue_id),
+            rows.contacts.to_numpy(float),
+            rows.aht_seconds.to_numpy(float),
+            rows.agents_scheduled.to_numpy(float) * (1 - shrinkage),
+            config.interval_minutes,
         )
-        parts.append(pd.DataFrame({
-            "queue": queue_id,
-            "interval_start": rows.interval_start.to_numpy(),
-            "agents_required": [gross_agents(v, shrinkage) for v in rows.agents_required],
-            "agents_scheduled": rows.agents_scheduled.to_numpy(),
-            **{column: np.asarray(performance[column], dtype=float) for column in COVERAGE_COLUMNS[4:]},
-        }))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "queue": queue_id,
+                    "interval_start": rows.interval_start.to_numpy(),
+                    "agents_required": [gross_agents(v, shrinkage) for v in rows.agents_required],
+                    "agents_scheduled": rows.agents_scheduled.to_numpy(),
+                    **{column: np.asarray(performance[column], dtype=float) for column in COVERAGE_COLUMNS[4:]},
+                }
+            )
+        )
     if not parts:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
     return pd.concat(parts, ignore_index=True)[COVERAGE_COLUMNS]

@@ -27,8 +27,8 @@ import pandas as pd
 
 from scheduler.contracts.schema import CenterConfig, Queue, minutes_of_day
 from scheduler.queueing.deferred import deadline_intervals, deferred_agents, deferred_performance
-from scheduler.queueing.erlang_c import erlang_c_agents, erlang_c_performance
 from scheduler.queueing.erlang_a import erlang_a_agents, erlang_a_performance
+from scheduler.queueing.erlang_c import erlang_c_agents, erlang_c_performance
 from staffcast.errors import DataError
 
 PERFORMANCE_COLUMNS = ["service_level", "asa_seconds", "abandon_rate", "occupancy"]
@@ -48,8 +48,7 @@ def _queueing_servers(queue: Queue, load: np.ndarray, aht: np.ndarray, max_occup
     """Fewest whole servers meeting the queue's targets (voice agents or chat slots)."""
     if queue.patience_seconds is None:
         return erlang_c_agents(load, aht, queue.answer_within_seconds, queue.service_level, max_occupancy)
-    return erlang_a_agents(load, aht, queue.patience_seconds, queue.answer_within_seconds, queue.service_level,
-                           queue.max_abandon_rate, max_occupancy)
+    return erlang_a_agents(load, aht, queue.patience_seconds, queue.answer_within_seconds, queue.service_level, queue.max_abandon_rate, max_occupancy)
 
 
 def _whole_server_figures(queue: Queue, load: np.ndarray, aht: np.ndarray, servers: np.ndarray) -> dict[str, np.ndarray]:
@@ -58,8 +57,7 @@ def _whole_server_figures(queue: Queue, load: np.ndarray, aht: np.ndarray, serve
     return erlang_a_performance(load, servers, aht, queue.patience_seconds, queue.answer_within_seconds)
 
 
-def queue_performance(queue: Queue, contacts, aht_seconds, agents, interval_minutes: int, *,
-                      max_occupancy: float = 1.0) -> pd.DataFrame:
+def queue_performance(queue: Queue, contacts, aht_seconds, agents, interval_minutes: int, *, max_occupancy: float = 1.0) -> pd.DataFrame:
     """Expected service of one queue's consecutive intervals (sorted by time) with the given agents.
 
     Args:
@@ -81,8 +79,9 @@ def queue_performance(queue: Queue, contacts, aht_seconds, agents, interval_minu
     if (agents < 0).any() or not np.isfinite(agents).all():
         raise DataError(f"queue '{queue.id}': agents must be finite and >= 0")
     if queue.channel == "email":
-        figures = deferred_performance(contacts * aht, agents, deadline_intervals(queue.respond_within_hours, interval_minutes),
-                                       interval_minutes, max_occupancy)
+        figures = deferred_performance(
+            contacts * aht, agents, deadline_intervals(queue.respond_within_hours, interval_minutes), interval_minutes, max_occupancy
+        )
         return pd.DataFrame({name: figures[name] for name in PERFORMANCE_COLUMNS})
     load = offered_load(contacts, aht, interval_minutes)
     servers = agents * _servers_per_agent(queue)
@@ -91,8 +90,7 @@ def queue_performance(queue: Queue, contacts, aht_seconds, agents, interval_minu
     lower = _whole_server_figures(queue, load, aht, below)
     upper = _whole_server_figures(queue, load, aht, below + 1)
     with np.errstate(invalid="ignore"):
-        blended = {name: np.where(weight > 0, (1 - weight) * lower[name] + weight * upper[name], lower[name])
-                   for name in PERFORMANCE_COLUMNS}
+        blended = {name: np.where(weight > 0, (1 - weight) * lower[name] + weight * upper[name], lower[name]) for name in PERFORMANCE_COLUMNS}
     return pd.DataFrame(blended)
 
 
@@ -163,7 +161,7 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
         work = np.zeros(grid.size)
         work[positions] = (own.contacts * own.aht_seconds).to_numpy(float)
         others = base.reindex(grid, fill_value=0).to_numpy(float)
-        others[np.setdiff1d(np.arange(grid.size), positions)] = np.inf   # gaps take no deferred work
+        others[np.setdiff1d(np.arange(grid.size), positions)] = np.inf  # gaps take no deferred work
         if queue.work_hours:
             others[~within_work_hours(grid, queue.work_hours)] = np.inf
         deadline = deadline_intervals(queue.respond_within_hours, step)

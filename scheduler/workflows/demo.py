@@ -19,10 +19,10 @@ DEMO_START = dt.date(2026, 11, 1)
 DEMO_DAYS = 30
 # Seconds outside the roster solvers, measured on 2 cores (demo of 2026-11-22: 263 s in all with
 # limits of 70 s and 43 s; forecast 29 s, 30-day roster overhead 26 s, 7-day wave overhead 17 s).
-FORECAST_SECONDS = 35            # start-up, history and the 30-day forecast of the flagship store
-PLAN_OVERHEAD_SECONDS = 30       # 30-day roster model, greedy hint, extraction, check, evaluation
-WRITE_SECONDS = 10               # plots and the HTML report
-SCENARIO_OVERHEAD_SECONDS = 17   # per wave: worker start, 7-day roster model, extraction, evaluation
+FORECAST_SECONDS = 35  # start-up, history and the 30-day forecast of the flagship store
+PLAN_OVERHEAD_SECONDS = 30  # 30-day roster model, greedy hint, extraction, check, evaluation
+WRITE_SECONDS = 10  # plots and the HTML report
+SCENARIO_OVERHEAD_SECONDS = 17  # per wave: worker start, 7-day roster model, extraction, evaluation
 # CP-SAT needs about this long to find a first roster (flagship store, 30 days on 2 threads; 7 days on 1).
 MIN_PLAN_ROSTER_SECONDS = 40
 MIN_SCENARIO_ROSTER_SECONDS = 20
@@ -67,8 +67,10 @@ def run_demo(output: Path, total_seconds: float = 250, progress: Callable[[str],
     plan = run_plan(center, history, events, DEMO_START, DEMO_DAYS, time_limit_seconds=budget.plan_roster_seconds, progress=say)
     write_plan(plan, output / "plan", week_start=dt.date(2026, 11, 8))
     say(f"plan written after {time.perf_counter() - started:.0f} s; running {len(scenarios.scenarios)} scenarios")
-    horizon = plan.forecast[(plan.forecast.interval_start >= str(scenarios.start))
-                            & (plan.forecast.interval_start < str(scenarios.start + dt.timedelta(days=scenarios.days)))]
+    horizon = plan.forecast[
+        (plan.forecast.interval_start >= str(scenarios.start))
+        & (plan.forecast.interval_start < str(scenarios.start + dt.timedelta(days=scenarios.days)))
+    ]
     whatif = run_whatif(center, horizon, events, scenarios, time_limit_seconds=budget.scenario_roster_seconds, progress=say)
     write_whatif(whatif, output / "whatif", f"What-if: {center.config.name}")
     say(f"demo done in {time.perf_counter() - started:.0f} s")

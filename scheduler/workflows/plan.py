@@ -76,14 +76,25 @@ def run_plan(
     clock = time.perf_counter()
     say(f"building the roster (up to {time_limit_seconds:g} s)")
     solver_progress = (lambda report: say("  roster " + format_progress(report).strip())) if progress else None
-    roster = build_roster(center, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers,
-                          progress=solver_progress)
+    roster = build_roster(
+        center, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers, progress=solver_progress
+    )
     timings["roster_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("evaluating the roster" + (" (with simulation)" if simulation else ""))
-    evaluation = evaluate_roster(center, roster.shifts, roster.activities, forecast, requirements=requirements, simulation=simulation, progress=progress)
+    evaluation = evaluate_roster(
+        center, roster.shifts, roster.activities, forecast, requirements=requirements, simulation=simulation, progress=progress
+    )
     timings["evaluation_seconds"] = time.perf_counter() - clock
     return PlanResult(
-        center=center, start=start, days=days, history=history, events=events, forecast=forecast, requirements=requirements,
-        roster=roster, evaluation=evaluation, timings=timings,
+        center=center,
+        start=start,
+        days=days,
+        history=history,
+        events=events,
+        forecast=forecast,
+        requirements=requirements,
+        roster=roster,
+        evaluation=evaluation,
+        timings=timings,
     )

@@ -33,11 +33,11 @@ from typing import Any
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
 
-from staffcast.tables import field_problem, load_yaml
 from scheduler.contracts.center import Agent, Center, TimeOff
 from scheduler.contracts.schema import CenterConfig, Rules, Shift, Staffing, Weights
-from staffcast.errors import ConfigError, InfeasibleError
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
+from staffcast.errors import ConfigError, InfeasibleError
+from staffcast.tables import field_problem, load_yaml
 
 
 class _Strict(BaseModel):
@@ -227,7 +227,9 @@ def scenario_workload(config: CenterConfig, workload: pd.DataFrame, events: list
         mask = table.queue.isin(_queue_ids(config, change.queues, scenario, f"volume[{number}].queues"))
         if change.event is not None:
             if change.event not in by_name:
-                raise _fail(scenario, f"volume[{number}].event", f"no event '{change.event}' in events.yaml (events: {', '.join(sorted(by_name)) or 'none'}).")
+                raise _fail(
+                    scenario, f"volume[{number}].event", f"no event '{change.event}' in events.yaml (events: {', '.join(sorted(by_name)) or 'none'})."
+                )
             days = table.interval_start.dt.date
             mask &= pd.concat([(days >= e.start) & (days <= e.end) for e in by_name[change.event]], axis=1).any(axis=1)
         table.loc[mask, volume_columns] *= 1 + change.uplift
@@ -285,17 +287,27 @@ def scenario_center(center: Center, scenario: Scenario, start: dt.date, days: in
         for number, group in enumerate(groups):
             unknown = sorted(set(group.skills) - set(config.skills))
             if unknown:
-                raise _fail(scenario, f"{field}[{number}].skills", f"unknown skill(s) {', '.join(unknown)}; the queues need {', '.join(config.skills)}.")
+                raise _fail(
+                    scenario, f"{field}[{number}].skills", f"unknown skill(s) {', '.join(unknown)}; the queues need {', '.join(config.skills)}."
+                )
             prefix = group.id_prefix or f"{scenario.name}_{field}{number + 1}_"
             for index in range(group.count):
                 agent_id = f"{prefix}{index + 1:03d}"
                 if agent_id in known:
                     raise _fail(scenario, f"{field}[{number}].id_prefix", f"agent id {agent_id} already exists; choose another id_prefix.")
-                agents.append(Agent(
-                    agent_id=agent_id, name=agent_id, team=group.team, contract=group.contract, skills=dict(group.skills),
-                    min_hours_per_week=group.min_hours_per_week, max_hours_per_week=group.max_hours_per_week,
-                    night_ok=group.night_ok, hourly_cost=group.hourly_cost,
-                ))
+                agents.append(
+                    Agent(
+                        agent_id=agent_id,
+                        name=agent_id,
+                        team=group.team,
+                        contract=group.contract,
+                        skills=dict(group.skills),
+                        min_hours_per_week=group.min_hours_per_week,
+                        max_hours_per_week=group.max_hours_per_week,
+                        night_ok=group.night_ok,
+                        hourly_cost=group.hourly_cost,
+                    )
+                )
                 time_off += [
                     TimeOff(agent_id=agent_id, date=day, kind="leave", weight=0.0)
                     for day in horizon
@@ -331,8 +343,17 @@ class WhatIfResult:
     outcomes: dict[str, ScenarioOutcome]
 
 
-def run_scenario(center: Center, workload: pd.DataFrame, events: list, scenario: Scenario, start: dt.date, days: int,
-                 time_limit_seconds: float, seed: int, workers: int | None) -> ScenarioOutcome:
+def run_scenario(
+    center: Center,
+    workload: pd.DataFrame,
+    events: list,
+    scenario: Scenario,
+    start: dt.date,
+    days: int,
+    time_limit_seconds: float,
+    seed: int,
+    workers: int | None,
+) -> ScenarioOutcome:
     """Staff, roster and evaluate one scenario (forecast already made and shared).
 
     A scenario whose roster cannot be built (rules that cannot hold, or no roster within the time
@@ -348,21 +369,47 @@ def run_scenario(center: Center, workload: pd.DataFrame, events: list, scenario:
     try:
         roster = build_roster(changed, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers)
     except InfeasibleError as exc:
-        return ScenarioOutcome(name=scenario.name, center=changed, requirements=requirements, shifts=None, activities=None,
-                               evaluation=None, roster_status=f"no roster: {exc}")
+        return ScenarioOutcome(
+            name=scenario.name,
+            center=changed,
+            requirements=requirements,
+            shifts=None,
+            activities=None,
+            evaluation=None,
+            roster_status=f"no roster: {exc}",
+        )
     if roster.check is not None and not roster.check.ok:
-        return ScenarioOutcome(name=scenario.name, center=changed, requirements=requirements, shifts=None, activities=None,
-                               evaluation=None, roster_status=f"roster fails the independent check: {'; '.join(roster.check.violations[:3])}")
+        return ScenarioOutcome(
+            name=scenario.name,
+            center=changed,
+            requirements=requirements,
+            shifts=None,
+            activities=None,
+            evaluation=None,
+            roster_status=f"roster fails the independent check: {'; '.join(roster.check.violations[:3])}",
+        )
     evaluation = evaluate_roster(changed, roster.shifts, roster.activities, changed_workload, requirements=requirements)
     return ScenarioOutcome(
-        name=scenario.name, center=changed, requirements=requirements, shifts=roster.shifts, activities=roster.activities,
-        evaluation=evaluation, roster_status=str(roster.status),
+        name=scenario.name,
+        center=changed,
+        requirements=requirements,
+        shifts=roster.shifts,
+        activities=roster.activities,
+        evaluation=evaluation,
+        roster_status=str(roster.status),
     )
 
 
-def run_whatif(center: Center, workload: pd.DataFrame, events: list, scenarios: ScenarioFile, *,
-               time_limit_seconds: float | None = None, processes: int = 2,
-               progress: Callable[[str], None] | None = None) -> WhatIfResult:
+def run_whatif(
+    center: Center,
+    workload: pd.DataFrame,
+    events: list,
+    scenarios: ScenarioFile,
+    *,
+    time_limit_seconds: float | None = None,
+    processes: int = 2,
+    progress: Callable[[str], None] | None = None,
+) -> WhatIfResult:
     """Run every scenario through staffing, roster and evaluation, `processes` at a time.
 
     Every scenario is checked against the center before any runs, so a bad override fails fast.
@@ -430,12 +477,14 @@ def comparison_row(scenario: Scenario, outcome: ScenarioOutcome) -> dict[str, An
     }
     for queue in outcome.evaluation.queues.itertuples(index=False):
         row[f"service_level_{queue.queue}"] = round(float(queue.service_level), 4)
-    row.update({
-        "asa_seconds": round(float(totals["asa_seconds"]), 2),
-        "abandon_rate": round(float(totals["abandon_rate"]), 4),
-        "understaffed_agent_hours": round(float(totals["understaffed_agent_hours"]), 2),
-        "overstaffed_agent_hours": round(float(totals["overstaffed_agent_hours"]), 2),
-        "occupancy": round(float(totals["occupancy"]), 4),
-        "roster_status": outcome.roster_status,
-    })
+    row.update(
+        {
+            "asa_seconds": round(float(totals["asa_seconds"]), 2),
+            "abandon_rate": round(float(totals["abandon_rate"]), 4),
+            "understaffed_agent_hours": round(float(totals["understaffed_agent_hours"]), 2),
+            "overstaffed_agent_hours": round(float(totals["overstaffed_agent_hours"]), 2),
+            "occupancy": round(float(totals["occupancy"]), 4),
+            "roster_status": outcome.roster_status,
+        }
+    )
     return row

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from ortools.sat.python import cp_model
 
-from staffcast.errors import DataError
 from curtois_qu.instance import check_solution, parse_instance, read_instance, read_solution, solution_frame
+from curtois_qu.lns import agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CURTOIS_RULES, build_curtois_model
 from curtois_qu.solve import complete, greedy_assignments, solve_instance
-from curtois_qu.lns import agent_day_neighbourhoods, improve, objective_value
 from lp_bound import lp_lower_bound
+from staffcast.errors import DataError
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois"
 
@@ -66,23 +66,32 @@ def test_parser_reads_every_section():
     assert instance.shift("L").forbidden_next == ("E",) and instance.shift("E").forbidden_next == ()
     a, b = instance.employees
     assert a.max_shifts == {"E": 7, "L": 7} and b.max_shifts == {"E": 7, "L": 0}
-    assert (b.max_total_minutes, b.min_total_minutes, b.max_consecutive_shifts, b.min_consecutive_shifts,
-            b.min_consecutive_days_off, b.max_weekends) == (2400, 960, 4, 1, 1, 0)
+    assert (
+        b.max_total_minutes,
+        b.min_total_minutes,
+        b.max_consecutive_shifts,
+        b.min_consecutive_shifts,
+        b.min_consecutive_days_off,
+        b.max_weekends,
+    ) == (2400, 960, 4, 1, 1, 0)
     assert instance.days_off == {"A": frozenset({6})}
     assert [(r.employee, r.day, r.shift_id, r.weight) for r in instance.on_requests] == [("A", 0, "L", 2)]
     assert len(instance.off_requests) == 1 and len(instance.cover) == 14
     assert instance.weekends() == [(5, 6)]
 
 
-@pytest.mark.parametrize("broken, message", [
-    (TINY.replace("SECTION_HORIZON\n7", "SECTION_HORIZON\n8"), "whole number of weeks"),
-    (TINY.replace("L,600,E", "L,600,X"), "forbidden next shift 'X'"),
-    (TINY.replace("A,0,L,2", "Z,0,L,2"), "employee 'Z'"),
-    (TINY.replace("A,0,L,2", "A,9,L,2"), "day 9 is outside"),
-    (TINY.replace("B,E=7|L=0,2400", "B,E=7|L=zero,2400"), "'zero' is not a whole number"),
-    (TINY.replace("SECTION_COVER", "SECTION_COVERS"), "unknown section"),
-    (TINY.replace("0,E,1,100,1\n", "0,E,1,100\n"), "5 fields"),
-])
+@pytest.mark.parametrize(
+    "broken, message",
+    [
+        (TINY.replace("SECTION_HORIZON\n7", "SECTION_HORIZON\n8"), "whole number of weeks"),
+        (TINY.replace("L,600,E", "L,600,X"), "forbidden next shift 'X'"),
+        (TINY.replace("A,0,L,2", "Z,0,L,2"), "employee 'Z'"),
+        (TINY.replace("A,0,L,2", "A,9,L,2"), "day 9 is outside"),
+        (TINY.replace("B,E=7|L=0,2400", "B,E=7|L=zero,2400"), "'zero' is not a whole number"),
+        (TINY.replace("SECTION_COVER", "SECTION_COVERS"), "unknown section"),
+        (TINY.replace("0,E,1,100,1\n", "0,E,1,100\n"), "5 fields"),
+    ],
+)
 def test_parser_names_line_and_problem(broken, message):
     with pytest.raises(DataError, match=message) as error:
         parse_instance(broken, "tiny.txt")
@@ -153,8 +162,10 @@ def test_lns_improves_the_greedy_roster_deterministically():
     m = build_curtois_model(instance)
     start = complete(m, greedy_assignments(instance))
     cells = {(a, d): [m.x[a, d, o] for o in range(len(m.options)) if (a, d, o) in m.x] + [off] for (a, d), off in m.off.items()}
-    runs = [improve(m.model, cells, start, agent_day_neighbourhoods(2, 7), time_limit_seconds=30, seed=3, max_iterations=12,
-                    parallel=parallel) for parallel in (1, 1, 2, 2)]
+    runs = [
+        improve(m.model, cells, start, agent_day_neighbourhoods(2, 7), time_limit_seconds=30, seed=3, max_iterations=12, parallel=parallel)
+        for parallel in (1, 1, 2, 2)
+    ]
     assert runs[0].values == runs[1].values and runs[0].iterations == 12
     assert runs[2].values == runs[3].values and runs[2].iterations == 12
     assert runs[0].objective <= objective_value(m.model.Proto(), start)
@@ -186,7 +197,7 @@ def test_work_window_cuts_hold_for_every_valid_pattern():
         assignments = {("A", d): "E" for d in range(14) if pattern[d]}
         rules = {text.split(":")[0] for text in check_solution(instance, assignments).violations}
         if not rules & {"max_consecutive_workdays", "min_consecutive_days_off", "min_consecutive_shifts"}:
-            assert all(sum(pattern[d:d + 5]) <= 3 for d in range(10)), pattern
+            assert all(sum(pattern[d : d + 5]) <= 3 for d in range(10)), pattern
 
 
 @pytest.mark.parametrize("min_minutes, feasible", [(9 * 480, True), (10 * 480, False)])

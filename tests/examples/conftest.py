@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from scheduler import examples
-from scheduler import Center, load_center
+from scheduler import Center, examples, load_center
 
 
 @pytest.fixture(scope="session")
@@ -23,4 +22,3 @@ def histories() -> dict[str, pd.DataFrame]:
 def centers() -> dict[str, Center]:
     """Each example center, loaded and validated as a planner's run would load it."""
     return {name: load_center(examples.center_path(name)) for name in examples.CENTER_NAMES}
-

@@ -6,9 +6,8 @@ import datetime as dt
 
 import pytest
 
-from scheduler import examples
 from forecasts import read_events
-from scheduler import ConfigError
+from scheduler import ConfigError, examples
 
 CHANNEL_COUNTS = {"flagship_store": {"chat": 3, "voice": 1, "email": 1}, "express_service": {"chat": 1, "voice": 3, "email": 1}}
 AGENT_RANGES = {"flagship_store": (110, 130), "express_service": (185, 215)}
@@ -84,7 +83,11 @@ def test_calendar_recurs_and_reaches_the_forecast_horizon(centers, name):
     for recurring in ("618", "double11", "double12", "national_day"):
         assert {e.start.year for e in by_name[recurring]} == {2023, 2024, 2025, 2026}
     assert [e.start for e in by_name["spring_festival"]] == [
-        dt.date(2023, 1, 21), dt.date(2024, 2, 10), dt.date(2025, 1, 28), dt.date(2026, 2, 15), dt.date(2027, 2, 5),
+        dt.date(2023, 1, 21),
+        dt.date(2024, 2, 10),
+        dt.date(2025, 1, 28),
+        dt.date(2026, 2, 15),
+        dt.date(2027, 2, 5),
     ]
     assert all(e.end == dt.date(e.start.year, 11, 11) for e in by_name["double11"])
     assert sum(e.kind == "outage" for e in events) == 1

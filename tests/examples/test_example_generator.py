@@ -9,10 +9,9 @@ import time
 import pandas as pd
 import pytest
 
-from scheduler import examples
+from scheduler import ConfigError, examples
 from scheduler.examples import centers as centers_module
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
-from scheduler import ConfigError
 
 
 @pytest.fixture
@@ -53,12 +52,15 @@ def test_effects_stay_on_their_events_queues(example_copy):
         examples.generate_history("flagship_store")
 
 
-@pytest.mark.parametrize(("change", "message"), [
-    ({"effects": {"double11": [{"label": "x", "anchor": "span", "days": [0, 1]}]}}, "no days with span"),
-    ({"effects": {"double11": [{"label": "x", "anchor": "end", "days": [2, 1]}]}}, "end before they start"),
-    ({"effects": {"double11": [{"label": "x", "anchor": "end", "days": [0, 0], "queues": ["nope"]}]}}, "unknown queue"),
-    ({"intraday_patterns": {"chat_evening": [1.0] * 23}}, "24 hourly weights"),
-])
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"effects": {"double11": [{"label": "x", "anchor": "span", "days": [0, 1]}]}}, "no days with span"),
+        ({"effects": {"double11": [{"label": "x", "anchor": "end", "days": [2, 1]}]}}, "end before they start"),
+        ({"effects": {"double11": [{"label": "x", "anchor": "end", "days": [0, 0], "queues": ["nope"]}]}}, "unknown queue"),
+        ({"intraday_patterns": {"chat_evening": [1.0] * 23}}, "24 hourly weights"),
+    ],
+)
 def test_parameters_reject_inconsistent_effects(change, message):
     data = load_parameters(centers_module.EXAMPLES_DIR / "flagship_store" / "generator.yaml").model_dump()
     data.update(change)

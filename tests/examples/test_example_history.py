@@ -6,11 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler import examples
-from scheduler import load_center
+from scheduler import examples, load_center
 from scheduler.staffing.requirements import compute_requirements
 
-ORDINARY = slice("2026-09-01", "2026-09-14")          # no event touches these days in either example
+ORDINARY = slice("2026-09-01", "2026-09-14")  # no event touches these days in either example
 ORDINARY_2025 = slice("2025-09-01", "2025-09-14")
 
 
@@ -42,8 +41,8 @@ def test_flagship_volumes(histories):
     busy = daily["2025-01-01":"2026-10-31"]
     assert (busy >= 8_000).sum() >= 3, "promotion days reach 8,000+"
     for year in (2024, 2025):
-        assert daily[f"{year}-11-11"] >= 2.4 * daily[f"{year}-09-01":f"{year}-09-20"].median()
-        assert daily[f"{year}-11-01"] >= 1.6 * daily[f"{year}-09-01":f"{year}-09-20"].median(), "payment spike"
+        assert daily[f"{year}-11-11"] >= 2.4 * daily[f"{year}-09-01" : f"{year}-09-20"].median()
+        assert daily[f"{year}-11-01"] >= 1.6 * daily[f"{year}-09-01" : f"{year}-09-20"].median(), "payment spike"
 
 
 def test_flagship_growth_is_18_percent_a_year(histories):
@@ -52,10 +51,10 @@ def test_flagship_growth_is_18_percent_a_year(histories):
     assert 1.10 <= ratio <= 1.26
 
 
-@pytest.mark.parametrize(("name", "shares"), [
-    ("flagship_store", {"chat": 0.65, "voice": 0.30, "email": 0.05}),
-    ("express_service", {"chat": 0.23, "voice": 0.71, "email": 0.06}),
-])
+@pytest.mark.parametrize(
+    ("name", "shares"),
+    [("flagship_store", {"chat": 0.65, "voice": 0.30, "email": 0.05}), ("express_service", {"chat": 0.23, "voice": 0.71, "email": 0.06})],
+)
 def test_channel_shares(histories, centers, name, shares):
     history = histories[name]
     by_channel = history.groupby(history.queue.map(_channel_of(centers, name))).contacts.sum()
@@ -68,11 +67,11 @@ def test_channel_shares(histories, centers, name, shares):
 def test_flagship_midnight_rush_on_double11(histories, year):
     history = histories["flagship_store"]
     hourly = history.groupby(history.interval_start.dt.floor("h")).contacts.sum()
-    normal_hour = hourly[f"{year}-09-01":f"{year}-09-20 23:00"].mean()
+    normal_hour = hourly[f"{year}-09-01" : f"{year}-09-20 23:00"].mean()
     first_two = hourly[pd.Timestamp(f"{year}-11-11 00:00")], hourly[pd.Timestamp(f"{year}-11-11 01:00")]
     assert first_two[0] >= 4 * normal_hour
     assert sum(first_two) / 2 >= 3 * normal_hour
-    ordinary_midnight = hourly[hourly.index.hour == 0][f"{year}-09-01":f"{year}-09-20"].mean()
+    ordinary_midnight = hourly[hourly.index.hour == 0][f"{year}-09-01" : f"{year}-09-20"].mean()
     assert first_two[0] >= 6 * ordinary_midnight, "far above an ordinary midnight"
 
 
@@ -86,10 +85,13 @@ def test_flagship_returns_wave_after_double11(histories):
     assert daily["2025-11-28":"2025-12-05"].mean() <= 1.25 * ordinary
 
 
-@pytest.mark.parametrize(("name", "holiday", "after"), [
-    ("flagship_store", slice("2025-01-28", "2025-02-04"), slice("2025-02-05", "2025-02-09")),
-    ("express_service", slice("2026-02-15", "2026-02-23"), slice("2026-02-24", "2026-02-28")),
-])
+@pytest.mark.parametrize(
+    ("name", "holiday", "after"),
+    [
+        ("flagship_store", slice("2025-01-28", "2025-02-04"), slice("2025-02-05", "2025-02-09")),
+        ("express_service", slice("2026-02-15", "2026-02-23"), slice("2026-02-24", "2026-02-28")),
+    ],
+)
 def test_spring_festival_dip_then_backlog(histories, name, holiday, after):
     history = histories[name]
     daily = _daily(history)
@@ -102,9 +104,9 @@ def test_express_parcel_wave_lags_the_sales_peak(histories):
     history = histories["express_service"]
     tracking = _daily(history[history.queue == "tracking_voice"])
     for year in (2023, 2024, 2025):
-        peak = tracking[f"{year}-11-08":f"{year}-11-25"].idxmax()
+        peak = tracking[f"{year}-11-08" : f"{year}-11-25"].idxmax()
         assert 2 <= (peak - pd.Timestamp(f"{year}-11-11")).days <= 5
-        assert tracking[peak] >= 1.8 * tracking[f"{year}-09-01":f"{year}-09-20"].median()
+        assert tracking[peak] >= 1.8 * tracking[f"{year}-09-01" : f"{year}-09-20"].median()
 
 
 def test_express_ordinary_volume(histories):
@@ -112,12 +114,15 @@ def test_express_ordinary_volume(histories):
     assert 5_800 <= daily[ORDINARY].median() <= 7_000
 
 
-@pytest.mark.parametrize(("name", "queue", "peak_hours"), [
-    ("flagship_store", "presales_chat", range(20, 23)),
-    ("flagship_store", "aftersales_chat", range(20, 23)),
-    ("flagship_store", "aftersales_voice", range(9, 17)),
-    ("express_service", "tracking_voice", range(9, 17)),
-])
+@pytest.mark.parametrize(
+    ("name", "queue", "peak_hours"),
+    [
+        ("flagship_store", "presales_chat", range(20, 23)),
+        ("flagship_store", "aftersales_chat", range(20, 23)),
+        ("flagship_store", "aftersales_voice", range(9, 17)),
+        ("express_service", "tracking_voice", range(9, 17)),
+    ],
+)
 def test_intraday_peaks_differ_by_queue(histories, name, queue, peak_hours):
     history = histories[name]
     one = history[(history.queue == queue) & (history.interval_start >= "2026-09-01") & (history.interval_start < "2026-09-21")]
@@ -148,10 +153,9 @@ def test_aht_is_longer_on_peak_days_and_moves_with_the_hour(histories):
     assert by_hour[10] >= 1.08 * by_hour[22]
 
 
-@pytest.mark.parametrize(("name", "peak"), [
-    ("flagship_store", slice("2025-11-11", "2025-11-11")),
-    ("express_service", slice("2025-11-13", "2025-11-18")),
-])
+@pytest.mark.parametrize(
+    ("name", "peak"), [("flagship_store", slice("2025-11-11", "2025-11-11")), ("express_service", slice("2025-11-13", "2025-11-18"))]
+)
 def test_headcount_covers_ordinary_weeks_and_is_strained_at_the_peak(histories, centers, name, peak):
     """Paid hours a day the staffing engine asks for (gross of shrinkage, breaks) vs the agents' contract hours."""
     center = centers[name]
@@ -161,13 +165,17 @@ def test_headcount_covers_ordinary_weeks_and_is_strained_at_the_peak(histories, 
     def paid_hours_needed(days: slice) -> pd.Series:
         frame = history[history.date.between(days.start, days.stop)]
         typical_aht = frame[frame.contacts > 0].groupby("queue").aht_seconds.median()
-        workload = pd.DataFrame({
-            "queue": frame.queue, "interval_start": frame.interval_start, "contacts": frame.expected_contacts,
-            "aht_seconds": frame.aht_seconds.where(frame.contacts > 0, frame.queue.map(typical_aht)),
-        })
+        workload = pd.DataFrame(
+            {
+                "queue": frame.queue,
+                "interval_start": frame.interval_start,
+                "contacts": frame.expected_contacts,
+                "aht_seconds": frame.aht_seconds.where(frame.contacts > 0, frame.queue.map(typical_aht)),
+            }
+        )
         required = compute_requirements(center.config, workload)
         net_hours = required.groupby(required.interval_start.dt.date).agents_required.sum() / 2
-        return net_hours / (1 - center.config.staffing.shrinkage) * 8 / 7.5   # 30 min paid break per 8 h
+        return net_hours / (1 - center.config.staffing.shrinkage) * 8 / 7.5  # 30 min paid break per 8 h
 
     ordinary = paid_hours_needed(slice("2026-09-07", "2026-09-13"))
     assert ordinary.mean() <= 0.85 * available and ordinary.max() <= 0.95 * available

@@ -6,9 +6,9 @@ from collections import Counter
 
 import pytest
 
-from scheduler.examples.scale import DEMAND_SHARE, SCALE_DAYS, SCALE_START, gross_agent_hours, write_scale_center
 from scheduler import ConfigError, load_center
 from scheduler.contracts.plan_tables import read_workload
+from scheduler.examples.scale import DEMAND_SHARE, SCALE_DAYS, SCALE_START, gross_agent_hours, write_scale_center
 from scheduler.roster.model import agent_queues
 
 FILES = ("center.yaml", "agents.csv", "time_off.csv", "history.csv")
@@ -32,7 +32,12 @@ def test_same_seed_same_files_other_seed_other_agents(tmp_path):
 def test_a_valid_center_with_six_queues_all_staffable(small):
     assert len(small.agents) == 60
     assert [q.id for q in small.config.queues] == [
-        "presales_chat", "aftersales_chat", "vip_chat", "aftersales_voice", "logistics_voice", "complaints_email",
+        "presales_chat",
+        "aftersales_chat",
+        "vip_chat",
+        "aftersales_voice",
+        "logistics_voice",
+        "complaints_email",
     ]
     for queue in small.config.queues:
         assert any(a.can_serve(queue.skill, queue.min_skill_level) for a in small.agents), queue.id
@@ -60,9 +65,7 @@ def test_history_covers_the_planned_days(small):
 def test_requirements_take_the_demand_share_of_the_agents_hours(tmp_path):
     center = load_center(write_scale_center(tmp_path, agents=200, seed=3))
     leave_days = Counter(t.agent_id for t in center.time_off if t.kind == "leave")
-    capacity = sum(
-        (a.min_hours_per_week + a.max_hours_per_week) / 2 * (SCALE_DAYS - leave_days[a.agent_id]) / 7 for a in center.agents
-    )
+    capacity = sum((a.min_hours_per_week + a.max_hours_per_week) / 2 * (SCALE_DAYS - leave_days[a.agent_id]) / 7 for a in center.agents)
     history = read_workload(center.path("history"), center.config)
     assert gross_agent_hours(center.config, history) == pytest.approx(DEMAND_SHARE * capacity, rel=0.03)
 
@@ -78,7 +81,6 @@ def test_a_small_scale_center_gets_a_valid_roster(small):
     from scheduler.staffing.requirements import compute_requirements
 
     history = read_workload(small.path("history"), small.config)
-    result = build_roster(small, compute_requirements(small.config, history), SCALE_START, SCALE_DAYS,
-                          time_limit_seconds=120, seed=0, workers=2)
+    result = build_roster(small, compute_requirements(small.config, history), SCALE_START, SCALE_DAYS, time_limit_seconds=120, seed=0, workers=2)
     assert result.check.violations == []
     assert result.summary["understaffed_agent_hours"] < 0.1 * result.coverage.agents_required.sum() / 2

@@ -6,8 +6,18 @@ import numpy as np
 import pandas as pd
 
 
-def synthetic_history(start="2024-01-01", days=140, queues=("chat",), lift=None, seed=0, interval_minutes=60,
-                      open_hours=(0, 24), weekdays_only=False, rush_dates=(), aht_lift=None) -> pd.DataFrame:
+def synthetic_history(
+    start="2024-01-01",
+    days=140,
+    queues=("chat",),
+    lift=None,
+    seed=0,
+    interval_minutes=60,
+    open_hours=(0, 24),
+    weekdays_only=False,
+    rush_dates=(),
+    aht_lift=None,
+) -> pd.DataFrame:
     """Poisson counts (and their mean, expected_contacts): level 1000/day x weekday factor x lift[date] split by a two-peak daily shape.
 
     Args:
@@ -35,7 +45,15 @@ def synthetic_history(start="2024-01-01", days=140, queues=("chat",), lift=None,
                 day_shape[hours < 1] *= 8
             counts = rng.poisson(expected * day_shape[open_mask])
             aht = (300 + 30 * np.sin(hours[open_mask] / 24 * 2 * np.pi)) * (aht_lift or {}).get(f"{date:%Y-%m-%d}", 1.0)
-            rows.append(pd.DataFrame({"queue": queue, "interval_start": date + pd.to_timedelta(slots[open_mask], unit="min"),
-                                      "contacts": counts.astype(float), "aht_seconds": aht,
-                                      "expected_contacts": expected * day_shape[open_mask]}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "queue": queue,
+                        "interval_start": date + pd.to_timedelta(slots[open_mask], unit="min"),
+                        "contacts": counts.astype(float),
+                        "aht_seconds": aht,
+                        "expected_contacts": expected * day_shape[open_mask],
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)

@@ -1,8 +1,8 @@
 import pandas as pd
+from synthetic import synthetic_history
 from typer.testing import CliRunner
 
 from scheduler.cli import app
-from synthetic import synthetic_history
 
 runner = CliRunner()
 
@@ -18,8 +18,23 @@ def test_forecast_and_backtest_commands(tmp_path):
     events = tmp_path / "events.yaml"
     events.write_text("events:\n  - {name: sale, kind: promotion, start: 2024-03-13, end: 2024-03-13}\n")
     out = tmp_path / "forecast.csv"
-    result = runner.invoke(app, ["forecast", str(history), "--events", str(events), "--start", "2024-03-11", "--days", "7",
-                                 "-o", str(out), "--plot", str(tmp_path / "f.png")])
+    result = runner.invoke(
+        app,
+        [
+            "forecast",
+            str(history),
+            "--events",
+            str(events),
+            "--start",
+            "2024-03-11",
+            "--days",
+            "7",
+            "-o",
+            str(out),
+            "--plot",
+            str(tmp_path / "f.png"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     table = pd.read_csv(out)
     assert list(table.columns) == ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]

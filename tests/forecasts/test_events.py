@@ -2,10 +2,10 @@ import datetime
 
 import pandas as pd
 import pytest
+from synthetic import synthetic_history
 
 from forecasts import DataError, chinese_holidays, forecast_contacts, read_events, validate_history
 from forecasts.calendar import event_days
-from synthetic import synthetic_history
 
 
 def write(tmp_path, text):
@@ -20,13 +20,19 @@ def test_read_events_ok(tmp_path):
     assert event.name == "double11" and event.start == datetime.date(2025, 11, 11) and event.queues == ("chat",)
 
 
-@pytest.mark.parametrize("body, expected", [
-    ("  - {name: x, kind: sale, start: 2025-01-01, end: 2025-01-01}", "events[0] (x), field 'kind'"),
-    ("  - {name: x, kind: promotion, start: 2025-13-01, end: 2025-01-01}", "field 'start'"),
-    ("  - {name: x, kind: promotion, start: 2025-01-05, end: 2025-01-01}", "end 2025-01-01 is before start"),
-    ("  - {name: x, kind: promotion, start: 2025-01-01, end: 2025-01-01, colour: red}", "field 'colour'"),
-    ("  - {name: a, kind: promotion, start: 2025-01-01, end: 2025-01-01}\n  - {name: b, kind: holiday, start: 01/02/2025, end: 2025-01-02}", "events[1] (b), field 'start'"),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        ("  - {name: x, kind: sale, start: 2025-01-01, end: 2025-01-01}", "events[0] (x), field 'kind'"),
+        ("  - {name: x, kind: promotion, start: 2025-13-01, end: 2025-01-01}", "field 'start'"),
+        ("  - {name: x, kind: promotion, start: 2025-01-05, end: 2025-01-01}", "end 2025-01-01 is before start"),
+        ("  - {name: x, kind: promotion, start: 2025-01-01, end: 2025-01-01, colour: red}", "field 'colour'"),
+        (
+            "  - {name: a, kind: promotion, start: 2025-01-01, end: 2025-01-01}\n  - {name: b, kind: holiday, start: 01/02/2025, end: 2025-01-02}",
+            "events[1] (b), field 'start'",
+        ),
+    ],
+)
 def test_read_events_errors_name_event_and_field(tmp_path, body, expected):
     with pytest.raises(DataError) as error:
         read_events(write(tmp_path, "events:\n" + body + "\n"))
@@ -57,8 +63,7 @@ def test_event_effect_recovered_from_synthetic_lift():
     handle times is learned from three past occurrences and applied to the next one."""
     sale_days = ("2024-03-15", "2024-05-15", "2024-07-15", "2024-08-15")
     lift = {d: 2.5 for d in sale_days} | {d[:-2] + "16": 1.3 for d in sale_days}
-    history = synthetic_history(start="2024-01-01", days=240, lift=lift, seed=4, rush_dates=sale_days,
-                                aht_lift={d: 1.15 for d in sale_days})
+    history = synthetic_history(start="2024-01-01", days=240, lift=lift, seed=4, rush_dates=sale_days, aht_lift={d: 1.15 for d in sale_days})
     from forecasts import Event
 
     events = [Event(name="sale", kind="promotion", start=d, end=d) for d in sale_days]

@@ -2,14 +2,15 @@ import datetime
 
 import numpy as np
 import pandas as pd
+from synthetic import synthetic_history
 
 from forecasts import FORECAST_COLUMNS, backtest, forecast_contacts, validate_history, wape
-from synthetic import synthetic_history
 
 
 def test_forecast_contract_and_closed_hours():
-    history = validate_history(synthetic_history(days=84, queues=("chat", "voice"), interval_minutes=30,
-                                                 open_hours=(7, 21), weekdays_only=True, seed=1))
+    history = validate_history(
+        synthetic_history(days=84, queues=("chat", "voice"), interval_minutes=30, open_hours=(7, 21), weekdays_only=True, seed=1)
+    )
     forecast = forecast_contacts(history, [], datetime.date(2024, 3, 25), 14).table
     assert list(forecast.columns) == FORECAST_COLUMNS
     assert not forecast[["contacts", "contacts_lo", "contacts_hi", "aht_seconds"]].isna().any().any()

@@ -1,7 +1,7 @@
 import pytest
+from synthetic import synthetic_history
 
 from forecasts import DataError, read_history
-from synthetic import synthetic_history
 
 
 def write(tmp_path, text):
@@ -13,15 +13,18 @@ def write(tmp_path, text):
 HEADER = "queue,interval_start,contacts,aht_seconds\n"
 
 
-@pytest.mark.parametrize("rows, expected", [
-    ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:30,-1,300\n", "row 3, column contacts: '-1'"),
-    ("chat,2025-01-01 00:00,five,300\n", "row 2, column contacts: 'five'"),
-    ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:00,6,300\n", "row 3 repeats queue chat at 2025-01-01 00:00 (first at row 2)"),
-    ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:20,6,300\n", "20 minutes apart"),
-    ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 01:00,6,300\nchat,2025-01-01 01:10,6,300\n", "10 minutes apart"),
-    ("chat,yesterday,5,300\n", "row 2, column interval_start"),
-    ("chat,2025-01-01 00:00,5,abc\n", "row 2, column aht_seconds"),
-])
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:30,-1,300\n", "row 3, column contacts: '-1'"),
+        ("chat,2025-01-01 00:00,five,300\n", "row 2, column contacts: 'five'"),
+        ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:00,6,300\n", "row 3 repeats queue chat at 2025-01-01 00:00 (first at row 2)"),
+        ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 00:20,6,300\n", "20 minutes apart"),
+        ("chat,2025-01-01 00:00,5,300\nchat,2025-01-01 01:00,6,300\nchat,2025-01-01 01:10,6,300\n", "10 minutes apart"),
+        ("chat,yesterday,5,300\n", "row 2, column interval_start"),
+        ("chat,2025-01-01 00:00,5,abc\n", "row 2, column aht_seconds"),
+    ],
+)
 def test_bad_rows_are_named(tmp_path, rows, expected):
     with pytest.raises(DataError) as error:
         read_history(write(tmp_path, HEADER + rows))

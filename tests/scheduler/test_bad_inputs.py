@@ -63,7 +63,10 @@ BAD_INPUTS = {
     "agent skill typo": (_agents("presales:2;aftersales:4", "presales:2;afterslaes:4"), ["row 3", "unknown skill(s) afterslaes"]),
     "queue skill nobody holds": (_yaml("skill: complaints", "skill: legal"), ["agents.csv", "complaints"]),
     "missing agents file": (lambda d: (d / "agents.csv").unlink(), ["field agents", "agents.csv", "not found"]),
-    "queue id typo in forecast": (_forecast(GOOD_FORECAST.replace("service_voice", "servce_voice")), ["forecast.csv", "row 3", "'servce_voice' is not a queue"]),
+    "queue id typo in forecast": (
+        _forecast(GOOD_FORECAST.replace("service_voice", "servce_voice")),
+        ["forecast.csv", "row 3", "'servce_voice' is not a queue"],
+    ),
     "negative volume": (_forecast(GOOD_FORECAST.replace(",8,240", ",-8,240")), ["forecast.csv", "row 3", "contacts", ">= 0"]),
     "non-numeric volume": (_forecast(GOOD_FORECAST.replace(",8,240", ",eight,240")), ["row 3", "'eight' is not a number"]),
     "aht zero with contacts": (_forecast(GOOD_FORECAST.replace(",8,240", ",8,0")), ["row 3", "aht_seconds", "handle time is 0"]),
@@ -72,7 +75,10 @@ BAD_INPUTS = {
     "duplicate row": (_forecast(GOOD_FORECAST + "sales_chat,2025-11-11 00:00,3,300\n"), ["row 5", "first at row 2"]),
     "empty file": (_forecast(""), ["forecast.csv", "empty"]),
     "wrong delimiter": (_forecast(GOOD_FORECAST.replace(",", ";")), ["row 1", "';'", "commas"]),
-    "non-UTF-8 text": (_forecast("queue,interval_start,contacts,aht_seconds\nsales_chat,2025-11-11 00:00,1,300 \u00e9\n".encode("gb18030")), ["not UTF-8", "line 2"]),
+    "non-UTF-8 text": (
+        _forecast("queue,interval_start,contacts,aht_seconds\nsales_chat,2025-11-11 00:00,1,300 \u00e9\n".encode("gb18030")),
+        ["not UTF-8", "line 2"],
+    ),
     "unreadable CSV (ragged rows)": (_forecast(GOOD_FORECAST + "sales_chat,2025-11-11 00:30,3\n"), ["row 5", "3 cells", "header has 4"]),
     "missing column": (_forecast("queue,interval_start,contacts\nsales_chat,2025-11-11 00:00,3\n"), ["lacks column(s) aht_seconds"]),
     "time-off for unknown agent": (lambda d: _edit(d / "time_off.csv", "A01,2025-11-12", "A99,2025-11-12"), ["time_off.csv", "row 2", "'A99'"]),

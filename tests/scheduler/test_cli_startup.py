@@ -5,7 +5,8 @@ import sys
 
 
 def test_cli_import_loads_no_heavy_library() -> None:
-    code = "import sys, scheduler.cli; print(sorted(m for m in ('pandas', 'statsmodels', 'ortools', 'matplotlib', 'simpy', 'scipy') if m in sys.modules))"
+    heavy = ("pandas", "statsmodels", "ortools", "matplotlib", "simpy", "scipy")
+    code = f"import sys, scheduler.cli; print(sorted(m for m in {heavy!r} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
 

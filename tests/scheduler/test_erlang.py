@@ -28,11 +28,7 @@ def brute_force_service(load: Fraction, agents: int, aht_seconds: float, within_
 
 # Published: 80% in 20 s, 30-minute intervals. 10 Erl = 100 calls x 180 s; 53.33 Erl = 400 calls x 240 s;
 # 125 Erl = 750 calls x 300 s.
-PUBLISHED = [
-    (100, 180, 14, 0.8884, 7.84),
-    (400, 240, 60, 0.8401, 10.03),
-    (750, 300, 134, 0.8220, 10.81),
-]
+PUBLISHED = [(100, 180, 14, 0.8884, 7.84), (400, 240, 60, 0.8401, 10.03), (750, 300, 134, 0.8220, 10.81)]
 
 
 @pytest.mark.parametrize(("calls", "aht_seconds", "agents", "service_level", "asa_seconds"), PUBLISHED)
@@ -89,7 +85,7 @@ def test_stable_at_thousands_of_erlangs():
     assert 2500 < agents < 2600
     figures = erlang_c_performance(load, [agents - 1, agents], 180, 20)
     assert figures["service_level"][0] < 0.8 <= figures["service_level"][1]
-    inverse = 1.0                             # 1 / B(0); the forward recursion is stable in floats
+    inverse = 1.0  # 1 / B(0); the forward recursion is stable in floats
     for n in range(1, 2561):
         inverse = 1 + inverse * n / load
     assert erlang_b(load, 2560) == pytest.approx(1 / inverse, rel=1e-10)
@@ -106,7 +102,7 @@ def test_zero_tiny_and_fractional_loads():
 def test_occupancy_cap_at_an_exact_boundary():
     # 8.5 / 0.85 is 10.000000000000002 in floating point; 10 agents are exactly at the cap.
     assert erlang_c_agents([8.5, 17.0, 8.6], 180, 20, 0.01, 0.85).tolist() == [10, 20, 11]
-    assert erlang_c_agents(9.0, 180, 20, 0.01, 1.0)[()] == 10       # load 9 needs n > 9 to be stable
+    assert erlang_c_agents(9.0, 180, 20, 0.01, 1.0)[()] == 10  # load 9 needs n > 9 to be stable
 
 
 def test_unstable_queue_reports_no_service():

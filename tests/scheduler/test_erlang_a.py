@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.linalg import expm
 
-from scheduler.queueing.erlang_c import erlang_c_performance
 from scheduler.queueing.erlang_a import erlang_a_agents, erlang_a_performance
+from scheduler.queueing.erlang_c import erlang_c_performance
 
 
 def dense_chain(load, agents, aht_seconds, patience_seconds, within_seconds, waiting_states=250):
@@ -32,7 +32,7 @@ def dense_chain(load, agents, aht_seconds, patience_seconds, within_seconds, wai
     system = np.vstack([generator.T, np.ones(size)])
     stationary = np.linalg.lstsq(system, np.r_[np.zeros(size), 1.0], rcond=None)[0]
     assert stationary[-1] < 1e-14
-    ahead = np.arange(waiting_states)                         # transient state i: i callers still ahead
+    ahead = np.arange(waiting_states)  # transient state i: i callers still ahead
     transient = np.diag(-(agents * mu + ahead * theta) - theta) + np.diag(agents * mu + ahead[1:] * theta, k=-1)
     to_served = np.zeros(waiting_states)
     to_served[0] = agents * mu
@@ -41,21 +41,17 @@ def dense_chain(load, agents, aht_seconds, patience_seconds, within_seconds, wai
     full[:-1, -1] = to_served
     served_by_t = expm(full * within_seconds)[:-1, -1]
     served = np.linalg.solve(-transient, to_served)
-    served_time = np.linalg.solve(-transient, served)        # E[wait; served] = (-T)^-2 s
+    served_time = np.linalg.solve(-transient, served)  # E[wait; served] = (-T)^-2 s
     queue = stationary[agents:-1]
     immediate = stationary[:agents].sum()
     answered = immediate + queue @ served
-    return {
-        "service_level": immediate + queue @ served_by_t,
-        "abandon_rate": 1 - answered,
-        "asa_seconds": (queue @ served_time) / answered,
-    }
+    return {"service_level": immediate + queue @ served_by_t, "abandon_rate": 1 - answered, "asa_seconds": (queue @ served_time) / answered}
 
 
 CASES = [  # load, agents, aht, patience, within
     (10.0, 12, 180, 120, 20),
-    (10.0, 9, 180, 120, 20),       # under-staffed: abandonment keeps it stable
-    (2.5, 4, 300, 60, 30),          # patience shorter than handle time
+    (10.0, 9, 180, 120, 20),  # under-staffed: abandonment keeps it stable
+    (2.5, 4, 300, 60, 30),  # patience shorter than handle time
     (40.0, 38, 200, 400, 15),
     (0.3, 1, 240, 90, 20),
     (20.0, 25, 60, 600, 10),
@@ -88,8 +84,15 @@ def test_tends_to_erlang_c_as_patience_grows(load, agents, aht_seconds, within_s
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(0.0, 300.0), st.floats(60, 900), st.floats(20, 900), st.floats(5, 60), st.floats(0.5, 0.95),
-       st.one_of(st.none(), st.floats(0.01, 0.2)), st.sampled_from([1.0, 0.85]))
+@given(
+    st.floats(0.0, 300.0),
+    st.floats(60, 900),
+    st.floats(20, 900),
+    st.floats(5, 60),
+    st.floats(0.5, 0.95),
+    st.one_of(st.none(), st.floats(0.01, 0.2)),
+    st.sampled_from([1.0, 0.85]),
+)
 def test_returned_count_is_minimal(load, aht_seconds, patience_seconds, within_seconds, target, max_abandon_rate, max_occupancy):
     agents = int(erlang_a_agents(load, aht_seconds, patience_seconds, within_seconds, target, max_abandon_rate, max_occupancy)[()])
     if load == 0:
@@ -124,7 +127,7 @@ def test_abandon_cap_can_bind():
 
 def test_thousands_of_erlangs_and_edge_loads():
     agents = erlang_a_agents([2500.0, 0.0, 1e-9, 2500.0], 180, 120, 20, [0.999, 0.8, 0.8, 0.8])
-    assert agents[1] == 0 and agents[2] == 1 and agents[3] == 2500    # the occupancy floor binds at 80%
+    assert agents[1] == 0 and agents[2] == 1 and agents[3] == 2500  # the occupancy floor binds at 80%
     assert 2500 < agents[0] < 2600
     figures = erlang_a_performance(2500.0, [agents[0] - 1, agents[0]], 180, 120, 20)
     assert figures["service_level"][0] < 0.999 <= figures["service_level"][1]

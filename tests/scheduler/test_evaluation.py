@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 from scheduler.contracts.center import load_center
-from staffcast.errors import DataError
-from scheduler.evaluation.evaluate import evaluate_roster, summary_table, summary_text
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
+from scheduler.evaluation.evaluate import evaluate_roster, summary_table, summary_text
 from scheduler.evaluation.simulation import SimulationOptions
+from staffcast.errors import DataError
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 DAY = pd.Timestamp("2025-11-15")  # a Saturday

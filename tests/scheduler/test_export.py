@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from scheduler.contracts.center import load_center
-from staffcast.errors import DataError
 from scheduler.reports.hr_export import DAILY_COLUMNS, agent_calendars, daily_hours
+from staffcast.errors import DataError
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 
@@ -57,7 +57,9 @@ def test_unpaid_break_inside_the_night_window_is_not_night_pay(center):
 
 
 def test_custom_night_window(center):
-    table = daily_hours(center, _shifts([("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, "")]), night_start="00:00", night_end="05:00")
+    table = daily_hours(
+        center, _shifts([("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, "")]), night_start="00:00", night_end="05:00"
+    )
     assert table.iloc[0].night_minutes == 300
 
 
@@ -67,12 +69,14 @@ def test_bad_break_text_names_the_break(center):
 
 
 def test_icalendar_per_agent_follows_rfc5545(center):
-    shifts = _shifts([
-        ("A01", "2025-11-12", "day", "2025-11-12 08:00", "2025-11-12 17:00", 480, "12:00-13:00"),
-        ("A01", "2025-11-13", "day", "2025-11-13 09:00", "2025-11-13 18:00", 480, "13:00-14:00"),
-        ("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, ""),
-    ])
-    calendars = agent_calendars(center, shifts, dt.datetime(2025, 11, 1, 12, 0, tzinfo=dt.timezone.utc))
+    shifts = _shifts(
+        [
+            ("A01", "2025-11-12", "day", "2025-11-12 08:00", "2025-11-12 17:00", 480, "12:00-13:00"),
+            ("A01", "2025-11-13", "day", "2025-11-13 09:00", "2025-11-13 18:00", 480, "13:00-14:00"),
+            ("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, ""),
+        ]
+    )
+    calendars = agent_calendars(center, shifts, dt.datetime(2025, 11, 1, 12, 0, tzinfo=dt.UTC))
     assert sorted(calendars) == ["A01", "A04"]
     text = calendars["A01"]
     lines = text.split("\r\n")
@@ -92,7 +96,7 @@ def test_long_lines_are_folded_without_splitting_characters(center):
     shifts = _shifts([("A01", "2025-11-12", "day", "2025-11-12 08:00", "2025-11-12 17:00", 480, "12:00-13:00")])
     long_name = center.config.model_copy(update={"name": "旗舰店客服中心 " * 8})
     wide = type(center)(config=long_name, source=center.source, agents=center.agents, time_off=center.time_off)
-    text = agent_calendars(wide, shifts, dt.datetime(2025, 11, 1, tzinfo=dt.timezone.utc))["A01"]
+    text = agent_calendars(wide, shifts, dt.datetime(2025, 11, 1, tzinfo=dt.UTC))["A01"]
     for line in text.split("\r\n"):
         assert len(line.encode("utf-8")) <= 75
         line.encode("utf-8").decode("utf-8")

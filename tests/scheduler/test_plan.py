@@ -33,7 +33,9 @@ def center_dir(tmp_path_factory) -> Path:
     frames = []
     for queue, peak, aht in (("sales_chat", 5.0, 300.0), ("service_voice", 3.0, 240.0), ("complaints_email", 0.6, 600.0)):
         mean = np.where((hour >= 9) & (hour < 21), peak, 0.2)
-        frames.append(pd.DataFrame({"queue": queue, "interval_start": starts.strftime("%Y-%m-%d %H:%M"), "contacts": rng.poisson(mean), "aht_seconds": aht}))
+        frames.append(
+            pd.DataFrame({"queue": queue, "interval_start": starts.strftime("%Y-%m-%d %H:%M"), "contacts": rng.poisson(mean), "aht_seconds": aht})
+        )
     pd.concat(frames).to_csv(folder / "history.csv", index=False)
     return folder
 
@@ -41,15 +43,32 @@ def center_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def planned(center_dir) -> Path:
     out = center_dir / "plan"
-    result = runner.invoke(app, ["plan", str(center_dir / "center.yaml"), "--start", "2025-11-10", "--days", "2", "-o", str(out), "--time-limit", "3", "--workers", "1"])
+    result = runner.invoke(
+        app, ["plan", str(center_dir / "center.yaml"), "--start", "2025-11-10", "--days", "2", "-o", str(out), "--time-limit", "3", "--workers", "1"]
+    )
     assert result.exit_code == 0, result.output
     return out
 
 
 def test_plan_writes_every_file_of_the_chain(planned):
-    for name in ("forecast.csv", "requirements.csv", "roster.csv", "activities.csv", "coverage.csv", "summary.csv", "summary.txt",
-                 "service_by_day.csv", "worst_intervals.csv", "agent_hours.csv", "hr_daily.csv", "report.html",
-                 "plots/coverage.png", "plots/service_heatmap.png", "plots/roster_gantt.png", "plots/forecast.png"):
+    for name in (
+        "forecast.csv",
+        "requirements.csv",
+        "roster.csv",
+        "activities.csv",
+        "coverage.csv",
+        "summary.csv",
+        "summary.txt",
+        "service_by_day.csv",
+        "worst_intervals.csv",
+        "agent_hours.csv",
+        "hr_daily.csv",
+        "report.html",
+        "plots/coverage.png",
+        "plots/service_heatmap.png",
+        "plots/roster_gantt.png",
+        "plots/forecast.png",
+    ):
         assert (planned / name).is_file(), name
     coverage = pd.read_csv(planned / "coverage.csv")
     assert list(coverage.columns) == COVERAGE_COLUMNS
@@ -63,19 +82,35 @@ def test_plan_writes_every_file_of_the_chain(planned):
 
 def test_evaluate_recomputes_the_plan_coverage_and_simulates(planned, center_dir):
     out = center_dir / "evaluated"
-    result = runner.invoke(app, ["evaluate", str(center_dir / "center.yaml"), str(planned / "roster.csv"), str(planned / "forecast.csv"),
-                                 "-o", str(out), "--simulate", "--replications", "2"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            str(center_dir / "center.yaml"),
+            str(planned / "roster.csv"),
+            str(planned / "forecast.csv"),
+            "-o",
+            str(out),
+            "--simulate",
+            "--replications",
+            "2",
+        ],
+    )
     assert result.exit_code == 0, result.output
     again, first = pd.read_csv(out / "coverage.csv"), pd.read_csv(planned / "coverage.csv")
-    pd.testing.assert_frame_equal(again[["queue", "interval_start", "agents_required", "agents_scheduled"]],
-                                  first[["queue", "interval_start", "agents_required", "agents_scheduled"]])
+    pd.testing.assert_frame_equal(
+        again[["queue", "interval_start", "agents_required", "agents_scheduled"]],
+        first[["queue", "interval_start", "agents_required", "agents_scheduled"]],
+    )
     assert np.allclose(again.service_level, first.service_level, atol=1e-3)
     assert "Simulated (2 replications" in result.output
     assert (out / "simulation.csv").is_file()
 
 
 def test_export_formats(planned, center_dir):
-    result = runner.invoke(app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "ics", "-o", str(center_dir / "ics")])
+    result = runner.invoke(
+        app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "ics", "-o", str(center_dir / "ics")]
+    )
     assert result.exit_code == 0, result.output
     roster = pd.read_csv(planned / "roster.csv")
     assert sorted(p.stem for p in (center_dir / "ics").glob("*.ics")) == sorted(roster.agent_id.unique())
@@ -85,15 +120,26 @@ def test_export_formats(planned, center_dir):
 
 def test_evaluate_without_activities_says_what_to_do(planned, center_dir, tmp_path):
     shutil.copy(planned / "roster.csv", tmp_path / "roster.csv")
-    result = runner.invoke(app, ["evaluate", str(center_dir / "center.yaml"), str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path)])
+    result = runner.invoke(
+        app, ["evaluate", str(center_dir / "center.yaml"), str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path)]
+    )
     assert result.exit_code == 1
     assert "activities.csv: file not found" in result.output
 
 
 def test_whatif_with_a_bad_scenario_exits_1_naming_scenario_and_field(center_dir):
     path = center_dir / "bad_scenarios.yaml"
-    path.write_text(yaml.safe_dump({"center": "center.yaml", "start": "2025-11-10", "days": 1,
-                                    "scenarios": [{"name": "base"}, {"name": "bot", "chatbot": {"deflection": 2}}]}), encoding="utf-8")
+    path.write_text(
+        yaml.safe_dump(
+            {
+                "center": "center.yaml",
+                "start": "2025-11-10",
+                "days": 1,
+                "scenarios": [{"name": "base"}, {"name": "bot", "chatbot": {"deflection": 2}}],
+            }
+        ),
+        encoding="utf-8",
+    )
     result = runner.invoke(app, ["whatif", str(path), "-o", str(center_dir / "whatif")])
     assert result.exit_code == 1
     assert "scenario 'bot', field chatbot.deflection" in result.output

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from scheduler.reports.plots import plot_coverage, plot_roster_gantt, plot_scenario_bars, plot_scenario_tradeoff, plot_service_heatmap
 from scheduler.reports.html import Section, figure_png, render_report
+from scheduler.reports.plots import plot_coverage, plot_roster_gantt, plot_scenario_bars, plot_scenario_tradeoff, plot_service_heatmap
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -21,11 +21,21 @@ def _coverage(days: int = 2) -> pd.DataFrame:
         required = np.full(len(starts), level)
         scheduled = required.copy()
         scheduled[10:14] = level - 2  # 4 intervals short by 2 agents: 4 agent-hours
-        frames.append(pd.DataFrame({
-            "queue": queue, "interval_start": starts, "agents_required": required, "agents_scheduled": scheduled,
-            "service_level": np.where(scheduled < required, 0.4, 0.85), "asa_seconds": 10.0, "abandon_rate": 0.01,
-            "occupancy": 0.8, "contacts": 20.0,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "queue": queue,
+                    "interval_start": starts,
+                    "agents_required": required,
+                    "agents_scheduled": scheduled,
+                    "service_level": np.where(scheduled < required, 0.4, 0.85),
+                    "asa_seconds": 10.0,
+                    "abandon_rate": 0.01,
+                    "occupancy": 0.8,
+                    "contacts": 20.0,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -49,12 +59,15 @@ def test_service_heatmap_has_a_day_by_hour_grid_per_queue():
 
 
 def test_gantt_draws_one_row_per_team_member_and_breaks():
-    shifts = pd.DataFrame({
-        "agent_id": ["A1", "A2", "B1"], "shift": ["day", "night", "day"],
-        "start": pd.to_datetime(["2026-11-10 08:00", "2026-11-10 22:00", "2026-11-10 08:00"]),
-        "end": pd.to_datetime(["2026-11-10 17:00", "2026-11-11 07:00", "2026-11-10 17:00"]),
-        "breaks": ["12:00-13:00", "02:00-03:00", ""],
-    })
+    shifts = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A2", "B1"],
+            "shift": ["day", "night", "day"],
+            "start": pd.to_datetime(["2026-11-10 08:00", "2026-11-10 22:00", "2026-11-10 08:00"]),
+            "end": pd.to_datetime(["2026-11-10 17:00", "2026-11-11 07:00", "2026-11-10 17:00"]),
+            "breaks": ["12:00-13:00", "02:00-03:00", ""],
+        }
+    )
     agents = pd.DataFrame({"agent_id": ["A1", "A2", "B1"], "team": ["alpha", "alpha", "beta"]})
     figure = plot_roster_gantt(shifts, agents, "alpha", pd.Timestamp("2026-11-09"))
     axis = figure.get_axes()[0]

@@ -96,14 +96,18 @@ def test_no_agents_means_no_answers_and_everyone_abandons():
 
 
 def test_contact_goes_to_the_least_skilled_agent_so_scarce_skills_stay_free():
-    config = _config([
-        {"id": "common", "channel": "voice", "skill": "common", "answer_within_seconds": 20},
-        {"id": "rare", "channel": "voice", "skill": "rare", "answer_within_seconds": 20},
-    ])
+    config = _config(
+        [
+            {"id": "common", "channel": "voice", "skill": "common", "answer_within_seconds": 20},
+            {"id": "rare", "channel": "voice", "skill": "rare", "answer_within_seconds": 20},
+        ]
+    )
     generalist = Agent("G", "generalist", "t", "full_time", {"common": 1, "rare": 1}, 0, 48)
     specialist = Agent("S", "specialist", "t", "full_time", {"common": 1}, 0, 48)
     starts = pd.date_range("2026-03-02", periods=2, freq="30min")
-    activities = pd.DataFrame([("G", t, "rare") for t in starts] + [("S", t, "common") for t in starts], columns=["agent_id", "interval_start", "activity"])
+    activities = pd.DataFrame(
+        [("G", t, "rare") for t in starts] + [("S", t, "common") for t in starts], columns=["agent_id", "interval_start", "activity"]
+    )
     workload = pd.DataFrame({"queue": ["common", "rare"] * 2, "interval_start": np.repeat(starts, 2), "contacts": 1.0, "aht_seconds": 600.0})
     model = _compile(config, [generalist, specialist], activities, workload)
     env = simpy.Environment()
@@ -156,7 +160,9 @@ def test_replication_intervals_hold_the_erlang_a_figure_about_95_percent_of_the_
     analytic = _analytic(config, 8, 50, 300)
     hits = 0
     for seed in range(20):
-        simulated = simulate_roster(config, people, activities, workload, SimulationOptions(replications=5, seed=100 + seed, workers=1)).queues.iloc[0]
+        simulated = simulate_roster(config, people, activities, workload, SimulationOptions(replications=5, seed=100 + seed, workers=1)).queues.iloc[
+            0
+        ]
         hits += _within(simulated, "service_level", analytic.service_level)
     assert hits >= 16  # P(hits < 16) < 2% when the intervals hold 95%
 
@@ -171,14 +177,20 @@ def test_bad_options_are_refused():
 
 
 def test_assigned_routing_keeps_agents_on_their_queue():
-    config = _config([
-        {"id": "a", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "patience_seconds": 60},
-        {"id": "b", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "patience_seconds": 60},
-    ])
+    config = _config(
+        [
+            {"id": "a", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "patience_seconds": 60},
+            {"id": "b", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "patience_seconds": 60},
+        ]
+    )
     people, activities, workload = _constant_world("a", agents=6, contacts=0.0, aht_seconds=300, days=1)
     busy_b = workload.assign(queue="b", contacts=20.0)
     both = pd.concat([workload, busy_b], ignore_index=True)
-    assigned = simulate_roster(config, people, activities, both, SimulationOptions(replications=2, workers=1, routing="assigned")).queues.set_index("queue")
-    pooled = simulate_roster(config, people, activities, both, SimulationOptions(replications=2, workers=1, routing="skills")).queues.set_index("queue")
+    assigned = simulate_roster(config, people, activities, both, SimulationOptions(replications=2, workers=1, routing="assigned")).queues.set_index(
+        "queue"
+    )
+    pooled = simulate_roster(config, people, activities, both, SimulationOptions(replications=2, workers=1, routing="skills")).queues.set_index(
+        "queue"
+    )
     assert assigned.service_level["b"] == 0.0  # nobody is assigned to b
     assert pooled.service_level["b"] > 0.9  # the idle agents of a help b

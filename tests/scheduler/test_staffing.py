@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from scheduler.contracts.center import load_center
 from scheduler.queueing.deferred import deadline_intervals, deferred_agents
 from scheduler.queueing.erlang_c import erlang_c_agents
-from staffcast.errors import DataError
 from scheduler.staffing.requirements import compute_requirements, queue_performance
+from staffcast.errors import DataError
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
 
@@ -41,8 +41,17 @@ def requirements(config):
 
 
 def test_contract_columns_and_types(requirements):
-    assert list(requirements.columns) == ["queue", "interval_start", "contacts", "aht_seconds", "agents_required",
-                                          "service_level", "asa_seconds", "abandon_rate", "occupancy"]
+    assert list(requirements.columns) == [
+        "queue",
+        "interval_start",
+        "contacts",
+        "aht_seconds",
+        "agents_required",
+        "service_level",
+        "asa_seconds",
+        "abandon_rate",
+        "occupancy",
+    ]
     assert requirements.agents_required.dtype == np.int64
     assert len(requirements) == 3 * 48 * 3
     assert requirements.equals(requirements.sort_values(["queue", "interval_start"]).reset_index(drop=True))
@@ -65,9 +74,11 @@ def test_queueing_requirement_is_minimal(config, requirements, queue_id):
     assert (at_count.service_level.to_numpy() >= queue.service_level - 1e-9).all()
     assert (at_count.abandon_rate.to_numpy() <= abandon_cap + 1e-9).all()
     assert (load / (rows.agents_required.to_numpy() * slots) <= cap + 1e-9).all()
-    fewer_meets = ((fewer.service_level.to_numpy() >= queue.service_level - 1e-9)
-                   & (fewer.abandon_rate.to_numpy() <= abandon_cap + 1e-9)
-                   & (load <= cap * (rows.agents_required.to_numpy() - 1) * slots * (1 + 1e-9)))
+    fewer_meets = (
+        (fewer.service_level.to_numpy() >= queue.service_level - 1e-9)
+        & (fewer.abandon_rate.to_numpy() <= abandon_cap + 1e-9)
+        & (load <= cap * (rows.agents_required.to_numpy() - 1) * slots * (1 + 1e-9))
+    )
     if queue.patience_seconds is None:
         fewer_meets &= load < (rows.agents_required.to_numpy() - 1) * slots
     assert not fewer_meets.any()
@@ -77,8 +88,14 @@ def test_queueing_requirement_is_minimal(config, requirements, queue_id):
 def test_chat_counts_sessions_per_agent(config):
     # One agent is `concurrency` servers: a chat queue needs about 1/c of the agents of the same voice queue.
     chat = config.queue("sales_chat")
-    frame = pd.DataFrame({"queue": "sales_chat", "interval_start": pd.date_range("2026-11-01", periods=4, freq="30min"),
-                          "contacts": [30.0, 90.0, 200.0, 0.5], "aht_seconds": 400.0})
+    frame = pd.DataFrame(
+        {
+            "queue": "sales_chat",
+            "interval_start": pd.date_range("2026-11-01", periods=4, freq="30min"),
+            "contacts": [30.0, 90.0, 200.0, 0.5],
+            "aht_seconds": 400.0,
+        }
+    )
     table = compute_requirements(config, frame)
     single = queue_performance(chat, frame.contacts, frame.aht_seconds, table.agents_required - 0.5, 30)
     load = frame.contacts.to_numpy() * 400 / 1800
@@ -124,7 +141,7 @@ def test_email_fills_the_valleys_of_the_center(requirements):
     wide = requirements.pivot(index="interval_start", columns="queue", values="agents_required")
     base = wide.sales_chat + wide.service_voice
     total = base + wide.complaints_email
-    assert total.max() == base.max()                                 # the center's peak is not raised
+    assert total.max() == base.max()  # the center's peak is not raised
     busy = base >= base.quantile(0.75)
     assert wide.complaints_email[busy].sum() < 0.1 * wide.complaints_email.sum()
 
@@ -149,8 +166,13 @@ def test_work_hours_are_for_email_queues_only(config):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.floats(0, 20000), min_size=1, max_size=120), st.integers(1, 60), st.integers(0, 2**31 - 1),
-       st.sampled_from([15, 30, 60]), st.sampled_from([1.0, 0.85]))
+@given(
+    st.lists(st.floats(0, 20000), min_size=1, max_size=120),
+    st.integers(1, 60),
+    st.integers(0, 2**31 - 1),
+    st.sampled_from([15, 30, 60]),
+    st.sampled_from([1.0, 0.85]),
+)
 def test_deferred_schedule_meets_every_deadline(work, deadline, seed, interval_minutes, max_occupancy):
     work = np.array(work)
     base = np.random.default_rng(seed).integers(0, 40, size=work.size).astype(float)
@@ -160,7 +182,7 @@ def test_deferred_schedule_meets_every_deadline(work, deadline, seed, interval_m
     if work.sum() == 0:
         assert agents.sum() == 0
     per_agent = interval_minutes * 60 * max_occupancy
-    assert agents.sum() <= math.ceil(work.sum() / per_agent) + work.size   # at most one partly idle agent per interval
+    assert agents.sum() <= math.ceil(work.sum() / per_agent) + work.size  # at most one partly idle agent per interval
 
 
 def test_deferred_work_moves_to_the_valley():
@@ -201,7 +223,7 @@ def test_queue_performance_for_email_counts_late_work(config):
     enough = queue_performance(email, contacts, 600.0, np.full(96, 2.0), 30)
     short = queue_performance(email, contacts, 600.0, np.full(96, 0.5), 30)
     assert (enough.service_level == 1).all() and short.service_level.iloc[47] < 1
-    assert enough.asa_seconds.iloc[0] == pytest.approx(0.5 * 6000 / 2.0)      # the middle item is done after 3000 s
+    assert enough.asa_seconds.iloc[0] == pytest.approx(0.5 * 6000 / 2.0)  # the middle item is done after 3000 s
     assert (enough.occupancy <= 1).all() and (enough.abandon_rate == 0).all()
 
 

@@ -13,8 +13,8 @@ import yaml
 
 from forecasts import Event
 from scheduler.contracts.center import load_center
-from staffcast.errors import ConfigError
 from scheduler.workflows.whatif import Scenario, load_scenarios, run_whatif, scenario_center, scenario_center_path, scenario_workload
+from staffcast.errors import ConfigError
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center"
 START = dt.date(2025, 11, 10)
@@ -37,11 +37,22 @@ def _write(tmp_path: Path, scenarios: list[dict], **top) -> Path:
 def _workload(days: int = 1) -> pd.DataFrame:
     starts = pd.date_range(pd.Timestamp(START), periods=48 * days, freq="30min")
     busy = (starts.hour >= 9) & (starts.hour < 17)
-    return pd.concat([
-        pd.DataFrame({"queue": queue, "interval_start": starts, "contacts": np.where(busy, volume, 0.0), "contacts_lo": 0.0,
-                      "contacts_hi": np.where(busy, 2 * volume, 0.0), "aht_seconds": aht})
-        for queue, volume, aht in (("sales_chat", 4.0, 300.0), ("service_voice", 2.0, 240.0), ("complaints_email", 0.5, 600.0))
-    ], ignore_index=True)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "queue": queue,
+                    "interval_start": starts,
+                    "contacts": np.where(busy, volume, 0.0),
+                    "contacts_lo": 0.0,
+                    "contacts_hi": np.where(busy, 2 * volume, 0.0),
+                    "aht_seconds": aht,
+                }
+            )
+            for queue, volume, aht in (("sales_chat", 4.0, 300.0), ("service_voice", 2.0, 240.0), ("complaints_email", 0.5, 600.0))
+        ],
+        ignore_index=True,
+    )
 
 
 def test_scenario_file_loads_and_resolves_the_center(tmp_path):
@@ -141,21 +152,36 @@ def test_removing_every_holder_of_a_skill_is_refused(center):
 
 
 def test_scenarios_run_in_parallel_and_compare(tmp_path, center):
-    path = _write(tmp_path, [
-        {"name": "base"},
-        {"name": "double_chat", "volume": [{"uplift": 1.0, "queues": ["sales_chat"]}]},
-        {"name": "tight_voice", "targets": [{"queue": "service_voice", "service_level": 0.95, "answer_within_seconds": 10}]},
-    ])
+    path = _write(
+        tmp_path,
+        [
+            {"name": "base"},
+            {"name": "double_chat", "volume": [{"uplift": 1.0, "queues": ["sales_chat"]}]},
+            {"name": "tight_voice", "targets": [{"queue": "service_voice", "service_level": 0.95, "answer_within_seconds": 10}]},
+        ],
+    )
     spec = load_scenarios(path)
     messages = []
     result = run_whatif(center, _workload(), [], spec, processes=2, progress=messages.append)
     table = result.comparison.set_index("scenario")
     assert list(table.index) == ["base", "double_chat", "tight_voice"]
-    for column in ("cost", "paid_hours", "service_level", "service_level_sales_chat", "service_level_service_voice", "asa_seconds",
-                   "abandon_rate", "understaffed_agent_hours", "occupancy"):
+    for column in (
+        "cost",
+        "paid_hours",
+        "service_level",
+        "service_level_sales_chat",
+        "service_level_service_voice",
+        "asa_seconds",
+        "abandon_rate",
+        "understaffed_agent_hours",
+        "occupancy",
+    ):
         assert table[column].notna().all(), column
     base, more = result.outcomes["base"], result.outcomes["double_chat"]
-    chat_need = lambda outcome: outcome.requirements[outcome.requirements.queue == "sales_chat"].agents_required.sum()
+
+    def chat_need(outcome):
+        return outcome.requirements[outcome.requirements.queue == "sales_chat"].agents_required.sum()
+
     assert chat_need(more) > chat_need(base)
     assert len(messages) == 3
 

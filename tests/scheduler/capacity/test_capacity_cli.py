@@ -25,14 +25,18 @@ def write_forecast(path, weeks: int) -> None:
     daily = 1 + np.clip(np.sin((times.hour.to_numpy() + times.minute.to_numpy() / 60 - 7) / 24 * 2 * np.pi), 0, None)
     peak = np.where(times.normalize() == pd.Timestamp("2026-11-11"), 3.0, 1.0)
     frames = [
-        pd.DataFrame({"queue": queue, "interval_start": times.strftime("%Y-%m-%d %H:%M"), "contacts": np.round(base * daily * peak, 2), "aht_seconds": aht})
+        pd.DataFrame(
+            {"queue": queue, "interval_start": times.strftime("%Y-%m-%d %H:%M"), "contacts": np.round(base * daily * peak, 2), "aht_seconds": aht}
+        )
         for queue, base, aht in (("sales_chat", 20, 300), ("service_voice", 10, 360), ("complaints_email", 3, 600))
     ]
     pd.concat(frames).to_csv(path, index=False)
 
 
 def run(center, forecast, outdir, weeks: int = 5):
-    return runner.invoke(app, ["capacity", str(center), "--weeks", str(weeks), "--forecast", str(forecast), "--start", START.isoformat(), "-o", str(outdir)])
+    return runner.invoke(
+        app, ["capacity", str(center), "--weeks", str(weeks), "--forecast", str(forecast), "--start", START.isoformat(), "-o", str(outdir)]
+    )
 
 
 def test_capacity_writes_the_table_the_actions_and_the_plots(tmp_path):

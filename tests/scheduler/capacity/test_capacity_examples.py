@@ -12,8 +12,7 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from scheduler import examples
-from scheduler import load_center
+from scheduler import examples, load_center
 from scheduler.capacity import CAPACITY_COLUMNS, check_capacity, plan_capacity
 from scheduler.cli import app
 

@@ -25,11 +25,15 @@ def rows(plan, skill):
 
 
 def test_enough_staff_means_no_action_and_cost_is_the_wage_bill(tmp_path):
-    plan = solve(fte_problem(tmp_path, {"attrition_rate_per_week": 0, "hiring": {"lead_weeks": 1}}, 4, {"presales": 1, "aftersales": 2, "complaints": 1}))
+    plan = solve(
+        fte_problem(tmp_path, {"attrition_rate_per_week": 0, "hiring": {"lead_weeks": 1}}, 4, {"presales": 1, "aftersales": 2, "complaints": 1})
+    )
     assert plan.actions.empty
     assert plan.table.gap.sum() == 0
     assert plan.summary["total_cost"] == pytest.approx(4 * (5 * WEEK_WAGES + WEEK_WAGES / 2))  # 5 full-time, 1 part-time
-    assert plan.table.groupby("week").available_fte.sum().tolist() == pytest.approx([5.5] * 4, abs=0.02)  # all supply shown, once (2 decimals per row)
+    assert plan.table.groupby("week").available_fte.sum().tolist() == pytest.approx(
+        [5.5] * 4, abs=0.02
+    )  # all supply shown, once (2 decimals per row)
 
 
 def test_attrition_shrinks_headcount_and_wages_week_by_week(tmp_path):
@@ -40,8 +44,10 @@ def test_attrition_shrinks_headcount_and_wages_week_by_week(tmp_path):
 
 
 def test_hires_start_after_the_lead_time_and_just_in_time_for_the_rise(tmp_path):
-    capacity = {"attrition_rate_per_week": 0, "hiring": {"lead_weeks": 2, "training_days": 7, "max_hires_per_week": 5,
-                                                           "profiles": [{"skill": "presales", "hire_cost": 6000}]}}
+    capacity = {
+        "attrition_rate_per_week": 0,
+        "hiring": {"lead_weeks": 2, "training_days": 7, "max_hires_per_week": 5, "profiles": [{"skill": "presales", "hire_cost": 6000}]},
+    }
     plan = solve(fte_problem(tmp_path, capacity, 8, {"presales": [1, 1, 1, 1, 3, 3, 3, 3]}, ONE_EACH))
     presales = rows(plan, "presales")
     assert presales.hires_starting.tolist() == [0, 0, 0, 2, 0, 0, 0, 0]  # a week of training, productive from week 4
@@ -82,10 +88,17 @@ def test_a_multi_skilled_agent_is_counted_once(tmp_path):
 
 
 def test_cross_training_adds_a_skill_after_the_course(tmp_path):
-    agents = agents_csv(("P01", "full_time", "presales:3"), ("P02", "full_time", "presales:3"),
-                        ("S01", "full_time", "aftersales:3"), ("C01", "full_time", "complaints:3"))
-    capacity = {"attrition_rate_per_week": 0, "hiring": {"lead_weeks": 1, "max_hires_per_week": 0},
-                "cross_training": [{"skill": "aftersales", "course_weeks": 1, "seats_per_week": 1, "cost_per_agent": 500}]}
+    agents = agents_csv(
+        ("P01", "full_time", "presales:3"),
+        ("P02", "full_time", "presales:3"),
+        ("S01", "full_time", "aftersales:3"),
+        ("C01", "full_time", "complaints:3"),
+    )
+    capacity = {
+        "attrition_rate_per_week": 0,
+        "hiring": {"lead_weeks": 1, "max_hires_per_week": 0},
+        "cross_training": [{"skill": "aftersales", "course_weeks": 1, "seats_per_week": 1, "cost_per_agent": 500}],
+    }
     plan = solve(fte_problem(tmp_path, capacity, 6, {"presales": 1, "aftersales": [1, 1, 1, 2, 2, 2]}, agents))
     courses = plan.actions[plan.actions.action == "cross_training"]
     assert courses.agents.tolist() == [1] and courses.group.tolist() == ["presales/full_time"]
@@ -127,8 +140,12 @@ def test_the_check_catches_double_counting(tmp_path):
 
 def test_the_same_input_gives_the_same_plan(tmp_path):
     pool = {"id": "agency", "skills": ["presales", "aftersales"], "hourly_cost": 50, "max_agents_per_week": 4}
-    capacity = {"attrition_rate_per_week": 0.02, "hiring": {"lead_weeks": 1}, "temps": [pool],
-                "cross_training": [{"skill": "complaints", "seats_per_week": 1}]}
+    capacity = {
+        "attrition_rate_per_week": 0.02,
+        "hiring": {"lead_weeks": 1},
+        "temps": [pool],
+        "cross_training": [{"skill": "complaints", "seats_per_week": 1}],
+    }
     required = {"presales": [2, 4, 3, 3, 5, 3], "aftersales": [3, 3, 6, 3, 3, 4], "complaints": [1, 1, 2, 2, 3, 3]}
     first, second = (solve(fte_problem(tmp_path / name, capacity, 6, required)) for name in ("a", "b"))
     assert first.table.equals(second.table) and first.actions.equals(second.actions)

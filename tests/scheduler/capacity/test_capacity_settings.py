@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from capacity_worlds import write_center
 
 from scheduler import ConfigError, load_center
 from scheduler.capacity import capacity_settings
-
-from capacity_worlds import write_center
 
 
 def test_negative_attrition_is_rejected_at_load_with_the_field_and_line(tmp_path):
@@ -33,7 +32,10 @@ def test_unknown_temp_skill_is_rejected(tmp_path):
     ("section", "field"),
     [
         ({"hiring": {"lead_weeks": 8}}, r"capacity\.hiring\.lead_weeks is 8 weeks"),
-        ({"temps": [{"id": "a", "skills": ["presales"], "hourly_cost": 50, "max_agents_per_week": 5, "lead_weeks": 9}]}, r"capacity\.temps\[0\]\.lead_weeks is 9"),
+        (
+            {"temps": [{"id": "a", "skills": ["presales"], "hourly_cost": 50, "max_agents_per_week": 5, "lead_weeks": 9}]},
+            r"capacity\.temps\[0\]\.lead_weeks is 9",
+        ),
         ({"cross_training": [{"skill": "complaints", "seats_per_week": 2, "course_weeks": 8}]}, r"capacity\.cross_training\[0\]\.course_weeks is 8"),
     ],
 )

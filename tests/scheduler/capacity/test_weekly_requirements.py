@@ -49,9 +49,9 @@ def test_a_forecast_shorter_than_the_horizon_is_a_data_error(tiny_center):
 
 
 def test_growth_compounds_from_the_start():
-    workload = pd.DataFrame({
-        "queue": "q", "interval_start": pd.to_datetime(["2026-11-02 00:00", "2027-11-02 06:00"]), "contacts": [100.0, 100.0], "aht_seconds": 300.0,
-    })
+    workload = pd.DataFrame(
+        {"queue": "q", "interval_start": pd.to_datetime(["2026-11-02 00:00", "2027-11-02 06:00"]), "contacts": [100.0, 100.0], "aht_seconds": 300.0}
+    )
     grown = grow_workload(workload, START, 0.10)
     assert grown.contacts.tolist() == pytest.approx([100.0, 110.0], rel=1e-3)
     assert grow_workload(workload, START, 0.0) is workload

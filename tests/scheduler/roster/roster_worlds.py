@@ -29,14 +29,20 @@ BASE = {
         {"id": "night", "start_times": ["22:00"], "length_hours": 8, "paid_hours": 8, "breaks": [], "night": True},
     ],
     "rules": {"min_rest_hours": 11, "max_consecutive_workdays": 6, "min_days_off_per_week": 0, "max_nights_per_week": 7},
-    "weights": {"understaffing": 1000, "overstaffing": 0, "paid_hour": 0, "time_off_preference": 50,
-                "start_time_change": 0, "weekend_fairness": 0, "night_fairness": 0},
+    "weights": {
+        "understaffing": 1000,
+        "overstaffing": 0,
+        "paid_hour": 0,
+        "time_off_preference": 50,
+        "start_time_change": 0,
+        "weekend_fairness": 0,
+        "night_fairness": 0,
+    },
 }
 
 
 def make_agent(agent_id: str = "A1", **fields) -> Agent:
-    values = {"name": agent_id, "team": "t", "contract": "full_time", "skills": {"s": 3}, "min_hours_per_week": 0,
-              "max_hours_per_week": 60, **fields}
+    values = {"name": agent_id, "team": "t", "contract": "full_time", "skills": {"s": 3}, "min_hours_per_week": 0, "max_hours_per_week": 60, **fields}
     return Agent(agent_id=agent_id, **values)
 
 
@@ -45,8 +51,7 @@ def make_center(agents=None, time_off=(), **overrides) -> Center:
     data = {**BASE, **{k: v for k, v in overrides.items() if k not in ("rules", "weights")}}
     for key in ("rules", "weights"):
         data[key] = {**BASE[key], **overrides.get(key, {})}
-    return Center(config=CenterConfig.model_validate(data), source=Path("world.yaml"),
-                  agents=list(agents or [make_agent()]), time_off=list(time_off))
+    return Center(config=CenterConfig.model_validate(data), source=Path("world.yaml"), agents=list(agents or [make_agent()]), time_off=list(time_off))
 
 
 def leave(agent_id: str, date: dt.date, kind: str = "leave", weight: float = 0.0) -> TimeOff:
@@ -57,8 +62,15 @@ def shift_row(center: Center, agent_id: str, date: dt.date, label: str, breaks: 
     """A roster.csv row for shift option `label` ('day@08:00') on `date`."""
     option = next(o for o in shift_options(center.config) if o.label == label)
     start = pd.Timestamp(date) + pd.Timedelta(minutes=option.start_minute)
-    return {"agent_id": agent_id, "date": date, "shift": option.shift_id, "start": start,
-            "end": start + pd.Timedelta(minutes=option.length_minutes), "paid_minutes": option.paid_minutes, "breaks": breaks}
+    return {
+        "agent_id": agent_id,
+        "date": date,
+        "shift": option.shift_id,
+        "start": start,
+        "end": start + pd.Timedelta(minutes=option.length_minutes),
+        "paid_minutes": option.paid_minutes,
+        "breaks": breaks,
+    }
 
 
 def requirements_frame(rows, start=MONDAY, days=1, queues=("q",)) -> pd.DataFrame:

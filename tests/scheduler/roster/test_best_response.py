@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 from ortools.sat.python import cp_model
-
 from roster_worlds import MONDAY, TINY, tiny_requirements
+
 from scheduler.contracts.center import load_center
 from scheduler.roster import best_response, build_roster, solve
 from scheduler.roster.best_response import improve_by_best_response

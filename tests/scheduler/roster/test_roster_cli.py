@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+from roster_worlds import MONDAY, requirements_frame
 from typer.testing import CliRunner
 
-from roster_worlds import MONDAY, requirements_frame
-from scheduler.contracts.center import load_center
 from scheduler.cli import app
+from scheduler.contracts.center import load_center
 from scheduler.contracts.plan_tables import read_roster, write_requirements
 from scheduler.roster import check_roster
 
@@ -28,10 +28,24 @@ def write_tiny_requirements(path: Path) -> None:
 
 def test_roster_command_writes_checked_contract_files(tmp_path):
     write_tiny_requirements(tmp_path / "requirements.csv")
-    result = CliRunner().invoke(app, [
-        "roster", str(TINY / "center.yaml"), str(tmp_path / "requirements.csv"), "--start", str(MONDAY), "--days", "1",
-        "-o", str(tmp_path / "out"), "--time-limit", "20", "--workers", "1",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "roster",
+            str(TINY / "center.yaml"),
+            str(tmp_path / "requirements.csv"),
+            "--start",
+            str(MONDAY),
+            "--days",
+            "1",
+            "-o",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "paid hours" in result.stdout and "0 hard-rule violations" in result.stdout
     out = tmp_path / "out"
@@ -54,13 +68,29 @@ def test_roster_command_explains_conflicts_and_writes_nothing(tmp_path):
     folder = tmp_path / "center"
     shutil.copytree(TINY, folder)
     # 50 h a week needs 7 shifts of 8 h, but the center requires a day off each week
-    agents = (folder / "agents.csv").read_text().replace("A03,Zhang Min,day,part_time,presales:3,0,24", "A03,Zhang Min,day,full_time,presales:3,50,56")
+    agents = (
+        (folder / "agents.csv").read_text().replace("A03,Zhang Min,day,part_time,presales:3,0,24", "A03,Zhang Min,day,full_time,presales:3,50,56")
+    )
     (folder / "agents.csv").write_text(agents)
     write_tiny_requirements(tmp_path / "requirements.csv")
-    result = CliRunner().invoke(app, [
-        "roster", str(folder / "center.yaml"), str(tmp_path / "requirements.csv"), "--start", str(MONDAY), "--days", "7",
-        "-o", str(tmp_path / "out"), "--time-limit", "20", "--workers", "1",
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "roster",
+            str(folder / "center.yaml"),
+            str(tmp_path / "requirements.csv"),
+            "--start",
+            str(MONDAY),
+            "--days",
+            "7",
+            "-o",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+        ],
+    )
     assert result.exit_code == 1
     assert "agent A03" in result.stderr and "weekly_hours_within_contract" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
@@ -69,10 +99,23 @@ def test_roster_command_explains_conflicts_and_writes_nothing(tmp_path):
 def test_roster_round_trips_through_csv(tmp_path):
     from scheduler.contracts.plan_tables import write_roster_outputs
 
-    shifts = pd.DataFrame([{"agent_id": "A1", "date": MONDAY, "shift": "night", "start": pd.Timestamp(f"{MONDAY} 22:00"),
-                            "end": pd.Timestamp(f"{MONDAY} 22:00") + pd.Timedelta(hours=9), "paid_minutes": 480, "breaks": "01:00-02:00;04:00-04:15"}])
+    shifts = pd.DataFrame(
+        [
+            {
+                "agent_id": "A1",
+                "date": MONDAY,
+                "shift": "night",
+                "start": pd.Timestamp(f"{MONDAY} 22:00"),
+                "end": pd.Timestamp(f"{MONDAY} 22:00") + pd.Timedelta(hours=9),
+                "paid_minutes": 480,
+                "breaks": "01:00-02:00;04:00-04:15",
+            }
+        ]
+    )
     empty = pd.DataFrame(columns=["agent_id", "interval_start", "activity"])
-    coverage = pd.DataFrame(columns=["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"])
+    coverage = pd.DataFrame(
+        columns=["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
+    )
     write_roster_outputs(shifts, empty, coverage, tmp_path)
     back = read_roster(tmp_path / "roster.csv")
     pd.testing.assert_frame_equal(back, shifts, check_dtype=False)
@@ -84,10 +127,26 @@ def test_roster_command_continues_a_previous_roster(tmp_path):
         "agent_id,date,shift,start,end,paid_minutes,breaks\n"
         f"A04,{MONDAY - dt.timedelta(days=1)},night,{MONDAY - dt.timedelta(days=1)} 22:00,{MONDAY} 06:00,480,\n"
     )
-    result = CliRunner().invoke(app, [
-        "roster", str(TINY / "center.yaml"), str(tmp_path / "requirements.csv"), "--start", str(MONDAY), "--days", "1",
-        "-o", str(tmp_path / "out"), "--time-limit", "20", "--workers", "1", "--previous", str(tmp_path / "previous.csv"),
-    ])
+    result = CliRunner().invoke(
+        app,
+        [
+            "roster",
+            str(TINY / "center.yaml"),
+            str(tmp_path / "requirements.csv"),
+            "--start",
+            str(MONDAY),
+            "--days",
+            "1",
+            "-o",
+            str(tmp_path / "out"),
+            "--time-limit",
+            "20",
+            "--workers",
+            "1",
+            "--previous",
+            str(tmp_path / "previous.csv"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     activities = pd.read_csv(tmp_path / "out" / "activities.csv", parse_dates=["interval_start"])
     early = activities.loc[(activities.agent_id == "A04") & (activities.interval_start < pd.Timestamp(f"{MONDAY} 06:00"))]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scheduler.examples import center_path
 from scheduler.contracts.center import load_center
 from scheduler.contracts.plan_tables import read_workload, write_requirements
+from scheduler.examples import center_path
 from scheduler.roster import build_roster
 from scheduler.staffing.requirements import compute_requirements
 
@@ -40,8 +40,7 @@ def test_example_week_is_valid_and_checker_agrees(name):
 
 def test_same_seed_same_roster_on_an_example_week():
     center, requirements, start = example_requirements("flagship_store", 7)
-    runs = [build_roster(center, requirements, start, 7, time_limit_seconds=600, deterministic_time_limit=15, seed=5, workers=2)
-            for _ in range(2)]
+    runs = [build_roster(center, requirements, start, 7, time_limit_seconds=600, deterministic_time_limit=15, seed=5, workers=2) for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0].shifts, runs[1].shifts)
     pd.testing.assert_frame_equal(runs[0].activities, runs[1].activities)
 
@@ -49,8 +48,24 @@ def test_same_seed_same_roster_on_an_example_week():
 def test_ctrl_c_writes_the_best_roster_found(tmp_path):
     center, requirements, start = example_requirements("flagship_store", 7)
     write_requirements(requirements, tmp_path / "requirements.csv")
-    command = [sys.executable, "-m", "scheduler.cli", "roster", str(center.source), str(tmp_path / "requirements.csv"),
-               "--start", str(start), "--days", "7", "-o", str(tmp_path / "out"), "--time-limit", "600", "--workers", "2"]
+    command = [
+        sys.executable,
+        "-m",
+        "scheduler.cli",
+        "roster",
+        str(center.source),
+        str(tmp_path / "requirements.csv"),
+        "--start",
+        str(start),
+        "--days",
+        "7",
+        "-o",
+        str(tmp_path / "out"),
+        "--time-limit",
+        "600",
+        "--workers",
+        "2",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[3])
     deadline = time.monotonic() + 300
     first = process.stderr.readline()  # the first progress line: a roster exists

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from ortools.sat.python import cp_model
-
 from roster_worlds import MONDAY, TINY, tiny_requirements
+
 from scheduler.contracts.center import load_center
 from scheduler.roster.hint import greedy_roster, hint_values
 from scheduler.roster.model import RosterModel

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from roster_worlds import MONDAY, Solved, leave, make_agent, make_center, requirements_frame, shift_row
+
 from scheduler.roster import RULES, check_roster
 
 D0, D1, D2 = MONDAY, MONDAY + dt.timedelta(days=1), MONDAY + dt.timedelta(days=2)
@@ -19,6 +19,7 @@ def case(name):
     def register(function):
         CASES[name] = function
         return function
+
     return register
 
 
@@ -42,8 +43,10 @@ def assert_valid(solved, rule=None, penalty=None):
 @case("one_shift_per_day")
 def _one_shift_per_day():
     center = make_center()
+
     def both(m):
         m.model.Add(m.x[0, 0, 0] + m.x[0, 0, 2] == 2)
+
     assert not Solved(center, 1, extra=both).feasible
     assert_valid(Solved(center, 1, {("A1", D0): "day@08:00"}))
     assert checker_flags(center, [shift_row(center, "A1", D0, "day@08:00"), shift_row(center, "A1", D0, "night@22:00")], "one_shift_per_day", 1)
@@ -137,9 +140,18 @@ def _max_nights_per_week():
 @case("breaks_inside_windows")
 def _breaks_inside_windows():
     # Two breaks with overlapping windows: three agents on the same shift must each get non-overlapping breaks.
-    shifts = [{"id": "day", "start_times": ["08:00"], "length_hours": 9, "paid_hours": 8, "breaks": [
-        {"minutes": 60, "paid": False, "earliest_after_hours": 2, "latest_after_hours": 4},
-        {"minutes": 30, "paid": True, "earliest_after_hours": 2.5, "latest_after_hours": 5}]}]
+    shifts = [
+        {
+            "id": "day",
+            "start_times": ["08:00"],
+            "length_hours": 9,
+            "paid_hours": 8,
+            "breaks": [
+                {"minutes": 60, "paid": False, "earliest_after_hours": 2, "latest_after_hours": 4},
+                {"minutes": 30, "paid": True, "earliest_after_hours": 2.5, "latest_after_hours": 5},
+            ],
+        }
+    ]
     agents = [make_agent(f"A{i}") for i in range(1, 4)]
     center = make_center(agents, shifts=shifts, weights={"overstaffing": 1})
     requirements = requirements_frame([("q", "10:00", 3), ("q", "10:30", 3), ("q", "11:00", 3)])
@@ -149,8 +161,15 @@ def _breaks_inside_windows():
         (first, _), (second, _) = sorted(tuple(r.split("-")) for r in row.breaks.split(";"))
         assert first < second
     # windows that force the two breaks to overlap: nobody can work the shift
-    clash = [{**shifts[0], "breaks": [{"minutes": 60, "paid": False, "earliest_after_hours": 2, "latest_after_hours": 2},
-                                      {"minutes": 30, "paid": True, "earliest_after_hours": 2.5, "latest_after_hours": 2.5}]}]
+    clash = [
+        {
+            **shifts[0],
+            "breaks": [
+                {"minutes": 60, "paid": False, "earliest_after_hours": 2, "latest_after_hours": 2},
+                {"minutes": 30, "paid": True, "earliest_after_hours": 2.5, "latest_after_hours": 2.5},
+            ],
+        }
+    ]
     assert not Solved(make_center(shifts=clash), 1, {("A1", D0): "day@08:00"}).feasible
     row = shift_row(center, "A1", D0, "day@08:00", breaks="08:30-09:30;10:30-11:00")
     assert checker_flags(center, [row], "breaks_inside_windows", 1)

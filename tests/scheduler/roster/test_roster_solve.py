@@ -8,11 +8,12 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-
 from roster_worlds import MONDAY, TINY, leave, make_agent, make_center, requirements_frame, shift_row, tiny_requirements
+
 from scheduler.contracts.center import load_center
-from staffcast.errors import InfeasibleError
 from scheduler.roster import build_roster, check_roster
+from staffcast.errors import InfeasibleError
+
 
 @pytest.fixture(scope="module")
 def tiny():
@@ -67,8 +68,9 @@ def test_progress_reports_incumbent_bound_gap_and_understaffing(tiny):
 
 def test_previous_night_shift_covers_the_first_early_hours_and_keeps_rest(tiny):
     previous = pd.DataFrame([shift_row(tiny, "A04", MONDAY - dt.timedelta(days=1), "night@22:00")])
-    requirements = requirements_frame([("service_voice", "03:00", 1), ("service_voice", "09:00", 1)], MONDAY, 1,
-                                      ("sales_chat", "service_voice", "complaints_email"))
+    requirements = requirements_frame(
+        [("service_voice", "03:00", 1), ("service_voice", "09:00", 1)], MONDAY, 1, ("sales_chat", "service_voice", "complaints_email")
+    )
     result = build_roster(tiny, requirements, MONDAY, 1, time_limit_seconds=20, workers=1, previous=previous)
     assert result.check.violations == []
     early = result.activities.loc[result.activities.agent_id == "A04"]
