@@ -27,8 +27,8 @@ from curtois_qu.instance import check_solution, read_instance, read_solution, so
 from curtois_qu.model import build_curtois_model
 from curtois_qu.solve import solve_instance
 from lp_bound import lp_lower_bound
+from staffcast.atomic import write_csv_atomic
 from staffcast.errors import StaffcastError
-from staffcast.tables import write_csv_atomic
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "curtois"
 

@@ -19,15 +19,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from staffcast.errors import DataError
+from staffcast.strict_model import StrictModel
 from staffcast.tables import DatesAsTextLoader, load_yaml
 
 HOLIDAY_LIBRARY_YEARS = range(2004, 2027)  # years chinesecalendar 1.11 knows
 
 
-class Event(BaseModel):
+class Event(StrictModel):
     """One occurrence of an event; dates are inclusive local calendar days."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: str = Field(min_length=1)
     kind: Literal["promotion", "holiday", "campaign", "outage"]

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from forecasts.forecaster import FORECAST_COLUMNS
-from staffcast.tables import write_csv_atomic
+from staffcast.atomic import write_csv_atomic
 
 
 def rounded_as_written(forecast: pd.DataFrame) -> pd.DataFrame:

@@ -131,7 +131,7 @@ def forecast(
     write_forecast(result.table, output)
     if plot:
         from forecasts.plots import plot_forecast
-        from staffcast.tables import write_atomic
+        from staffcast.atomic import write_atomic
 
         write_atomic(
             plot,
@@ -155,7 +155,7 @@ def backtest(
     """Rolling-origin backtest: WAPE, bias and 80% coverage per queue, against seasonal naive and a 4-week weekday mean."""
     from forecasts import backtest as run_backtest
     from forecasts import format_backtest, read_events, read_history
-    from staffcast.tables import write_csv_atomic
+    from staffcast.atomic import write_csv_atomic
 
     past = read_history(history)
     calendar = read_events(events) if events else []

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -136,32 +134,6 @@ DatesAsTextLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
-
-
-def write_atomic(path: Path | str, write: Callable[[Path], None]) -> None:
-    """Write a file through `write(tmp_path)` and rename it into place, so no half-written file remains."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_current_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _current_umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-def write_csv_atomic(frame: pd.DataFrame, path: Path | str) -> None:
-    """Write a frame as CSV (no index) atomically."""
-    write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n"))
 
 
 def field_problem(loc: list, error: dict, unknown_field_hint: str) -> tuple[str, str]:

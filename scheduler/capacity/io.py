@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from scheduler.capacity.problem import CAPACITY_COLUMNS, CapacityPlan
-from staffcast.tables import write_atomic, write_csv_atomic
+from staffcast.atomic import write_atomic, write_csv_atomic
 
 
 def write_capacity_outputs(plan: CapacityPlan, outdir: Path | str, events=()) -> list[Path]:

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
+
+from staffcast.strict_model import StrictModel
 
 Contract = Literal["full_time", "part_time", "temp"]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class HireProfile(_Strict):
+class HireProfile(StrictModel):
     """New hires trained in one skill (more come through cross-training); paid their contract's mean wage."""
 
     skill: str = Field(min_length=1)
@@ -25,7 +23,7 @@ class HireProfile(_Strict):
     hire_cost: float = Field(6000.0, ge=0)
 
 
-class Hiring(_Strict):
+class Hiring(StrictModel):
     """Recruiting lead time, the new hires' ramp-up and the weekly hiring limit."""
 
     lead_weeks: int = Field(4, ge=0)
@@ -35,7 +33,7 @@ class Hiring(_Strict):
     profiles: list[HireProfile] | None = None
 
 
-class CrossTraining(_Strict):
+class CrossTraining(StrictModel):
     """A course that adds `skill` to agents who lack it; they are off the floor for course_weeks."""
 
     skill: str = Field(min_length=1)
@@ -44,7 +42,7 @@ class CrossTraining(_Strict):
     cost_per_agent: float = Field(1500.0, ge=0)
 
 
-class TempPool(_Strict):
+class TempPool(StrictModel):
     """Temp agents bookable week by week from an agency, with a limited skill set."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -56,7 +54,7 @@ class TempPool(_Strict):
     productivity: float = Field(0.8, gt=0, le=1)
 
 
-class ContractHours(_Strict):
+class ContractHours(StrictModel):
     """Paid hours per week of one agent on each contract."""
 
     full_time: float = Field(40.0, gt=0, le=84)
@@ -64,7 +62,7 @@ class ContractHours(_Strict):
     temp: float = Field(40.0, gt=0, le=84)
 
 
-class CapacityConfig(_Strict):
+class CapacityConfig(StrictModel):
     """How forecast workload becomes FTE, how supply evolves, and what changes to it cost."""
 
     fte_hours_per_week: float = Field(40.0, gt=0, le=84)

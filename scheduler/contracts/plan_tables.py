@@ -8,8 +8,9 @@ from pathlib import Path
 import pandas as pd
 
 from scheduler.contracts.schema import CenterConfig
+from staffcast.atomic import write_csv_atomic
 from staffcast.errors import DataError
-from staffcast.tables import parse_column, parse_timestamps, read_csv_table, write_csv_atomic
+from staffcast.tables import parse_column, parse_timestamps, read_csv_table
 
 WORKLOAD_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
 FORECAST_OPTIONAL = ["contacts_lo", "contacts_hi"]

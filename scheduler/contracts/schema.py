@@ -6,15 +6,12 @@ import re
 import zoneinfo
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from scheduler.contracts.capacity_schema import CapacityConfig
+from staffcast.strict_model import StrictModel
 
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def minutes_of_day(hhmm: str) -> int:
@@ -29,7 +26,7 @@ def _check_hhmm(value: str) -> str:
     return value
 
 
-class Queue(_Strict):
+class Queue(StrictModel):
     """One contact queue: a channel, the skill it needs and its service target."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -70,14 +67,14 @@ class Queue(_Strict):
         return self
 
 
-class Staffing(_Strict):
+class Staffing(StrictModel):
     """How net requirements become agents on shift."""
 
     shrinkage: float = Field(0.25, ge=0, lt=0.9)
     max_occupancy: float = Field(0.85, gt=0, le=1)
 
 
-class Break(_Strict):
+class Break(StrictModel):
     """A break placed by the roster inside a window measured from the shift start."""
 
     minutes: int = Field(gt=0, le=240)
@@ -92,7 +89,7 @@ class Break(_Strict):
         return self
 
 
-class Shift(_Strict):
+class Shift(StrictModel):
     """A shift template: allowed start times, length on site, paid time and breaks."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -138,7 +135,7 @@ class Shift(_Strict):
         return [Break(minutes=unpaid_minutes, paid=False, earliest_after_hours=max(0.0, middle - 1), latest_after_hours=middle + 1)]
 
 
-class Rules(_Strict):
+class Rules(StrictModel):
     """Labor and contract rules (hard)."""
 
     min_rest_hours: float = Field(11, ge=0, le=48)
@@ -147,7 +144,7 @@ class Rules(_Strict):
     max_nights_per_week: int = Field(4, ge=0, le=7)
 
 
-class Weights(_Strict):
+class Weights(StrictModel):
     """Soft costs in the roster objective; understaffing dominates."""
 
     understaffing: float = Field(1000, ge=0)
@@ -159,14 +156,14 @@ class Weights(_Strict):
     night_fairness: float = Field(20, ge=0)
 
 
-class Costs(_Strict):
+class Costs(StrictModel):
     """Money, for reports: the hourly cost of agents whose agents.csv row gives none."""
 
     hourly_cost: float = Field(30.0, ge=0)
     currency: str = "CNY"
 
 
-class CenterConfig(_Strict):
+class CenterConfig(StrictModel):
     """The center YAML."""
 
     name: str = Field(min_length=1)

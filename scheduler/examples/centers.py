@@ -15,8 +15,8 @@ from scheduler.contracts.center import parse_center_config
 from scheduler.contracts.schema import CenterConfig
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
+from staffcast.atomic import write_csv_atomic
 from staffcast.errors import ConfigError
-from staffcast.tables import write_csv_atomic
 
 _PACKAGE = Path(__file__).resolve().parent
 # The example centers' data: the copy an installed wheel ships, else the checkout's examples/ folder.

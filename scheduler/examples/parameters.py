@@ -11,17 +11,14 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from staffcast.errors import ConfigError
+from staffcast.strict_model import StrictModel
 from staffcast.tables import load_yaml
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QueueProfile(_Strict):
+class QueueProfile(StrictModel):
     """How one queue's contacts and handle times behave on an ordinary day."""
 
     daily_contacts: float = Field(gt=0, description="ordinary-day contacts at `level_date`")
@@ -34,7 +31,7 @@ class QueueProfile(_Strict):
     aht_cv: float = Field(0.7, gt=0, description="coefficient of variation of one contact's handle time")
 
 
-class Effect(_Strict):
+class Effect(StrictModel):
     """What an event does to some queues on some days (and optionally some hours of those days).
 
     `anchor: start` or `end` counts `days` from the event's first or last day; `span` covers every
@@ -60,7 +57,7 @@ class Effect(_Strict):
         return self
 
 
-class GeneratorParameters(_Strict):
+class GeneratorParameters(StrictModel):
     """The whole `generator.yaml` of one center."""
 
     seed: int

@@ -33,8 +33,9 @@ from scheduler.examples.generator import HISTORY_COLUMNS, generate
 from scheduler.examples.parameters import GeneratorParameters, QueueProfile, load_parameters
 from scheduler.staffing.coverage import gross_agents
 from scheduler.staffing.requirements import compute_requirements
+from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
-from staffcast.tables import load_yaml, write_atomic, write_csv_atomic
+from staffcast.tables import load_yaml
 
 SCALE_START = dt.date(2026, 3, 2)
 """First planned day: a Monday of an ordinary month (no promotion, no public holiday)."""

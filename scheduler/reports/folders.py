@@ -17,8 +17,8 @@ from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 from scheduler.evaluation.evaluate import Evaluation, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
 from scheduler.reports.html import Section, figure_png, render_report
+from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
-from staffcast.tables import write_atomic, write_csv_atomic
 
 SCENARIO_METRICS = {
     "cost": "cost of paid hours",

@@ -31,23 +31,20 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model, model_validator
+from pydantic import BaseModel, Field, ValidationError, create_model, model_validator
 
 from scheduler.contracts.center import Agent, Center, TimeOff
 from scheduler.contracts.schema import CenterConfig, Rules, Shift, Staffing, Weights
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from staffcast.errors import ConfigError, InfeasibleError
+from staffcast.strict_model import StrictModel
 from staffcast.tables import field_problem, load_yaml
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 def _partial(model: type[BaseModel], name: str) -> type[BaseModel]:
     """A model with the same fields, all optional (None = keep the base value), unknown fields forbidden."""
     fields = {key: (info.annotation | None, None) for key, info in model.model_fields.items()}
-    return create_model(name, __base__=_Strict, **fields)
+    return create_model(name, __base__=StrictModel, **fields)
 
 
 RulesChange = _partial(Rules, "RulesChange")
@@ -55,7 +52,7 @@ WeightsChange = _partial(Weights, "WeightsChange")
 StaffingChange = _partial(Staffing, "StaffingChange")
 
 
-class VolumeChange(_Strict):
+class VolumeChange(StrictModel):
     """More (or fewer) contacts: on some queues (default all), optionally only on an event's days."""
 
     uplift: float = Field(gt=-1, description="relative change: 0.2 = 20% more contacts")
@@ -63,14 +60,14 @@ class VolumeChange(_Strict):
     event: str | None = Field(None, description="a name from events.yaml: only the days of that event")
 
 
-class AhtChange(_Strict):
+class AhtChange(StrictModel):
     """Longer or shorter handle times on some queues (default all)."""
 
     change: float = Field(gt=-1, description="relative change: -0.1 = 10% shorter")
     queues: list[str] | None = None
 
 
-class ChatbotChange(_Strict):
+class ChatbotChange(StrictModel):
     """A chatbot that deflects a share of chat contacts: human chat volume scales by (1 - new) / (1 - current)."""
 
     current_deflection: float = Field(0.0, ge=0, lt=1)
@@ -78,7 +75,7 @@ class ChatbotChange(_Strict):
     queues: list[str] | None = Field(None, description="default: every chat queue")
 
 
-class TargetChange(_Strict):
+class TargetChange(StrictModel):
     """New service targets for one queue."""
 
     queue: str
@@ -89,7 +86,7 @@ class TargetChange(_Strict):
     respond_within_hours: float | None = Field(None, gt=0)
 
 
-class AgentGroup(_Strict):
+class AgentGroup(StrictModel):
     """`count` identical agents added to the center, optionally available only between two dates."""
 
     count: int = Field(ge=1, le=1000)
@@ -124,7 +121,7 @@ class TempAgents(AgentGroup):
     contract: str = "temp"
 
 
-class Scenario(_Strict):
+class Scenario(StrictModel):
     """One named scenario: every field is an override of the base (absent = unchanged)."""
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
@@ -143,7 +140,7 @@ class Scenario(_Strict):
     weights: WeightsChange | None = None
 
 
-class ScenarioFile(_Strict):
+class ScenarioFile(StrictModel):
     """The scenarios YAML."""
 
     center: str = Field(description="the base center YAML, relative to the scenarios file")
