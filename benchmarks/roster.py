@@ -25,7 +25,7 @@ from scheduler.contracts.plan_tables import read_workload
 from scheduler.examples import center_path
 from scheduler.roster import build_roster
 from scheduler.roster.model import RosterModel
-from scheduler.roster.progress import format_progress
+from scheduler.roster.progress import RosterProgress, format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import relative_gap
 from scheduler.staffing.requirements import compute_requirements
@@ -44,9 +44,9 @@ def requirements_for(name: str, days: int) -> tuple[object, pd.DataFrame, dt.dat
 def lp_bounds(center, requirements: pd.DataFrame, start: dt.date, days: int) -> tuple[float, float]:
     """LP lower bounds of the roster objective (weight units) and of the understaffed agent-hours."""
     m = RosterModel(center, requirements, start, days)
-    apply_rules(m)
+    variables = apply_rules(m)
     objective = lp_lower_bound(m.model) / m.scale
-    m.model.Minimize(sum(m.shortfalls.values()))
+    m.model.minimize(sum(variables.coverage.shortfalls.values()))
     understaffed = lp_lower_bound(m.model) * center.config.interval_minutes / 60
     return objective, understaffed
 
@@ -67,8 +67,8 @@ def main() -> None:
         started = time.monotonic()
         first: list[float] = []
 
-        def report(progress: dict, first: list[float] = first, name: str = name) -> None:
-            first.append(progress["elapsed_seconds"]) if not first else None
+        def report(progress: RosterProgress, first: list[float] = first, name: str = name) -> None:
+            first.append(progress.elapsed_seconds) if not first else None
             if args.verbose:
                 print(f"{name}: {format_progress(progress)}", file=sys.stderr)
 

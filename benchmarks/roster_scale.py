@@ -28,7 +28,7 @@ from scheduler.roster import build_roster, check_roster
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.hint import greedy_roster, hint_values
 from scheduler.roster.model import RosterModel
-from scheduler.roster.progress import format_progress
+from scheduler.roster.progress import RosterProgress, format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import planned_requirements
 from scheduler.staffing.requirements import compute_requirements
@@ -44,12 +44,12 @@ def time_phases(center, requirements, days: int) -> dict:
     """Seconds of each single-threaded phase on the greedy roster, and that roster's check."""
     started = time.perf_counter()
     m = RosterModel(center, requirements, SCALE_START, days)
-    apply_rules(m)
+    variables = apply_rules(m)
     built = time.perf_counter()
     plan, stuck = greedy_roster(m)
-    values = {variable.index: value for variable, value in hint_values(m, plan)}
+    values = {variable.index: value for variable, value in hint_values(m, variables, plan)}
     greedy = time.perf_counter()
-    shifts, activities = extract_roster(m, lambda variable: values[variable.index])
+    shifts, activities = extract_roster(m, variables, lambda variable: values[variable.index])
     extracted = time.perf_counter()
     report = check_roster(center, shifts, activities, planned_requirements(m, requirements), SCALE_START, days)
     checked = time.perf_counter()
@@ -92,8 +92,8 @@ def main() -> None:
     started = time.perf_counter()
     first: list[tuple[float, str]] = []
 
-    def report(progress: dict) -> None:
-        stage = progress.get("stage", "cp-sat")
+    def report(progress: RosterProgress) -> None:
+        stage = progress.stage
         if not first:
             first.append((time.perf_counter() - started, stage))
         if args.verbose:

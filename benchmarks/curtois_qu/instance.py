@@ -377,7 +377,7 @@ def check_solution(instance: CurtoisInstance, assignments: Assignments) -> Curto
         for first, end in _runs(worked, True):
             length = end - first + 1
             if length > employee.max_consecutive_shifts:
-                bad(f"max_consecutive_workdays: {e} works {length} days in a row from day {first}, more than {employee.max_consecutive_shifts}")
+                bad(f"max_consecutive_shifts: {e} works {length} days in a row from day {first}, more than {employee.max_consecutive_shifts}")
             if first > 0 and end < last and length < employee.min_consecutive_shifts:
                 bad(f"min_consecutive_shifts: {e} works only {length} day(s) in a row from day {first}, fewer than {employee.min_consecutive_shifts}")
         for first, end in _runs(worked, False):

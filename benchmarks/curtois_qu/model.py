@@ -1,9 +1,9 @@
 """The Curtois & Qu benchmark on the roster engine: a model with the engine's rule interface and the Curtois rules.
 
-`CurtoisModel` offers what the engine's rules (`rules.py`) use from a `RosterModel` (`x[a, d, o]`, `works`,
-`agents`, `horizon`, `options`, `enforce`, `at_most_one`, `penalize`, `penalties`), so `one_shift_per_day`
-and `max_consecutive_workdays` run unchanged on it; the rules the engine has no counterpart for are below,
-one function per rule named as the rule, collected in `CURTOIS_RULES` (hard rules first).
+`CurtoisModel` implements the engine's `ShiftModel` protocol (`x[a, d, o]`, `works`, `agents`, `horizon`,
+`options`, `model`, `enforce`, `at_most_one`, `penalize`), so the engine's `one_shift_per_day` and its
+`limit_consecutive_workdays` run unchanged on it; the Curtois rules are below, one function per rule named
+as the rule, collected in `CURTOIS_RULES` (hard rules first).
 
 Model strength: a shift variable exists only for a cell an employee may work (no fixed day off, MaxShifts
 above 0); each (employee, day) has an explicit off literal in an exactly-one row; sequence rules are clauses
@@ -20,7 +20,7 @@ from ortools.sat.python import cp_model
 from curtois_qu.instance import CurtoisInstance, Employee
 from scheduler.roster.grid import Horizon
 from scheduler.roster.model import Penalty, SoftCosts
-from scheduler.roster.rules import Rule, max_consecutive_workdays, one_shift_per_day
+from scheduler.roster.rules import Rule, limit_consecutive_workdays, one_shift_per_day
 
 MONDAY = dt.date(2024, 1, 1)
 """Day 0 of every instance is a Monday; the engine's Horizon needs a date, this one is a Monday."""
@@ -48,7 +48,6 @@ class CurtoisModel(SoftCosts):
         self.options = instance.shifts
         self.horizon = Horizon(MONDAY, instance.days, 24 * 60)
         self.scale = 1
-        self.previous: dict = {}
         self.explain = False
         self.cover_offset = cover_offset or {}
         self.model = cp_model.CpModel()
@@ -153,6 +152,12 @@ def _negate(literal):
     return (not literal) if isinstance(literal, bool) else literal.Not()
 
 
+def max_consecutive_shifts(m: CurtoisModel) -> None:
+    """Each employee works at most MaxConsecutiveShifts days in a row."""
+    for a, employee in enumerate(m.agents):
+        limit_consecutive_workdays(m, a, employee.max_consecutive_shifts, 0, "max_consecutive_shifts")
+
+
 def min_consecutive_shifts(m: CurtoisModel) -> None:
     """Every run of worked days with days off on both sides inside the horizon lasts MinConsecutiveShifts days."""
     for a, employee in enumerate(m.agents):
@@ -235,7 +240,7 @@ CURTOIS_RULES: list[Rule] = [
     Rule("forbidden_successions", True, forbidden_successions),
     Rule("max_shifts_per_type", True, max_shifts_per_type),
     Rule("total_minutes_within_bounds", True, total_minutes_within_bounds),
-    Rule("max_consecutive_workdays", True, lambda m: max_consecutive_workdays(m, lambda e: e.max_consecutive_shifts)),
+    Rule("max_consecutive_shifts", True, max_consecutive_shifts),
     Rule("min_consecutive_shifts", True, min_consecutive_shifts),
     Rule("min_consecutive_days_off", True, min_consecutive_days_off),
     Rule("max_weekends", True, max_weekends),

@@ -35,7 +35,8 @@ from ortools.sat.python import cp_model
 from scheduler.roster.hint import hint_values
 from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel, agent_queues, points
-from scheduler.roster.rules import apply_rules, shortfall_breakpoints
+from scheduler.roster.progress import RosterProgress
+from scheduler.roster.rules import RuleVariables, apply_rules, shortfall_breakpoints
 
 Plan = dict[tuple[int, int], int]
 
@@ -326,6 +327,7 @@ class _AgentModel:
 
 def improve_by_best_response(
     m: RosterModel,
+    variables: RuleVariables,
     plan: Plan,
     *,
     time_limit_seconds: float,
@@ -333,12 +335,13 @@ def improve_by_best_response(
     max_passes: int | None = None,
     parallel: int = 1,
     deterministic_seconds_per_agent: float = 0.2,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[RosterProgress], None] | None = None,
 ) -> BestResponseResult:
     """Improve a valid plan by agent-by-agent best responses (see the module docstring).
 
     Args:
         m: the roster model (its targets, options and previous roster; its CP-SAT model is not touched).
+        variables: what the rules created in it (`apply_rules`), for the hint of the whole model.
         plan: (agent, day) -> option of a roster that keeps every agent's hard rules.
         time_limit_seconds: wall-clock budget; max_passes: stop after this many passes (None: until a pass
             gains less than CONVERGED_GAIN).
@@ -346,8 +349,8 @@ def improve_by_best_response(
         parallel: agents solved at once (threads, e.g. one per core) against the same ledger; their answers
             are then applied one by one, each only if it still improves the roster after the ones before it.
         deterministic_seconds_per_agent: CP-SAT deterministic-time limit of one agent's solve.
-        progress: called with the starting roster (pass 0) and after each pass with elapsed_seconds, objective
-            (coverage and own costs, weight units), understaffed_agent_hours and pass.
+        progress: called with the starting roster (pass 0) and after each pass (objective: coverage and own
+            costs, weight units; no bound yet: 0 with a gap of 100%).
     """
     started = time.monotonic()
     rng = random.Random(seed)
@@ -403,28 +406,23 @@ def improve_by_best_response(
             interrupted = True
     with deferred_interrupt() as late:
         plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
-        hint = ledger_hint(m, ledger, plan)
+        hint = ledger_hint(m, variables, ledger, plan)
     return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted or late(), hint)
 
 
-def _report(progress: Callable[[dict], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
+def _report(progress: Callable[[RosterProgress], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
     """Send the ledger's state to the progress callback, if any."""
     if progress is not None:
-        progress(
-            {
-                "elapsed_seconds": time.monotonic() - started,
-                "objective": objective,
-                "understaffed_agent_hours": ledger.understaffed_agent_hours(),
-                "pass": passes,
-            }
-        )
+        elapsed = time.monotonic() - started
+        progress(RosterProgress("best response", elapsed, objective, 0.0, 1.0, ledger.understaffed_agent_hours(), passes))
 
 
-def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:
+def ledger_hint(m: RosterModel, variables: RuleVariables, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:
     """A value for every variable of the whole model that realises the ledger exactly: its shifts, each
     agent's breaks and each interval's queue, so the whole-model search starts from this roster's cost."""
-    values = {var.Index(): (var, value) for var, value in hint_values(m, plan)}
-    counts: dict[object, int] = {var: 0 for var in list(m.b.values()) + list(m.flows.values())}
+    coverage = variables.coverage
+    values = {var.Index(): (var, value) for var, value in hint_values(m, variables, plan)}
+    counts: dict[object, int] = {var: 0 for var in list(m.b.values()) + list(coverage.flows.values())}
     group_of = {a: g for g, group in enumerate(m.groups) for a in group.members}
     queues = ledger.queues
     for a, breaks in ledger.breaks.items():
@@ -433,15 +431,15 @@ def ledger_hint(m: RosterModel, ledger: CoverageLedger, plan: Plan) -> list[tupl
             for k, offset in enumerate(offsets):
                 counts[m.b[g, d, plan[a, d], k, offset]] += 1
         for q, t in ledger.placed[a]:
-            if (g, queues[q], t) in m.flows:
-                counts[m.flows[g, queues[q], t]] += 1
+            if (g, queues[q], t) in coverage.flows:
+                counts[coverage.flows[g, queues[q], t]] += 1
     for (g, q, t), count in ledger.previous_flows.items():
-        if (g, queues[q], t) in m.flows:
-            counts[m.flows[g, queues[q], t]] += count
-    for (queue, t), var in m.shortfalls.items():
+        if (g, queues[q], t) in coverage.flows:
+            counts[coverage.flows[g, queues[q], t]] += count
+    for (queue, t), var in coverage.shortfalls.items():
         counts[var] = max(0, int(ledger.target[queues.index(queue), t] - ledger.cover[queues.index(queue), t]))
-    for (queue, t, _), (var, breakpoint) in m.deeper.items():
-        counts[var] = max(0, counts[m.shortfalls[queue, t]] - breakpoint)
+    for (queue, t, _), (var, breakpoint) in coverage.deeper.items():
+        counts[var] = max(0, counts[coverage.shortfalls[queue, t]] - breakpoint)
     for var, count in counts.items():
         values[var.Index()] = (var, count)
     return list(values.values())

@@ -21,13 +21,14 @@ from collections.abc import Callable
 import pandas as pd
 
 from scheduler.roster.model import RosterModel
+from scheduler.roster.rules import RuleVariables
 
 
 def _clock(moment: pd.Timestamp) -> str:
     return f"{moment:%H:%M}"
 
 
-def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+def extract_roster(m: RosterModel, variables: RuleVariables, value: Callable[[object], int]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The shifts and activities frames of the solution read through `value(variable)`."""
     horizon, step = m.horizon, m.horizon.interval_minutes
     stamp = functools.lru_cache(maxsize=None)(horizon.timestamp)  # the same few thousand intervals, many times
@@ -77,7 +78,7 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
     activity_rows += [
         (agent_id, stamp(t), "break") for agent_id, shifts in m.previous.items() for shift in shifts for t in sorted(shift.break_intervals) if t >= 0
     ]
-    activity_rows += _assign_queues(m, working, value, stamp)
+    activity_rows += _assign_queues(m, variables.coverage.flows, working, value, stamp)
     shifts_frame = pd.DataFrame(shift_rows, columns=["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"])
     activities = pd.DataFrame(activity_rows, columns=["agent_id", "interval_start", "activity"])
     order = {agent.agent_id: a for a, agent in enumerate(m.agents)}
@@ -88,13 +89,13 @@ def extract_roster(m: RosterModel, value: Callable[[object], int]) -> tuple[pd.D
     return shifts_frame, activities
 
 
-def _assign_queues(m: RosterModel, working: dict, value: Callable[[object], int], stamp: Callable[[int], pd.Timestamp]) -> list[tuple]:
+def _assign_queues(m: RosterModel, flows: dict, working: dict, value: Callable[[object], int], stamp: Callable[[int], pd.Timestamp]) -> list[tuple]:
     """Hand each group's per-interval queue counts to its working members, keeping agents on their last queue."""
     rows, last_queue = [], {}
     for g, t in sorted(working, key=lambda key: (key[1], key[0])):
         queues = m.groups[g].queues
         agents = sorted(working[g, t])
-        room = {q: (len(agents) if len(queues) == 1 else value(m.flows[g, q, t])) for q in queues}
+        room = {q: (len(agents) if len(queues) == 1 else value(flows[g, q, t])) for q in queues}
         if sum(room.values()) != len(agents):
             raise AssertionError(f"group {queues} at interval {t}: {len(agents)} agents working but the queue counts sum to {sum(room.values())}")
         unplaced = []

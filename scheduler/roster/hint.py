@@ -13,7 +13,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.model import RosterModel
-from scheduler.roster.rules import apply_rules, previous_streak
+from scheduler.roster.rules import RuleVariables, apply_rules, previous_streak
 
 
 def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]]:
@@ -162,13 +162,13 @@ def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
     return True
 
 
-def hint_values(m: RosterModel, plan: dict[tuple[int, int], int]) -> list[tuple[object, int]]:
+def hint_values(m: RosterModel, variables: RuleVariables, plan: dict[tuple[int, int], int]) -> list[tuple[object, int]]:
     """A value for every variable of the model from a plan of shifts, so that CP-SAT starts from a complete roster.
 
     Breaks are spread over their allowed starts (agent i of n on a shift takes the i-th of n evenly spaced
     starts); each interval's working members go to the queues with the largest remaining shortfall.
     """
-    horizon, step = m.horizon, m.horizon.interval_minutes
+    horizon, step, coverage = m.horizon, m.horizon.interval_minutes, variables.coverage
     values: list[tuple[object, int]] = [(var, int(plan.get((a, d)) == o)) for (a, d, o), var in m.x.items()]
     on_queue: dict[tuple[int, int], int] = dict(m.previous_on_queue)
     for (g, d, o), count_var in m.n.items():
@@ -197,15 +197,16 @@ def hint_values(m: RosterModel, plan: dict[tuple[int, int], int]) -> list[tuple[
             remaining[queue, t] = remaining.get((queue, t), 0) - 1
         for queue, count in placed.items():
             covered[queue, t] = covered.get((queue, t), 0) + count
-            if (g, queue, t) in m.flows:
-                values.append((m.flows[g, queue, t], count))
-    for (queue, t), short_var in m.shortfalls.items():
+            if (g, queue, t) in coverage.flows:
+                values.append((coverage.flows[g, queue, t], count))
+    for (queue, t), short_var in coverage.shortfalls.items():
         values.append((short_var, max(0, m.targets[queue, t] - covered.get((queue, t), 0))))
-    for (queue, t, _), (deeper_var, breakpoint) in m.deeper.items():
+    for (queue, t, _), (deeper_var, breakpoint) in coverage.deeper.items():
         short = max(0, m.targets[queue, t] - covered.get((queue, t), 0))
         values.append((deeper_var, max(0, short - breakpoint)))
     per_day = horizon.per_day
-    for a, day, both, moved, hours in m.moves:
+    for move in variables.moves:
+        a, day = move.agent, move.day
         if day < 0:
             before = [s for s in m.previous[m.agents[a].agent_id] if s.day == -1][0]
             start0 = before.start_minute // step + per_day
@@ -213,10 +214,10 @@ def hint_values(m: RosterModel, plan: dict[tuple[int, int], int]) -> list[tuple[
             start0 = m.options[plan[a, day]].start_minute // step if (a, day) in plan else None
         start1 = m.options[plan[a, day + 1]].start_minute // step if (a, day + 1) in plan else None
         change = start1 - start0 if start0 is not None and start1 is not None else None
-        values += [(both, int(change is not None)), (moved, change or 0), (hours, abs(change or 0))]
-    for agents, days, options, most, fewest in m.spreads:
-        counts = [sum(plan.get((a, d)) in options for d in days) for a in agents]
-        values += [(most, max(counts)), (fewest, min(counts))]
+        values += [(move.both, int(change is not None)), (move.moved, change or 0), (move.hours, abs(change or 0))]
+    for spread in variables.spreads:
+        counts = [sum(plan.get((a, d)) in spread.options for d in spread.days) for a in spread.agents]
+        values += [(spread.most, max(counts)), (spread.fewest, min(counts))]
     return values
 
 

@@ -173,7 +173,6 @@ class RosterModel(SoftCosts):
             for o in range(len(self.options))
         }
         self.groups: list[Group] = []
-        self.flows, self.shortfalls, self.deeper, self.moves, self.spreads = {}, {}, {}, [], []
         if with_coverage:
             self._build_groups()
             self.targets = self._targets(requirements)

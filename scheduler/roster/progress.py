@@ -1,13 +1,29 @@
-"""One-line texts for the roster's progress reports and summary (the CLI prints them)."""
+"""The roster search's progress reports, and one-line texts for them and for the summary (the CLI prints them)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 
-def format_progress(report: dict) -> str:
+
+@dataclass(frozen=True)
+class RosterProgress:
+    """One improving roster: the stage that found it, seconds since the search began, its objective (weight
+    units), the best bound so far, the relative gap, understaffed agent-hours, and the best-response pass."""
+
+    stage: str
+    elapsed_seconds: float
+    objective: float
+    bound: float
+    gap: float
+    understaffed_agent_hours: float
+    passes: int | None = None
+
+
+def format_progress(report: RosterProgress) -> str:
     """'  12.3 s  objective 1,234,567  bound 1,200,000  gap 2.8%  understaffed 45.5 agent-h'."""
     return (
-        f"{report['elapsed_seconds']:7.1f} s  objective {report['objective']:,.1f}  bound {report['bound']:,.1f}  "
-        f"gap {report['gap']:.1%}  understaffed {report['understaffed_agent_hours']:,.1f} agent-h"
+        f"{report.elapsed_seconds:7.1f} s  objective {report.objective:,.1f}  bound {report.bound:,.1f}  "
+        f"gap {report.gap:.1%}  understaffed {report.understaffed_agent_hours:,.1f} agent-h"
     )
 
 

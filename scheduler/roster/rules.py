@@ -2,7 +2,9 @@
 
 A hard rule adds constraints to a `RosterModel` (guarded by `model.enforce(...)` literals so that
 conflicts can be explained); a soft rule adds penalty terms with integer coefficients in objective
-points (`model.scale` points per weight unit).
+points (`model.scale` points per weight unit). A rule returns the variables later stages need
+(`CoverageVariables`, `StartMove`s, `Spread`s); `apply_rules` collects them in `RuleVariables`.
+Rules read a model through the `ShiftModel` protocol, so another model (a benchmark's) can reuse them.
 
 Weeks are the 7-day blocks of the horizon counted from its first day. A shorter last block of L days
 must hold `floor(min_days_off_per_week * L / 7)` days off and `min_hours_per_week * L / 7` paid hours
@@ -15,12 +17,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.model import RosterModel, points
+
+
+class ShiftModel(Protocol):
+    """What the shift rules read and call on a model: `x[a, d, o]` shift literals, `works(a, d)`, the agents,
+    horizon and shift options, the CP-SAT model, and the enforcement, at-most-one and penalty helpers."""
+
+    x: dict
+    agents: list
+    options: list
+    horizon: object
+    model: object
+
+    def works(self, a: int, d: int) -> object: ...
+    def enforce(self, rule: str, agent: object, scope: str = "") -> list: ...
+    def at_most_one(self, literals: list, enforcement: list) -> None: ...
+    def penalize(self, rule: str, coefficient: int, expression: object) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -29,12 +48,55 @@ class Rule:
 
     name: str
     hard: bool
-    apply: Callable[[RosterModel], None]
+    apply: Callable[[ShiftModel], object]
     needs_coverage: bool = False
 
 
+@dataclass
+class CoverageVariables:
+    """The coverage rule's variables: members of group g on queue q in interval t (`flows[g, q, t]`, for groups
+    serving several queues), the shortfall per (queue, t), and the deeper shortfall beyond each breakpoint
+    (`deeper[queue, t, extra] = (variable, breakpoint)`)."""
+
+    flows: dict = field(default_factory=dict)
+    shortfalls: dict = field(default_factory=dict)
+    deeper: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StartMove:
+    """The start-time move of agent `agent` from `day` to the next day: `both` works both days, `moved` the
+    signed and `hours` the absolute move in intervals."""
+
+    agent: int
+    day: int
+    both: object
+    moved: object
+    hours: object
+
+
+@dataclass(frozen=True)
+class Spread:
+    """A fairness spread: the most and fewest shifts of `options` on `days` among `agents`."""
+
+    agents: list[int]
+    days: list[int]
+    options: list[int]
+    most: object
+    fewest: object
+
+
+@dataclass
+class RuleVariables:
+    """The variables the rules created that extraction, hints and progress read."""
+
+    coverage: CoverageVariables = field(default_factory=CoverageVariables)
+    moves: list[StartMove] = field(default_factory=list)
+    spreads: list[Spread] = field(default_factory=list)
+
+
 # --- hard rules ----------------------------------------------------------------------------------
-def one_shift_per_day(m: RosterModel) -> None:
+def one_shift_per_day(m: ShiftModel) -> None:
     """At most one shift starts per agent and day (structural: never part of an explained conflict)."""
     for a in range(len(m.agents)):
         for d in range(m.horizon.days):
@@ -118,20 +180,22 @@ def previous_streak(m: RosterModel, agent_id: str) -> int:
     return streak
 
 
-def max_consecutive_workdays(m: RosterModel, limit_of: Callable[[object], int] | None = None) -> None:
-    """No more than max_consecutive_workdays in a row, counting the previous roster's streak
-    (`limit_of(agent)` gives a per-agent limit instead of the center's, e.g. for the Curtois benchmark)."""
+def max_consecutive_workdays(m: RosterModel) -> None:
+    """No more than max_consecutive_workdays in a row, counting the previous roster's streak."""
+    limit = m.config.rules.max_consecutive_workdays
     for a, agent in enumerate(m.agents):
-        limit = limit_of(agent) if limit_of else m.config.rules.max_consecutive_workdays
-        streak = previous_streak(m, agent.agent_id)
-        for last in range(m.horizon.days):
-            before = min(streak, max(0, limit - last))
-            if last < limit and before == 0:
-                continue
-            window = range(max(0, last - limit), last + 1)
-            m.model.add(LinearExpr.sum([m.works(a, d) for d in window]) <= limit - before).only_enforce_if(
-                m.enforce("max_consecutive_workdays", agent, f"day {last}")
-            )
+        limit_consecutive_workdays(m, a, limit, previous_streak(m, agent.agent_id), "max_consecutive_workdays")
+
+
+def limit_consecutive_workdays(m: ShiftModel, a: int, limit: int, streak: int, rule: str) -> None:
+    """Agent `a` works at most `limit` days in a row, `streak` of them worked right before the horizon."""
+    agent = m.agents[a]
+    for last in range(m.horizon.days):
+        before = min(streak, max(0, limit - last))
+        if last < limit and before == 0:
+            continue
+        window = range(max(0, last - limit), last + 1)
+        m.model.add(LinearExpr.sum([m.works(a, d) for d in window]) <= limit - before).only_enforce_if(m.enforce(rule, agent, f"day {last}"))
 
 
 def min_days_off_per_week(m: RosterModel) -> None:
@@ -212,7 +276,7 @@ def shortfall_breakpoints(target: int) -> tuple[int, int]:
     return math.ceil(0.1 * target), math.ceil(0.3 * target)
 
 
-def cover_requirements(m: RosterModel) -> None:
+def cover_requirements(m: RosterModel) -> CoverageVariables:
     """Place agents on queues; shortfall against the gross target is costly and convex, overstaffing cheap.
 
     Per queue and planned interval with gross target T and coverage c, the shortfall s = max(0, T - c)
@@ -220,6 +284,7 @@ def cover_requirements(m: RosterModel) -> None:
     `shortfall_breakpoints`; overstaffing costs overstaffing * max(0, c - T).
     """
     model, scale = m.model, m.scale
+    created = CoverageVariables()
     coverage: dict[tuple[str, int], list] = {}
     for (g, t), available in m.on_queue.items():
         queues = m.groups[g].queues
@@ -230,7 +295,7 @@ def cover_requirements(m: RosterModel) -> None:
         flows = [model.new_int_var(0, size, f"f_{g}_{q}_{t}") for q in queues]
         model.add(LinearExpr.sum(flows) == available)
         for queue, flow in zip(queues, flows):
-            m.flows[g, queue, t] = flow
+            created.flows[g, queue, t] = flow
             coverage.setdefault((queue, t), []).append(flow)
     under, over = m.config.weights.understaffing * scale, m.config.weights.overstaffing * scale
     for t in m.planned_intervals():
@@ -242,15 +307,16 @@ def cover_requirements(m: RosterModel) -> None:
                 continue
             short = model.new_int_var(0, target, f"short_{queue}_{t}")
             model.add_max_equality(short, [target - covered, 0])
-            m.shortfalls[queue, t] = short
+            created.shortfalls[queue, t] = short
             m.penalize("cover_requirements", points(under), short)
             m.penalize("cover_requirements", points(over), covered - target + short)
             for extra, breakpoint in zip((1, 2), shortfall_breakpoints(target)):
                 if breakpoint < target:
                     deeper = model.new_int_var(0, target - breakpoint, f"deep{extra}_{queue}_{t}")
                     model.add_max_equality(deeper, [short - breakpoint, 0])
-                    m.deeper[queue, t, extra] = (deeper, breakpoint)
+                    created.deeper[queue, t, extra] = (deeper, breakpoint)
                     m.penalize("cover_requirements", points(under * extra), deeper)
+    return created
 
 
 def paid_hours(m: RosterModel) -> None:
@@ -270,16 +336,16 @@ def time_off_preferences(m: RosterModel) -> None:
             m.penalize("time_off_preferences", points(entry.weight * m.scale), m.works(index[entry.agent_id], d))
 
 
-def stable_start_times(m: RosterModel) -> None:
+def stable_start_times(m: RosterModel) -> list[StartMove]:
     """Moving the start time between consecutive workdays costs start_time_change per hour moved
     (the previous roster's last day counts as the workday before the first planned day)."""
     step = m.horizon.interval_minutes
     coefficient = points(m.config.weights.start_time_change * m.scale, step / 60)
     if not coefficient:
-        return
+        return []
     per_day = m.horizon.per_day
     model = m.model
-    m.moves = []
+    moves = []
     start_slots = [option.start_minute // step for option in m.options]
     for a, agent in enumerate(m.agents):
         starts = [LinearExpr.weighted_sum([m.x[a, d, o] for o in range(len(m.options))], start_slots) for d in range(m.horizon.days)]
@@ -298,34 +364,35 @@ def stable_start_times(m: RosterModel) -> None:
             model.add(moved == 0).only_enforce_if(~both)
             hours = model.new_int_var(0, per_day, f"movedabs_{a}_{day}")
             model.add_abs_equality(hours, moved)
-            m.moves.append((a, day, both, moved, hours))
+            moves.append(StartMove(a, day, both, moved, hours))
             m.penalize("stable_start_times", coefficient, hours)
+    return moves
 
 
-def _spread(m: RosterModel, rule: str, weight: float, agents: list[int], days: list[int], options: list[int]) -> None:
+def _spread(m: RosterModel, rule: str, weight: float, agents: list[int], days: list[int], options: list[int]) -> list[Spread]:
     """weight * (most - fewest) shifts of `options` on `days` among `agents`."""
     if len(agents) < 2 or not days or not options or not weight:
-        return
+        return []
     counts = [LinearExpr.sum([m.x[a, d, o] for d in days for o in options]) for a in agents]
     most = m.model.new_int_var(0, len(days), f"{rule}_most")
     fewest = m.model.new_int_var(0, len(days), f"{rule}_fewest")
     m.model.add_max_equality(most, counts)
     m.model.add_min_equality(fewest, counts)
-    m.spreads.append((agents, days, options, most, fewest))
     m.penalize(rule, points(weight * m.scale), most - fewest)
+    return [Spread(agents, days, options, most, fewest)]
 
 
-def weekend_fairness(m: RosterModel) -> None:
+def weekend_fairness(m: RosterModel) -> list[Spread]:
     """weekend_fairness per weekend day between the agent with the most and the one with the fewest weekend shifts."""
     weekend = [d for d in range(m.horizon.days) if m.horizon.date(d).weekday() >= 5]
-    _spread(m, "weekend_fairness", m.config.weights.weekend_fairness, list(range(len(m.agents))), weekend, list(range(len(m.options))))
+    return _spread(m, "weekend_fairness", m.config.weights.weekend_fairness, list(range(len(m.agents))), weekend, list(range(len(m.options))))
 
 
-def night_fairness(m: RosterModel) -> None:
+def night_fairness(m: RosterModel) -> list[Spread]:
     """night_fairness per night shift between the night-eligible agents with the most and the fewest nights."""
     eligible = [a for a, agent in enumerate(m.agents) if agent.night_ok]
     nights = [o for o, option in enumerate(m.options) if option.night]
-    _spread(m, "night_fairness", m.config.weights.night_fairness, eligible, list(range(m.horizon.days)), nights)
+    return _spread(m, "night_fairness", m.config.weights.night_fairness, eligible, list(range(m.horizon.days)), nights)
 
 
 RULES: list[Rule] = [
@@ -350,13 +417,20 @@ RULES: list[Rule] = [
 RULE_DESCRIPTIONS: dict[str, str] = {rule.name: (rule.apply.__doc__ or "").split("\n")[0] for rule in RULES}
 
 
-def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool = False) -> None:
-    """Apply the registered rules in order (hard first) and set the objective from the soft rules' penalties."""
+def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool = False) -> RuleVariables:
+    """Apply the registered rules in order (hard first), set the objective from the soft rules' penalties, and
+    return the variables the rules created."""
+    created = RuleVariables()
     for rule in RULES:
         if (rule.needs_coverage and not with_coverage) or (hard_only and not rule.hard):
             continue
-        rule.apply(m)
+        result = rule.apply(m)
+        if isinstance(result, CoverageVariables):
+            created.coverage = result
+        for item in result if isinstance(result, list) else []:
+            (created.moves if isinstance(item, StartMove) else created.spreads).append(item)
     if m.penalties or m.constant_points:
         m.model.minimize(
             LinearExpr.weighted_sum([p.expression for p in m.penalties], [p.coefficient for p in m.penalties]) + sum(m.constant_points.values())
         )
+    return created

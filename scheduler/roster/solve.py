@@ -3,6 +3,7 @@ and check the result independently."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import os
 import time
@@ -21,6 +22,7 @@ from scheduler.roster.extract import extract_roster
 from scheduler.roster.hint import greedy_roster
 from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
 from scheduler.roster.model import RosterModel
+from scheduler.roster.progress import RosterProgress
 from scheduler.roster.rules import apply_rules
 from scheduler.staffing.coverage import coverage_table
 from staffcast.errors import InfeasibleError
@@ -46,9 +48,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     Every soft cost is non-negative, so a negative solver bound is reported as 0.
     """
 
-    def __init__(self, m: RosterModel, report: Callable[[dict], None] | None, started: float) -> None:
+    def __init__(self, m: RosterModel, shortfalls: dict, report: Callable[[RosterProgress], None] | None, started: float) -> None:
         super().__init__()
-        self.m, self.report, self.started = m, report, started
+        self.m, self.shortfalls, self.report, self.started = m, shortfalls, report, started
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
@@ -56,17 +58,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         if self.report is None:
             return
         objective, bound = self.ObjectiveValue() / self.m.scale, max(0.0, self.BestObjectiveBound() / self.m.scale)
-        short = sum(self.Value(v) for v in getattr(self.m, "shortfalls", {}).values())
-        self.report(
-            {
-                "elapsed_seconds": time.monotonic() - self.started,
-                "objective": objective,
-                "bound": bound,
-                "gap": relative_gap(objective, bound),
-                "understaffed_agent_hours": short * self.m.horizon.interval_minutes / 60,
-                "stage": "cp-sat",
-            }
-        )
+        short = sum(self.Value(v) for v in self.shortfalls.values())
+        hours = short * self.m.horizon.interval_minutes / 60
+        self.report(RosterProgress("cp-sat", time.monotonic() - self.started, objective, bound, relative_gap(objective, bound), hours))
 
 
 def _hint_solution(m: RosterModel, hint: list[tuple[object, int]]) -> cmh.CpSolverResponse:
@@ -79,11 +73,11 @@ def _hint_solution(m: RosterModel, hint: list[tuple[object, int]]) -> cmh.CpSolv
     return response
 
 
-def _stage_reporter(report: Callable[[dict], None] | None, started: float) -> Callable[[dict], None] | None:
-    """Forward the best response's progress (no proven bound yet) in the same shape as the CP-SAT reports."""
+def _stage_reporter(report: Callable[[RosterProgress], None] | None, started: float) -> Callable[[RosterProgress], None] | None:
+    """Forward the best response's progress (no proven bound yet), timed from the start of the whole search."""
     if report is None:
         return None
-    return lambda update: report({**update, "elapsed_seconds": time.monotonic() - started, "bound": 0.0, "gap": 1.0, "stage": "best response"})
+    return lambda update: report(dataclasses.replace(update, elapsed_seconds=time.monotonic() - started))
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -136,7 +130,7 @@ def build_roster(
     seed: int = 0,
     workers: int | None = None,
     previous: pd.DataFrame | None = None,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[RosterProgress], None] | None = None,
     deterministic_time_limit: float | None = None,
 ) -> RosterResult:
     """Build a roster for `days` days from `start` that covers the requirements under the hard rules.
@@ -152,8 +146,7 @@ def build_roster(
         start, days: the first date and the number of days (1 to 42).
         time_limit_seconds, seed, workers: solver limits (workers None = all cores).
         previous: the roster before `start` (rest, streaks, early hours of the first day).
-        progress: called with a dict (elapsed_seconds, objective, bound, gap, understaffed_agent_hours)
-            on each improving roster.
+        progress: called with a `RosterProgress` on each improving roster.
         deterministic_time_limit: also stop CP-SAT after this much deterministic time. Both stages are
             deterministic for a seed and worker count, so a run whose best response ends by converging and
             whose CP-SAT stage ends by proving optimality or by this limit (neither by the wall clock) gives
@@ -164,7 +157,7 @@ def build_roster(
             roster is found within the time limit.
     """
     m = RosterModel(center, requirements, start, days, previous=previous)
-    apply_rules(m)
+    variables = apply_rules(m)
     started = time.monotonic()
     plan, stuck = greedy_roster(m)
     if stuck:  # an agent's own hard rules conflict: no roster exists
@@ -172,6 +165,7 @@ def build_roster(
     restore_python_interrupts()  # the greedy's one-agent repairs are CP-SAT solves
     best = improve_by_best_response(
         m,
+        variables,
         plan,
         time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds,
         seed=seed,
@@ -191,14 +185,14 @@ def build_roster(
         solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
         if deterministic_time_limit is not None:
             solver.parameters.max_deterministic_time = deterministic_time_limit
-        callback = _Progress(m, progress, started)
+        callback = _Progress(m, variables.coverage.shortfalls, progress, started)
         status = solver.Solve(m.model, callback)
         restore_python_interrupts()
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
             status_name, bound_points, value = solver.StatusName(status), solver.BestObjectiveBound(), solver.Value
-    shifts, activities = extract_roster(m, value)
+    shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
     report = check_roster(center, shifts, activities, planned, start, days, previous=previous)

@@ -106,7 +106,7 @@ def test_checker_catches_each_broken_rule():
         "fixed_days_off": {**valid, ("A", 6): "E"},
         "forbidden_successions": {**valid, ("A", 1): "L"},
         "max_shifts_per_type": {**valid, ("B", 2): "L"},
-        "max_consecutive_workdays": {**valid, ("A", 3): "E"},
+        "max_consecutive_shifts": {**valid, ("A", 3): "E"},
         "min_consecutive_shifts": {**{k: v for k, v in valid.items() if k != ("A", 0)}, ("A", 4): "E"},
         "min_consecutive_days_off": {**valid, ("A", 4): "E", ("A", 5): "E"},
         "max_weekends": {**valid, ("B", 5): "E"},
@@ -196,7 +196,7 @@ def test_work_window_cuts_hold_for_every_valid_pattern():
     for pattern in itertools.product((False, True), repeat=14):
         assignments = {("A", d): "E" for d in range(14) if pattern[d]}
         rules = {text.split(":")[0] for text in check_solution(instance, assignments).violations}
-        if not rules & {"max_consecutive_workdays", "min_consecutive_days_off", "min_consecutive_shifts"}:
+        if not rules & {"max_consecutive_shifts", "min_consecutive_days_off", "min_consecutive_shifts"}:
             assert all(sum(pattern[d : d + 5]) <= 3 for d in range(10)), pattern
 
 

@@ -89,7 +89,7 @@ class Solved:
 
     def __init__(self, center, days, fixed=None, requirements=None, previous=None, extra=None, start=MONDAY):
         self.model = RosterModel(center, requirements, start, days, previous=previous)
-        apply_rules(self.model)
+        variables = apply_rules(self.model)
         self.model.fix(fixed or {})
         if extra:
             extra(self.model)
@@ -102,7 +102,7 @@ class Solved:
             assert self.status == cp_model.OPTIMAL
             self.objective = solver.ObjectiveValue() / self.model.scale
             self.penalties = self.model.penalty_totals(solver.Value)
-            self.shifts, self.activities = extract_roster(self.model, solver.Value)
+            self.shifts, self.activities = extract_roster(self.model, variables, solver.Value)
             given = requirements if requirements is not None else requirements_frame([], start, days, [q.id for q in center.config.queues])
             planned = planned_requirements(self.model, given)
             self.report = check_roster(center, self.shifts, self.activities, planned, start, days, previous=previous)

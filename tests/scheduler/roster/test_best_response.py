@@ -22,8 +22,7 @@ DAYS = 3
 @pytest.fixture(scope="module")
 def model():
     m = RosterModel(load_center(TINY), tiny_requirements(DAYS), MONDAY, DAYS)
-    apply_rules(m)
-    return m
+    return m, apply_rules(m)
 
 
 def fixed_penalties(m: RosterModel, hint) -> dict[str, float] | None:
@@ -39,9 +38,10 @@ def fixed_penalties(m: RosterModel, hint) -> dict[str, float] | None:
 
 
 def test_the_hint_is_a_complete_solution_priced_like_the_ledger(model):
+    model, variables = model
     plan, stuck = greedy_roster(model)
     assert not stuck
-    result = improve_by_best_response(model, plan, time_limit_seconds=60, seed=1)
+    result = improve_by_best_response(model, variables, plan, time_limit_seconds=60, seed=1)
     assert not result.interrupted and result.moves > 0  # the greedy roster is improved, so the moves are priced too
     penalties = fixed_penalties(model, result.hint)
     assert penalties is not None
@@ -50,9 +50,10 @@ def test_the_hint_is_a_complete_solution_priced_like_the_ledger(model):
 
 
 def test_it_never_makes_the_roster_worse_and_repeats_for_a_seed(model):
+    model, variables = model
     plan, _ = greedy_roster(model)
-    start = improve_by_best_response(model, plan, time_limit_seconds=60, max_passes=0)
-    runs = [improve_by_best_response(model, plan, time_limit_seconds=60, seed=4, parallel=2) for _ in range(2)]
+    start = improve_by_best_response(model, variables, plan, time_limit_seconds=60, max_passes=0)
+    runs = [improve_by_best_response(model, variables, plan, time_limit_seconds=60, seed=4, parallel=2) for _ in range(2)]
     assert start.passes == 0 and start.plan == plan
     assert runs[0].objective <= start.objective
     assert runs[0].plan == runs[1].plan and runs[0].objective == runs[1].objective

@@ -15,10 +15,10 @@ from scheduler.roster.rules import apply_rules
 
 def assert_hint_is_a_feasible_solution(center, days):
     m = RosterModel(center, tiny_requirements(days), MONDAY, days)
-    apply_rules(m)
+    variables = apply_rules(m)
     plan, stuck = greedy_roster(m)
     assert stuck == []
-    values = hint_values(m, plan)
+    values = hint_values(m, variables, plan)
     assert len({var.Index() for var, _ in values}) == len(m.model.Proto().variables)
     for var, value in values:
         m.model.Add(var == value)
