@@ -101,7 +101,8 @@ def roster(
     )
     if not result.check.ok:
         print(
-            "error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(result.check.violations[:20]), file=sys.stderr
+            "error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(map(str, result.check.violations[:20])),
+            file=sys.stderr,
         )
         raise typer.Exit(code=1)
     paths = write_roster_outputs(result.shifts, result.activities, result.coverage, output)
@@ -289,7 +290,7 @@ def plan(
     )
     if result.roster.check is not None and not result.roster.check.ok:
         print(
-            "error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(result.roster.check.violations[:20]),
+            "error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(map(str, result.roster.check.violations[:20])),
             file=sys.stderr,
         )
         raise typer.Exit(code=1)

@@ -1,7 +1,7 @@
 """An independent check of a written roster: every hard rule, the activities, the coverage and the objective.
 
 Recomputed from the roster.csv and activities.csv frames and the center alone, without the solver or the
-model's code, so that it is a second source of truth (DESIGN.md). The objective is in weight units and
+model's code, so that it is a second source of truth (ARCHITECTURE.md). The objective is in weight units and
 uses the same definitions as the soft rules of `rules.py` (see their docstrings).
 """
 
@@ -19,11 +19,25 @@ from scheduler.contracts.plan_tables import ROSTER_COLUMNS, parse_break_ranges
 from scheduler.contracts.schema import minutes_of_day
 
 
+@dataclass(frozen=True)
+class Violation:
+    """One broken hard rule: the rule's name, the agent (None for the roster as a whole), when (a date or a
+    date-time) and what is wrong, in planner words. `str()` gives 'rule: message'."""
+
+    rule: str
+    agent: str | None
+    when: str | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.message}"
+
+
 @dataclass
 class CheckReport:
-    """Hard-rule violations (planner words), soft penalties per rule and the objective, in weight units."""
+    """Hard-rule violations, soft penalties per rule and the objective, in weight units."""
 
-    violations: list[str] = field(default_factory=list)
+    violations: list[Violation] = field(default_factory=list)
     penalties: dict[str, float] = field(default_factory=dict)
     understaffed_agent_hours: float = 0.0
     overstaffed_agent_hours: float = 0.0
@@ -94,22 +108,42 @@ def check_roster(
         where = f"agent {row.agent_id} on {row.date}"
         template = templates.get(row.shift)
         if row.agent_id not in agents:
-            violations.append(f"unknown_agent: {where}: agent is not in agents.csv")
+            violations.append(Violation("unknown_agent", row.agent_id, str(row.date), f"{where}: agent is not in agents.csv"))
             continue
         if template is None:
-            violations.append(f"shift_template: {where}: unknown shift '{row.shift}'")
+            violations.append(Violation("shift_template", row.agent_id, str(row.date), f"{where}: unknown shift '{row.shift}'"))
             continue
         if not start <= row.date < end_date or row.start.date() != row.date:
-            violations.append(f"shift_template: {where}: the shift starts {_hm(row.start)}, outside the planned days or not on its date")
+            violations.append(
+                Violation(
+                    "shift_template",
+                    row.agent_id,
+                    _hm(row.start),
+                    f"{where}: the shift starts {_hm(row.start)}, outside the planned days or not on its date",
+                )
+            )
         if f"{row.start:%H:%M}" not in template.start_times:
-            violations.append(f"shift_template: {where}: start {row.start:%H:%M} is not an allowed start of shift '{row.shift}'")
+            violations.append(
+                Violation(
+                    "shift_template", row.agent_id, str(row.date), f"{where}: start {row.start:%H:%M} is not an allowed start of shift '{row.shift}'"
+                )
+            )
         if row.end - row.start != lengths[row.shift] or row.paid_minutes != paid_of[row.shift]:
-            violations.append(f"shift_template: {where}: length or paid minutes differ from shift '{row.shift}'")
+            violations.append(
+                Violation("shift_template", row.agent_id, str(row.date), f"{where}: length or paid minutes differ from shift '{row.shift}'")
+            )
         ranges = sorted(_break_ranges(row.breaks, row.start, offsets_cache))
         breaks_of[number] = ranges
         wanted = wanted_of[row.shift]
         if len(ranges) != len(wanted):
-            violations.append(f"breaks_inside_windows: {where}: {len(ranges)} break(s) where shift '{row.shift}' has {len(wanted)}")
+            violations.append(
+                Violation(
+                    "breaks_inside_windows",
+                    row.agent_id,
+                    str(row.date),
+                    f"{where}: {len(ranges)} break(s) where shift '{row.shift}' has {len(wanted)}",
+                )
+            )
             continue
         for (begin, end), rule in zip(ranges, wanted):
             after_hours = (begin - row.start) / pd.Timedelta(hours=1)
@@ -119,12 +153,17 @@ def check_roster(
                 or end > row.end
             ):
                 violations.append(
-                    f"breaks_inside_windows: {where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting "
-                    f"{rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift"
+                    Violation(
+                        "breaks_inside_windows",
+                        row.agent_id,
+                        str(row.date),
+                        f"{where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting "
+                        f"{rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift",
+                    )
                 )
         for (_, end), (begin, _) in zip(ranges, ranges[1:]):
             if begin < end:
-                violations.append(f"breaks_inside_windows: {where}: breaks overlap at {begin:%H:%M}")
+                violations.append(Violation("breaks_inside_windows", row.agent_id, str(row.date), f"{where}: breaks overlap at {begin:%H:%M}"))
 
     valid = shifts.loc[shifts.agent_id.isin(agents) & shifts["shift"].isin(templates)]
     per_agent = _by_agent(valid)
@@ -139,31 +178,51 @@ def check_roster(
         dates = Counter(row.date for row in rows)
         for date, count in dates.items():
             if count > 1:
-                violations.append(f"one_shift_per_day: agent {agent_id} has {count} shifts starting on {date}")
+                violations.append(Violation("one_shift_per_day", agent_id, str(date), f"agent {agent_id} has {count} shifts starting on {date}"))
             if (agent_id, date) in leave:
-                violations.append(f"leave_days_off: agent {agent_id} works on {date}, a day of approved leave")
+                violations.append(Violation("leave_days_off", agent_id, str(date), f"agent {agent_id} works on {date}, a day of approved leave"))
         for row in rows:
             template = templates[row.shift]
             if template.night and not agent.night_ok:
                 violations.append(
-                    f"night_shifts_only_for_night_ok: agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}"
+                    Violation(
+                        "night_shifts_only_for_night_ok",
+                        agent_id,
+                        str(row.date),
+                        f"agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}",
+                    )
                 )
             day_start = pd.Timestamp(row.date)
             if agent.earliest_start and row.start < day_start + pd.Timedelta(minutes=minutes_of_day(agent.earliest_start)):
                 violations.append(
-                    f"earliest_start_latest_end: agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}"
+                    Violation(
+                        "earliest_start_latest_end",
+                        agent_id,
+                        _hm(row.start),
+                        f"agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}",
+                    )
                 )
             if agent.latest_end and row.end > day_start + pd.Timedelta(minutes=minutes_of_day(agent.latest_end)):
                 violations.append(
-                    f"earliest_start_latest_end: agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}"
+                    Violation(
+                        "earliest_start_latest_end",
+                        agent_id,
+                        str(row.date),
+                        f"agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}",
+                    )
                 )
         every = sorted(old_per_agent.get(agent_id, []) + rows, key=lambda row: row.start)
         for before, after in zip(every, every[1:]):
             rest_hours = (after.start - before.end) / one_hour
             if rest_hours < rules.min_rest_hours - 1e-9:
                 violations.append(
-                    f"min_rest_between_shifts: agent {agent_id} rests {rest_hours:g} h between the shift ending {_hm(before.end)} "
-                    f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h)"
+                    Violation(
+                        "min_rest_between_shifts",
+                        agent_id,
+                        _hm(after.start),
+                        f"agent {agent_id} rests {rest_hours:g} h between the shift ending {_hm(before.end)} "
+                        f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h)",
+                    )
                 )
         worked = sorted({row.date for row in every})
         run, runs = [], []
@@ -176,8 +235,12 @@ def check_roster(
         for run in runs:
             if len(run) > rules.max_consecutive_workdays and run[-1] >= start:
                 violations.append(
-                    f"max_consecutive_workdays: agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max "
-                    f"{rules.max_consecutive_workdays})"
+                    Violation(
+                        "max_consecutive_workdays",
+                        agent_id,
+                        str(run[0]),
+                        f"agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max {rules.max_consecutive_workdays})",
+                    )
                 )
         for first, length in weeks:
             last = first + dt.timedelta(days=length)
@@ -186,18 +249,37 @@ def check_roster(
             off_needed = rules.min_days_off_per_week * length // 7
             days_worked = len({row.date for row in in_week})
             if length - days_worked < off_needed:
-                violations.append(f"min_days_off_per_week: agent {agent_id} has {length - days_worked} day(s) off in {label} (min {off_needed})")
+                violations.append(
+                    Violation(
+                        "min_days_off_per_week",
+                        agent_id,
+                        str(first),
+                        f"agent {agent_id} has {length - days_worked} day(s) off in {label} (min {off_needed})",
+                    )
+                )
             paid = int(sum(row.paid_minutes for row in in_week))
             leave_days = sum((agent_id, first + dt.timedelta(days=k)) in leave for k in range(length))
             low = math.floor(agent.min_hours_per_week * 60 * (length - leave_days) / 7 + 1e-9)
             high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
             if not low <= paid <= high:
                 violations.append(
-                    f"weekly_hours_within_contract: agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h"
+                    Violation(
+                        "weekly_hours_within_contract",
+                        agent_id,
+                        str(first),
+                        f"agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h",
+                    )
                 )
             nights = sum(templates[row.shift].night for row in in_week)
             if nights > rules.max_nights_per_week:
-                violations.append(f"max_nights_per_week: agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})")
+                violations.append(
+                    Violation(
+                        "max_nights_per_week",
+                        agent_id,
+                        str(first),
+                        f"agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})",
+                    )
+                )
 
     _check_activities(center, valid, old, breaks_of, activities, start, violations)
     _penalties(center, valid, old, activities, requirements, start, days, scale, report)
@@ -251,20 +333,50 @@ def _check_activities(center, shifts, old, breaks_of, activities, start, violati
     for agent_id, moment, activity in zip(activities.agent_id.tolist(), moments, activities.activity.tolist()):
         key = (agent_id, moment)
         if key in seen:
-            violations.append(f"activities: agent {agent_id} has two activities at {_hm(pd.Timestamp(moment))}")
+            violations.append(
+                Violation("activities", agent_id, _hm(pd.Timestamp(moment)), f"agent {agent_id} has two activities at {_hm(pd.Timestamp(moment))}")
+            )
             continue
         seen.add(key)
         wanted = expected.get(key)
         if wanted is None:
-            violations.append(f"activities: agent {agent_id} has activity '{activity}' at {_hm(pd.Timestamp(moment))} outside any shift")
+            violations.append(
+                Violation(
+                    "activities",
+                    agent_id,
+                    _hm(pd.Timestamp(moment)),
+                    f"agent {agent_id} has activity '{activity}' at {_hm(pd.Timestamp(moment))} outside any shift",
+                )
+            )
         elif wanted == "break" and activity != "break":
-            violations.append(f"breaks_inside_windows: agent {agent_id} serves '{activity}' at {_hm(pd.Timestamp(moment))} during a break")
+            violations.append(
+                Violation(
+                    "breaks_inside_windows",
+                    agent_id,
+                    _hm(pd.Timestamp(moment)),
+                    f"agent {agent_id} serves '{activity}' at {_hm(pd.Timestamp(moment))} during a break",
+                )
+            )
         elif wanted != "break" and activity not in wanted:
-            violations.append(f"activities: agent {agent_id} is on '{activity}' at {_hm(pd.Timestamp(moment))}, not a queue the agent is skilled for")
+            violations.append(
+                Violation(
+                    "activities",
+                    agent_id,
+                    _hm(pd.Timestamp(moment)),
+                    f"agent {agent_id} is on '{activity}' at {_hm(pd.Timestamp(moment))}, not a queue the agent is skilled for",
+                )
+            )
     missing = [key for key in expected if key not in seen]
     if missing:
         agent_id, moment = missing[0]
-        violations.append(f"activities: {len(missing)} shift interval(s) lack an activity, first agent {agent_id} at {_hm(pd.Timestamp(moment))}")
+        violations.append(
+            Violation(
+                "activities",
+                agent_id,
+                _hm(pd.Timestamp(moment)),
+                f"{len(missing)} shift interval(s) lack an activity, first agent {agent_id} at {_hm(pd.Timestamp(moment))}",
+            )
+        )
 
 
 def _nanoseconds(value: pd.Timestamp | pd.Timedelta) -> int:

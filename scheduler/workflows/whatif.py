@@ -383,7 +383,7 @@ def run_scenario(
             shifts=None,
             activities=None,
             evaluation=None,
-            roster_status=f"roster fails the independent check: {'; '.join(roster.check.violations[:3])}",
+            roster_status=f"roster fails the independent check: {'; '.join(map(str, roster.check.violations[:3]))}",
         )
     evaluation = evaluate_roster(changed, roster.shifts, roster.activities, changed_workload, requirements=requirements)
     return ScenarioOutcome(

@@ -28,7 +28,7 @@ def checker_flags(center, rows, rule, days, previous=None):
     shifts = pd.DataFrame(rows)
     activities = pd.DataFrame(columns=["agent_id", "interval_start", "activity"])
     report = check_roster(center, shifts, activities, requirements_frame([], MONDAY, days), MONDAY, days, previous=previous)
-    return [v for v in report.violations if v.startswith(rule)]
+    return [v for v in report.violations if v.rule == rule]
 
 
 def assert_valid(solved, rule=None, penalty=None):

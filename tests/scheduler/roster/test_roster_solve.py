@@ -115,7 +115,7 @@ def test_checker_catches_a_tampered_roster(tiny, tiny_roster):
     activities.loc[on_queue, "activity"] = "break"
     planned = tiny_roster.coverage.merge(tiny_requirements(2), on=["queue", "interval_start"])[["queue", "interval_start", "agents_required_y"]]
     report = check_roster(tiny, shifts, activities, planned.rename(columns={"agents_required_y": "agents_required"}), MONDAY, 2)
-    rules = {v.split(":")[0] for v in report.violations}
+    rules = {v.rule for v in report.violations}
     assert "shift_template" in rules and ("breaks_inside_windows" in rules or "activities" in rules)
 
 
