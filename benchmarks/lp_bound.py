@@ -55,7 +55,7 @@ def _finite(value: int) -> float:
 
 def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 600.0) -> float:
     """The LP-relaxation optimum of `model`'s objective (−inf when the LP is not solved to optimality in time)."""
-    proto = model.Proto()
+    proto = model.proto
     count = len(proto.variables)
     bounds = [(_finite(v.domain[0]), _finite(v.domain[len(v.domain) - 1])) for v in proto.variables]
     rows = _Rows()

@@ -137,17 +137,17 @@ def improve(
     started = time.monotonic()
     rng = random.Random(seed)
     best = list(incumbent)
-    best_objective = objective_value(model.Proto(), best)
+    best_objective = objective_value(model.proto, best)
     share = {n.name: start_share for n in neighbourhoods}
     score = {n.name: 1.0 for n in neighbourhoods}
     tries = dict.fromkeys(share, 0)
     improvements = dict.fromkeys(share, 0)
     solved_count = dict.fromkeys(share, 0)
-    indices = {cell: [v.Index() for v in variables] for cell, variables in cells.items()}
-    domains = {i: tuple(model.Proto().variables[i].domain) for ids in indices.values() for i in ids}
+    indices = {cell: [v.index for v in variables] for cell, variables in cells.items()}
+    domains = {i: tuple(model.proto.variables[i].domain) for ids in indices.values() for i in ids}
     if any(len(domain) != 2 for domain in domains.values()):
         raise ValueError("improve: every cell variable needs an interval domain (no holes).")
-    copies = [model] + [model.Clone() for _ in range(parallel - 1)]
+    copies = [model] + [model.clone() for _ in range(parallel - 1)]
     iteration, interrupted = 0, False
     with ThreadPoolExecutor(max_workers=parallel) as pool:
         try:
@@ -203,7 +203,7 @@ def _sub_solve(
     """Solve `model` with the `fixed` variables at their `values` (domains restored after), hinted with `values`:
     (status, objective, solution or None)."""
     remaining, deterministic_seconds, seed, workers, parameters = limits
-    proto = model.Proto()
+    proto = model.proto
     solver = cp_model.CpSolver()
     solver_parameters(solver, remaining, seed, workers, 0)  # 0 agent-days: a sub-problem is small
     solver.parameters.catch_sigint_signal = False
@@ -215,13 +215,13 @@ def _sub_solve(
             proto.variables[i].domain[0] = values[i]
             proto.variables[i].domain[1] = values[i]
         _hint(proto, values)
-        status = solver.Solve(model)
+        status = solver.solve(model)
     finally:
         for i in fixed:
             proto.variables[i].domain[0], proto.variables[i].domain[1] = domains[i]
         proto.clear_solution_hint()
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return status, solver.ObjectiveValue(), list(solver.ResponseProto().solution)
+        return status, solver.objective_value, list(solver.response_proto.solution)
     return status, math.inf, None
 
 

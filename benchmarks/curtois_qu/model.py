@@ -63,11 +63,11 @@ class CurtoisModel(SoftCosts):
                     continue
                 for o, shift in enumerate(self.options):
                     if employee.max_shifts[shift.shift_id] > 0:
-                        self.x[a, d, o] = self._cells_of[a][d, o] = self.model.NewBoolVar(f"x_{employee.agent_id}_{d}_{shift.shift_id}")
+                        self.x[a, d, o] = self._cells_of[a][d, o] = self.model.new_bool_var(f"x_{employee.agent_id}_{d}_{shift.shift_id}")
                 cells = [self.x[a, d, o] for o in range(len(self.options)) if (a, d, o) in self.x]
                 if cells:
-                    self.off[a, d] = self.model.NewBoolVar(f"off_{employee.agent_id}_{d}")
-                    self.model.AddExactlyOne(cells + [self.off[a, d]])
+                    self.off[a, d] = self.model.new_bool_var(f"off_{employee.agent_id}_{d}")
+                    self.model.add_exactly_one(cells + [self.off[a, d]])
 
     # --- the RosterModel interface used by the engine's rules ----------------------------------
     def works(self, a: int, d: int) -> cp_model.LinearExpr | int:
@@ -82,18 +82,18 @@ class CurtoisModel(SoftCosts):
         """At most one of the literals that exist (constant-0 cells dropped)."""
         present = [literal for literal in literals if not isinstance(literal, int)]
         if len(present) > 1:
-            self.model.AddAtMostOne(present)
+            self.model.add_at_most_one(present)
 
     # --- helpers of the Curtois rules ----------------------------------------------------------
     def working(self, a: int, d: int) -> cp_model.IntVar | bool:
         """The literal 'employee `a` works on day `d`' (False on a day the employee cannot work)."""
-        return self.off[a, d].Not() if (a, d) in self.off else False
+        return self.off[a, d].negated() if (a, d) in self.off else False
 
     def clause(self, literals: list) -> None:
         """At least one literal holds (constant literals folded; an all-False clause makes the model infeasible)."""
         if any(literal is True for literal in literals):
             return
-        self.model.AddBoolOr([literal for literal in literals if literal is not False])
+        self.model.add_bool_or([literal for literal in literals if literal is not False])
 
     def cells(self, a: int) -> dict[tuple[int, int], cp_model.IntVar]:
         """(day, shift type) -> variable of employee `a`'s workable cells."""
@@ -129,14 +129,14 @@ def max_shifts_per_type(m: CurtoisModel) -> None:
         for o, shift in enumerate(m.options):
             cells = [m.x[a, d, o] for d in range(m.horizon.days) if (a, d, o) in m.x]
             if len(cells) > employee.max_shifts[shift.shift_id]:
-                m.model.Add(sum(cells) <= employee.max_shifts[shift.shift_id])
+                m.model.add(sum(cells) <= employee.max_shifts[shift.shift_id])
 
 
 def total_minutes_within_bounds(m: CurtoisModel) -> None:
     """The minutes of all assigned shifts lie within [MinTotalMinutes, MaxTotalMinutes]."""
     for a, employee in enumerate(m.agents):
         minutes = sum(m.options[o].length_minutes * var for (d, o), var in m.cells(a).items())
-        m.model.AddLinearConstraint(minutes, employee.min_total_minutes, employee.max_total_minutes)
+        m.model.add_linear_constraint(minutes, employee.min_total_minutes, employee.max_total_minutes)
 
 
 def _min_run(m: CurtoisModel, a: int, minimum: int, inside: Callable[[int], object]) -> None:
@@ -149,7 +149,7 @@ def _min_run(m: CurtoisModel, a: int, minimum: int, inside: Callable[[int], obje
 
 
 def _negate(literal):
-    return (not literal) if isinstance(literal, bool) else literal.Not()
+    return (not literal) if isinstance(literal, bool) else literal.negated()
 
 
 def max_consecutive_shifts(m: CurtoisModel) -> None:
@@ -178,12 +178,12 @@ def max_weekends(m: CurtoisModel) -> None:
             days = [m.working(a, d) for d in (saturday, sunday) if m.working(a, d) is not False]
             if not days:
                 continue
-            weekend = m.model.NewBoolVar(f"weekend_{employee.agent_id}_{saturday // 7}")
+            weekend = m.model.new_bool_var(f"weekend_{employee.agent_id}_{saturday // 7}")
             for literal in days:
-                m.model.AddImplication(literal, weekend)
+                m.model.add_implication(literal, weekend)
             worked.append(weekend)
         if len(worked) > employee.max_weekends:
-            m.model.Add(sum(worked) <= employee.max_weekends)
+            m.model.add(sum(worked) <= employee.max_weekends)
 
 
 # --- soft rules ----------------------------------------------------------------------------------
@@ -213,9 +213,9 @@ def cover(m: CurtoisModel) -> None:
         if not cells:
             m.penalize("cover", 1, row.weight_under * max(0, row.requirement - placed) + row.weight_over * max(0, placed - row.requirement))
             continue
-        under = m.model.NewIntVar(0, max(0, row.requirement - placed), f"under_{row.day}_{row.shift_id}")
-        over = m.model.NewIntVar(0, max(0, placed + len(cells) - row.requirement), f"over_{row.day}_{row.shift_id}")
-        m.model.Add(sum(cells) + placed + under - over == row.requirement)
+        under = m.model.new_int_var(0, max(0, row.requirement - placed), f"under_{row.day}_{row.shift_id}")
+        over = m.model.new_int_var(0, max(0, placed + len(cells) - row.requirement), f"over_{row.day}_{row.shift_id}")
+        m.model.add(sum(cells) + placed + under - over == row.requirement)
         m.under[row.day, row.shift_id], m.over[row.day, row.shift_id] = under, over
         m.penalize("cover", row.weight_under, under)
         m.penalize("cover", row.weight_over, over)
@@ -232,7 +232,7 @@ def work_window_cuts(m: CurtoisModel) -> None:
         for first in range(m.horizon.days - limit - rest + 1):
             worked = [m.working(a, d) for d in range(first, first + limit + rest) if m.working(a, d) is not False]
             if len(worked) > limit:
-                m.model.Add(sum(worked) <= limit)
+                m.model.add(sum(worked) <= limit)
 
 
 CURTOIS_RULES: list[Rule] = [
@@ -264,7 +264,7 @@ def build_curtois_model(
         rule.apply(m)
     if with_cuts:
         work_window_cuts(m)
-    m.model.Minimize(sum(p.coefficient * p.expression for p in m.penalties) + sum(m.constant_points.values()))
+    m.model.minimize(sum(p.coefficient * p.expression for p in m.penalties) + sum(m.constant_points.values()))
     return m
 
 

@@ -63,7 +63,7 @@ def greedy_assignments(instance: CurtoisInstance, *, seed: int = 0, seconds_per_
         if status == cp_model.UNKNOWN:  # a long horizon: first any schedule, then a hinted solve from it
             status = _any_schedule(solver, alone, max(10.0, 100 * seconds_per_employee), seed)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                values = list(solver.ResponseProto().solution)
+                values = list(solver.response_proto.solution)
                 _hint(alone.model, values)
                 better = cp_model.CpSolver()
                 if _solve_alone(better, alone.model, 2 * seconds_per_employee, seed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -74,7 +74,7 @@ def greedy_assignments(instance: CurtoisInstance, *, seed: int = 0, seconds_per_
                 f"{instance.name}: employee {employee.agent_id} {found} that meets all of the employee's hard rules "
                 "(days off, MaxShifts, total minutes, consecutive days, weekends); check the SECTION_STAFF row."
             )
-        for (agent_id, day), shift_id in assignments_of(alone, solver.Value).items():
+        for (agent_id, day), shift_id in assignments_of(alone, solver.value).items():
             assignments[agent_id, day] = shift_id
             placed[day, shift_id] += 1
     return assignments
@@ -85,13 +85,13 @@ def _solve_alone(solver: cp_model.CpSolver, model: cp_model.CpModel, determinist
     solver_parameters(solver, deterministic_seconds * 10, seed, 1, 0)
     solver.parameters.max_deterministic_time = deterministic_seconds
     solver.parameters.linearization_level = 2  # Instance20's employee B: no schedule in 20 s without, 0.1 s with
-    return solver.Solve(model)
+    return solver.solve(model)
 
 
 def _hint(model: cp_model.CpModel, values: list[int]) -> None:
     """Hint a complete solution of `model`."""
-    model.Proto().solution_hint.vars.extend(range(len(values)))
-    model.Proto().solution_hint.values.extend(values)
+    model.proto.solution_hint.vars.extend(range(len(values)))
+    model.proto.solution_hint.values.extend(values)
 
 
 def _any_schedule(solver: cp_model.CpSolver, alone: CurtoisModel, deterministic_seconds: float, seed: int) -> int:
@@ -99,14 +99,14 @@ def _any_schedule(solver: cp_model.CpSolver, alone: CurtoisModel, deterministic_
     maximises the days worked instead (the tight rule of long horizons is MinTotalMinutes), stopped at its
     first solution. On Instance22 employee O has a schedule in 0.35 deterministic seconds this way and none
     in 12 with the cover objective."""
-    feasibility = alone.model.Clone()
+    feasibility = alone.model.clone()
     feasibility.clear_objective()
-    feasibility.Maximize(sum(alone.works(a, d) for a, d in alone.off))
+    feasibility.maximize(sum(alone.works(a, d) for a, d in alone.off))
     solver_parameters(solver, deterministic_seconds * 10, seed, 1, 0)
     solver.parameters.max_deterministic_time = deterministic_seconds
     solver.parameters.linearization_level = 2
     solver.parameters.stop_after_first_solution = True
-    status = solver.Solve(feasibility)
+    status = solver.solve(feasibility)
     solver.parameters.stop_after_first_solution = False
     return status
 
@@ -125,22 +125,22 @@ def complete(m: CurtoisModel, assignments: Assignments, seed: int = 0) -> list[i
     Raises:
         InfeasibleError: when the roster breaks a hard rule of the model.
     """
-    fixed = m.model.Clone()
-    variables = fixed.Proto().variables
+    fixed = m.model.clone()
+    variables = fixed.proto.variables
     for var, value in fix_to(m, assignments):  # a fixed domain, not a constraint per variable (Instance24: 1.1 M)
-        variables[var.Index()].domain[0] = variables[var.Index()].domain[1] = value
+        variables[var.index].domain[0] = variables[var.index].domain[1] = value
     solver = cp_model.CpSolver()
     solver_parameters(solver, 60, seed, 1, 0)
-    if solver.Solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleError(f"{m.instance.name}: the given roster breaks a hard rule of the model.")
-    return list(solver.ResponseProto().solution)
+    return list(solver.response_proto.solution)
 
 
 def cover_window(m: CurtoisModel) -> Neighbourhood:
     """Free a window of days around a (day, shift) the incumbent leaves short (or overstaffs), for the employees
     who may work that shift; the window holds about the requested share of all cells."""
-    rows = [(day, shift_id, var.Index()) for (day, shift_id), var in m.under.items()]
-    rows += [(day, shift_id, var.Index()) for (day, shift_id), var in m.over.items()]
+    rows = [(day, shift_id, var.index) for (day, shift_id), var in m.under.items()]
+    rows += [(day, shift_id, var.index) for (day, shift_id), var in m.over.items()]
     able = {s.shift_id: [a for a, e in enumerate(m.agents) if e.max_shifts[s.shift_id] > 0] for s in m.options}
     days = m.horizon.days
 
@@ -164,7 +164,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         if self.report is not None:
-            objective, bound = self.ObjectiveValue(), max(0.0, self.BestObjectiveBound())
+            objective, bound = self.objective_value, max(0.0, self.best_objective_bound)
             self.report(
                 {
                     "elapsed_seconds": time.monotonic() - self.started,
@@ -213,7 +213,7 @@ def solve_instance(
         greedy = greedy_assignments(instance, seed=seed, seconds_per_employee=min(1.0, time_limit_seconds / 20 / len(instance.employees)))
         incumbent = complete(m, greedy, seed)
         stages["greedy_seconds"] = time.monotonic() - started - stages["build_seconds"]
-        stages["greedy_objective"] = objective_value(m.model.Proto(), incumbent)
+        stages["greedy_objective"] = objective_value(m.model.proto, incumbent)
         _hint(m.model, incumbent)
         if progress is not None:
             progress(
@@ -223,18 +223,18 @@ def solve_instance(
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
     solver_parameters(solver, stage_limit, seed, workers, len(m.agents) * instance.days)
-    status = solver.Solve(m.model, _Progress(progress, started))
+    status = solver.solve(m.model, _Progress(progress, started))
     restore_python_interrupts()
     # CP-SAT catches Ctrl-C (solver_parameters) and stops early with its best roster: then skip the LNS too. On a
     # loaded machine CP-SAT also returns a little before its limit (Instance3: at 2.3 of 3 s), hence half the limit.
-    interrupted = status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.WallTime() < 0.5 * stage_limit - 0.5
-    m.model.Proto().clear_solution_hint()
-    stages["cpsat_seconds"] = solver.WallTime()
+    interrupted = status in (cp_model.FEASIBLE, cp_model.UNKNOWN) and solver.wall_time < 0.5 * stage_limit - 0.5
+    m.model.proto.clear_solution_hint()
+    stages["cpsat_seconds"] = solver.wall_time
     found = status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     if found:
-        incumbent = list(solver.ResponseProto().solution)
-        stages["cpsat_objective"] = solver.ObjectiveValue()
-    bound = max(0.0, solver.BestObjectiveBound()) if status != cp_model.UNKNOWN else 0.0
+        incumbent = list(solver.response_proto.solution)
+        stages["cpsat_objective"] = solver.objective_value
+    bound = max(0.0, solver.best_objective_bound) if status != cp_model.UNKNOWN else 0.0
     lns_summary: dict[str, object] = {}
     remaining = time_limit_seconds - (time.monotonic() - started)
     if incumbent is not None and use_lns and status != cp_model.OPTIMAL and not interrupted and remaining > 0.1:
@@ -268,8 +268,8 @@ def solve_instance(
         stages["lns_seconds"] = time.monotonic() - started - stages["build_seconds"] - stages.get("greedy_seconds", 0) - stages["cpsat_seconds"]
     if incumbent is None:
         raise InfeasibleError(f"{instance.name}: {'no valid roster exists' if status == cp_model.INFEASIBLE else 'no roster found in time'}.")
-    assignments = assignments_of(m, lambda var: incumbent[var.Index()])
-    objective = round(objective_value(m.model.Proto(), incumbent))
+    assignments = assignments_of(m, lambda var: incumbent[var.index])
+    objective = round(objective_value(m.model.proto, incumbent))
     optimal = status == cp_model.OPTIMAL or objective <= math.ceil(bound - 1e-6)
     return CurtoisResult(
         assignments,

@@ -36,6 +36,7 @@ from scheduler.roster.hint import hint_values
 from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel, agent_queues, points
 from scheduler.roster.progress import RosterProgress
+from scheduler.roster.proto_edits import fixed_domains, set_hint
 from scheduler.roster.rules import RuleVariables, apply_rules, shortfall_breakpoints
 
 Plan = dict[tuple[int, int], int]
@@ -299,30 +300,20 @@ class _AgentModel:
         """The agent's best shifts ({day: option}) and their objective points (own costs minus the coverage
         `value` of the shifts), or None when none is found in time; `fixed` evaluates `current` itself."""
         model, x = self.single.model, self.single.x
-        model.ClearObjective()
-        model.Minimize(self.own - sum(value[d, o] * x[0, d, o] for d, o in self.cells if value.get((d, o))))
-        model.ClearHints()
-        proto = model.Proto()
-        saved = []
-        for d, o in self.cells:
-            model.AddHint(x[0, d, o], int(current.get(d) == o))
-            if fixed:
-                domain = proto.variables[x[0, d, o].Index()].domain
-                saved.append((domain, tuple(domain)))
-                domain[0] = domain[1] = int(current.get(d) == o)
+        model.clear_objective()
+        model.minimize(self.own - sum(value[d, o] * x[0, d, o] for d, o in self.cells if value.get((d, o))))
+        chosen = {x[0, d, o].index: int(current.get(d) == o) for d, o in self.cells}
+        set_hint(model, [(x[0, d, o], chosen[x[0, d, o].index]) for d, o in self.cells])
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = seed
         solver.parameters.max_deterministic_time = deterministic_seconds
         solver.parameters.catch_sigint_signal = False
-        try:
-            status = solver.Solve(model)
-        finally:
-            for domain, (low, high) in saved:
-                domain[0], domain[1] = low, high
+        with fixed_domains(model, chosen if fixed else {}):
+            status = solver.solve(model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
-        return {d: o for d, o in self.cells if solver.Value(x[0, d, o])}, round(solver.ObjectiveValue())
+        return {d: o for d, o in self.cells if solver.value(x[0, d, o])}, round(solver.objective_value)
 
 
 def improve_by_best_response(
@@ -421,7 +412,7 @@ def ledger_hint(m: RosterModel, variables: RuleVariables, ledger: CoverageLedger
     """A value for every variable of the whole model that realises the ledger exactly: its shifts, each
     agent's breaks and each interval's queue, so the whole-model search starts from this roster's cost."""
     coverage = variables.coverage
-    values = {var.Index(): (var, value) for var, value in hint_values(m, variables, plan)}
+    values = {var.index: (var, value) for var, value in hint_values(m, variables, plan)}
     counts: dict[object, int] = {var: 0 for var in list(m.b.values()) + list(coverage.flows.values())}
     group_of = {a: g for g, group in enumerate(m.groups) for a in group.members}
     queues = ledger.queues
@@ -441,5 +432,5 @@ def ledger_hint(m: RosterModel, variables: RuleVariables, ledger: CoverageLedger
     for (queue, t, _), (var, breakpoint) in coverage.deeper.items():
         counts[var] = max(0, counts[coverage.shortfalls[queue, t]] - breakpoint)
     for var, count in counts.items():
-        values[var.Index()] = (var, count)
+        values[var.index] = (var, count)
     return list(values.values())

@@ -49,14 +49,14 @@ def _conflict(model: cp_model.CpModel, assumptions: dict[int, tuple[str, str, st
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 10.0
-    if solver.Solve(model) != cp_model.INFEASIBLE:
+    if solver.solve(model) != cp_model.INFEASIBLE:
         return None
-    core = list(solver.SufficientAssumptionsForInfeasibility())
+    core = list(solver.sufficient_assumptions_for_infeasibility())
     for literal in list(core):
         trial = [c for c in core if c != literal]
-        model.ClearAssumptions()
-        model.AddAssumptions([model.GetBoolVarFromProtoIndex(i) for i in trial])
-        if solver.Solve(model) == cp_model.INFEASIBLE:
+        model.clear_assumptions()
+        model.add_assumptions([model.get_bool_var_from_proto_index(i) for i in trial])
+        if solver.solve(model) == cp_model.INFEASIBLE:
             core = trial
     return [assumptions[i] for i in core]
 

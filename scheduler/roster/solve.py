@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from ortools.sat.python import cp_model
-from ortools.sat.python import cp_model_helper as cmh
 
 from scheduler.contracts.center import Center
 from scheduler.roster.best_response import improve_by_best_response
@@ -23,6 +22,7 @@ from scheduler.roster.hint import greedy_roster
 from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
 from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import RosterProgress
+from scheduler.roster.proto_edits import set_hint, solution_reader
 from scheduler.roster.rules import apply_rules
 from scheduler.staffing.coverage import coverage_table
 from staffcast.errors import InfeasibleError
@@ -57,20 +57,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         if self.report is None:
             return
-        objective, bound = self.ObjectiveValue() / self.m.scale, max(0.0, self.BestObjectiveBound() / self.m.scale)
-        short = sum(self.Value(v) for v in self.shortfalls.values())
+        objective, bound = self.objective_value / self.m.scale, max(0.0, self.best_objective_bound / self.m.scale)
+        short = sum(self.value(v) for v in self.shortfalls.values())
         hours = short * self.m.horizon.interval_minutes / 60
         self.report(RosterProgress("cp-sat", time.monotonic() - self.started, objective, bound, relative_gap(objective, bound), hours))
-
-
-def _hint_solution(m: RosterModel, hint: list[tuple[object, int]]) -> cmh.CpSolverResponse:
-    """The complete hint as a solver response, so that its roster can be read like a solution."""
-    values = [0] * len(m.model.Proto().variables)
-    for variable, value in hint:
-        values[variable.Index()] = value
-    response = cmh.CpSolverResponse()
-    response.solution.extend(values)
-    return response
 
 
 def _stage_reporter(report: Callable[[RosterProgress], None] | None, started: float) -> Callable[[RosterProgress], None] | None:
@@ -173,30 +163,28 @@ def build_roster(
         progress=_stage_reporter(progress, started),
     )
     with deferred_interrupt() as late:
-        hinted = _hint_solution(m, best.hint)
+        hinted = solution_reader(m.model, best.hint)
         interrupted = best.interrupted or late()
-    status_name, bound_points, value = "FEASIBLE", 0.0, lambda expression: cmh.ResponseHelper.value(hinted, expression)
+    status_name, bound_points, value = "FEASIBLE", 0.0, hinted
     if not interrupted:  # after Ctrl-C the best response's roster is the answer
-        hint = m.model.Proto().solution_hint  # the proto directly: AddHint costs 4 s per million variables
-        hint.vars.extend(variable.Index() for variable, _ in best.hint)
-        hint.values.extend(hinted_value for _, hinted_value in best.hint)
+        set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
         remaining = time_limit_seconds - (time.monotonic() - started)
         solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
         if deterministic_time_limit is not None:
             solver.parameters.max_deterministic_time = deterministic_time_limit
         callback = _Progress(m, variables.coverage.shortfalls, progress, started)
-        status = solver.Solve(m.model, callback)
+        status = solver.solve(m.model, callback)
         restore_python_interrupts()
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
-            status_name, bound_points, value = solver.StatusName(status), solver.BestObjectiveBound(), solver.Value
+            status_name, bound_points, value = solver.status_name(status), solver.best_objective_bound, solver.value
     shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
     report = check_roster(center, shifts, activities, planned, start, days, previous=previous)
-    # The objective of the returned roster, from its own values (CP-SAT's ObjectiveValue() can lag the final
+    # The objective of the returned roster, from its own values (CP-SAT's objective_value can lag the final
     # solution by one improvement under interleaved search).
     solver_penalties = m.penalty_totals(value)
     objective = sum(solver_penalties.values())

@@ -168,8 +168,8 @@ def test_lns_improves_the_greedy_roster_deterministically():
     ]
     assert runs[0].values == runs[1].values and runs[0].iterations == 12
     assert runs[2].values == runs[3].values and runs[2].iterations == 12
-    assert runs[0].objective <= objective_value(m.model.Proto(), start)
-    assert runs[0].objective == objective_value(m.model.Proto(), runs[0].values)
+    assert runs[0].objective <= objective_value(m.model.proto, start)
+    assert runs[0].objective == objective_value(m.model.proto, runs[0].values)
 
 
 ONE_EMPLOYEE = """SECTION_HORIZON
@@ -210,9 +210,9 @@ def test_work_window_cuts_keep_the_optimum_and_feasibility(min_minutes, feasible
         m = build_curtois_model(instance, with_cuts=cuts)
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        status = solver.Solve(m.model)
+        status = solver.solve(m.model)
         assert (status == cp_model.OPTIMAL) == feasible and status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
-        objectives.append(solver.ObjectiveValue() if feasible else None)
+        objectives.append(solver.objective_value if feasible else None)
     assert objectives[0] == objectives[1]
 
 

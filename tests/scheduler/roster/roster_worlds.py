@@ -96,13 +96,13 @@ class Solved:
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 20
-        self.status = solver.Solve(self.model.model)
+        self.status = solver.solve(self.model.model)
         self.feasible = self.status in (cp_model.OPTIMAL, cp_model.FEASIBLE)
         if self.feasible:
             assert self.status == cp_model.OPTIMAL
-            self.objective = solver.ObjectiveValue() / self.model.scale
-            self.penalties = self.model.penalty_totals(solver.Value)
-            self.shifts, self.activities = extract_roster(self.model, variables, solver.Value)
+            self.objective = solver.objective_value / self.model.scale
+            self.penalties = self.model.penalty_totals(solver.value)
+            self.shifts, self.activities = extract_roster(self.model, variables, solver.value)
             given = requirements if requirements is not None else requirements_frame([], start, days, [q.id for q in center.config.queues])
             planned = planned_requirements(self.model, given)
             self.report = check_roster(center, self.shifts, self.activities, planned, start, days, previous=previous)

@@ -27,14 +27,14 @@ def model():
 
 def fixed_penalties(m: RosterModel, hint) -> dict[str, float] | None:
     """Each soft rule's cost (weight units) with every variable fixed to the hint, None when it breaks a constraint."""
-    fixed = m.model.Clone()
+    fixed = m.model.clone()
     for variable, value in hint:
-        fixed.Add(fixed.GetIntVarFromProtoIndex(variable.Index()) == value)
+        fixed.add(fixed.get_int_var_from_proto_index(variable.index) == value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    if solver.Solve(fixed) != cp_model.OPTIMAL:
+    if solver.solve(fixed) != cp_model.OPTIMAL:
         return None
-    return m.penalty_totals(solver.Value)
+    return m.penalty_totals(solver.value)
 
 
 def test_the_hint_is_a_complete_solution_priced_like_the_ledger(model):

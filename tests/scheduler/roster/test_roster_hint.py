@@ -19,12 +19,12 @@ def assert_hint_is_a_feasible_solution(center, days):
     plan, stuck = greedy_roster(m)
     assert stuck == []
     values = hint_values(m, variables, plan)
-    assert len({var.Index() for var, _ in values}) == len(m.model.Proto().variables)
+    assert len({var.index for var, _ in values}) == len(m.model.proto.variables)
     for var, value in values:
-        m.model.Add(var == value)
+        m.model.add(var == value)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    assert solver.Solve(m.model) == cp_model.OPTIMAL
+    assert solver.solve(m.model) == cp_model.OPTIMAL
 
 
 def test_greedy_hint_is_complete_and_feasible():

@@ -45,7 +45,7 @@ def _one_shift_per_day():
     center = make_center()
 
     def both(m):
-        m.model.Add(m.x[0, 0, 0] + m.x[0, 0, 2] == 2)
+        m.model.add(m.x[0, 0, 0] + m.x[0, 0, 2] == 2)
 
     assert not Solved(center, 1, extra=both).feasible
     assert_valid(Solved(center, 1, {("A1", D0): "day@08:00"}))
