@@ -7,7 +7,7 @@
 Every roster is written as CSV (employee,day,shift; days 0-based), read back and re-checked by the
 independent checker (every hard rule and the objective recomputed without the solver) before it is
 printed; a violation or an objective mismatch exits 1. Best known values and the 10-minute results of
-Gurobi and of the ejection chain come from the README next to the instances. Targets (issue 5):
+Gurobi and of the ejection chain come from the README next to the instances. Targets:
 instances 1-10 within 2% of the best known, 11-19 at or below both 10-minute results, 20-24 a valid roster.
 """
 
@@ -55,7 +55,7 @@ def _value(text: str) -> float:
 
 
 def target(name: str, objective: int, valid: bool, reference: dict[str, float]) -> str:
-    """'yes' / 'no' for the instance's target of issue 5, '?' when the reference value is missing."""
+    """'yes' / 'no' for the instance's target, '?' when the reference value is missing."""
     number = int(re.sub(r"\D", "", name) or 0)
     if not valid:
         return "no"

@@ -5,7 +5,7 @@ had been forecast exactly), so the benchmark needs no forecast. Every roster goe
 independent checker. With --lp-bound, two LP relaxations of the same model (HiGHS, `lp_bound`) give
 lower bounds: of the whole objective (`lp_bound`, `lp_gap`) and of the understaffed agent-hours alone
 (`under_lb_agent_h`); `under_above_lb` is the roster's understaffing above that bound, as a share of the
-required agent-hours (issue 5's target: within 1%).
+required agent-hours (target: within 1%).
 
     python benchmarks/roster.py [--centers flagship_store express_service] [--days 28] [--time-limit 300] [--workers 2] [--lp-bound]
 """

@@ -1,4 +1,4 @@
-"""Reading and writing the scheduler's CSV contracts (DESIGN.md), with row-level errors."""
+"""Reading and writing the scheduler's CSV contracts (README.md, "Files"), with row-level errors."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def _bad(text: str):
 
 
 def write_roster_outputs(shifts: pd.DataFrame, activities: pd.DataFrame, coverage: pd.DataFrame, directory: Path | str) -> list[Path]:
-    """Write roster.csv, activities.csv and coverage.csv (the DESIGN.md contracts) atomically into `directory`."""
+    """Write roster.csv, activities.csv and coverage.csv (the file contracts) atomically into `directory`."""
     directory = Path(directory)
     roster = shifts[ROSTER_COLUMNS].copy()
     roster["date"] = roster.date.map(lambda d: d.isoformat())

@@ -1,4 +1,4 @@
-"""The center YAML as validated pydantic models (schema in DESIGN.md), with cross-field checks."""
+"""The center YAML as validated pydantic models (the center YAML section of README.md), with cross-field checks."""
 
 from __future__ import annotations
 

@@ -278,7 +278,7 @@ def summary_text(evaluation: Evaluation) -> str:
     for row in evaluation.queues.itertuples(index=False):
         lines.append(
             f"{row.queue:<22}{row.contacts:>10,.0f}{row.service_level:>8.1%}{row.service_level_target:>8.0%}"
-            f"{_number(row.asa_seconds, '.1f'):>8}{row.abandon_rate:>8.2%}{row.occupancy:>7.0%}"
+            f"{format_finite(row.asa_seconds, '.1f'):>8}{row.abandon_rate:>8.2%}{row.occupancy:>7.0%}"
             f"{row.understaffed_agent_hours:>9.1f}{row.overstaffed_agent_hours:>9.1f}"
         )
     if evaluation.simulation is not None:
@@ -287,7 +287,7 @@ def summary_text(evaluation: Evaluation) -> str:
             lines.append(
                 f"  {row.queue:<22} simulated {row.simulated_service_level:.1%} [{row.simulated_service_level_lo:.1%}, "
                 f"{row.simulated_service_level_hi:.1%}]"
-                f"   analytic {row.service_level:.1%}   simulated ASA {_number(row.simulated_asa_seconds, '.1f')} s   abandoned "
+                f"   analytic {row.service_level:.1%}   simulated ASA {format_finite(row.simulated_asa_seconds, '.1f')} s   abandoned "
                 f"{row.simulated_abandon_rate:.2%}"
             )
         low, high = evaluation.simulation.occupancy_interval
@@ -302,5 +302,6 @@ def summary_text(evaluation: Evaluation) -> str:
     return "\n".join(lines)
 
 
-def _number(value: float, spec: str) -> str:
-    return format(value, spec) if np.isfinite(value) else "-"
+def format_finite(value: float, spec: str, missing: str = "-") -> str:
+    """`value` formatted by `spec`, or `missing` when it is NaN or infinite."""
+    return format(value, spec) if np.isfinite(value) else missing

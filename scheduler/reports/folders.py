@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
-from scheduler.evaluation.evaluate import Evaluation, summary_table, summary_text
+from scheduler.evaluation.evaluate import Evaluation, format_finite, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
 from scheduler.reports.html import Section, figure_png, render_report
 from staffcast.atomic import write_atomic, write_csv_atomic
@@ -121,8 +121,8 @@ def _percent(value: float, digits: int = 1) -> str:
     return "" if pd.isna(value) else f"{100 * value:.{digits}f}%"
 
 
-def _number(value: float, digits: int = 1) -> str:
-    return "" if pd.isna(value) or value == float("inf") else f"{value:,.{digits}f}"
+def _hours(value: float) -> str:
+    return format_finite(value, ",.1f", "")
 
 
 def headline_table(evaluation: Evaluation) -> pd.DataFrame:
@@ -130,13 +130,13 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
     t = evaluation.totals
     rows = [
         ("Service level, all queues (volume-weighted)", _percent(t["service_level"])),
-        ("Average speed of answer, voice + chat", f"{_number(t['asa_seconds'])} s"),
+        ("Average speed of answer, voice + chat", format_finite(t["asa_seconds"], ",.1f", "") + " s"),
         ("Abandoned, voice + chat", _percent(t["abandon_rate"], 2)),
         ("Occupancy", _percent(t["occupancy"])),
-        ("Understaffed agent-hours", _number(t["understaffed_agent_hours"])),
-        ("Overstaffed agent-hours", _number(t["overstaffed_agent_hours"])),
-        ("Paid hours", _number(t["paid_hours"])),
-        (f"Cost ({t['currency']})", _number(t["cost"], 0)),
+        ("Understaffed agent-hours", format_finite(t["understaffed_agent_hours"], ",.1f", "")),
+        ("Overstaffed agent-hours", format_finite(t["overstaffed_agent_hours"], ",.1f", "")),
+        ("Paid hours", format_finite(t["paid_hours"], ",.1f", "")),
+        (f"Cost ({t['currency']})", format_finite(t["cost"], ",.0f", "")),
         ("Agents rostered", f"{t['agents_rostered']:.0f} of {t['agents_available']:.0f}"),
         (
             "Paid hours per agent (min / median / max)",
@@ -161,14 +161,14 @@ def queue_display(evaluation: Evaluation) -> pd.DataFrame:
         {
             "queue": q.queue,
             "channel": q.channel,
-            "contacts": q.contacts.map(lambda v: _number(v, 0)),
+            "contacts": q.contacts.map(lambda v: format_finite(v, ",.0f", "")),
             "service level": q.service_level.map(_percent),
             "target": q.service_level_target.map(lambda v: _percent(v, 0)),
-            "ASA (s)": q.asa_seconds.map(_number),
+            "ASA (s)": q.asa_seconds.map(_hours),
             "abandoned": q.abandon_rate.map(lambda v: _percent(v, 2)),
             "occupancy": q.occupancy.map(_percent),
-            "understaffed h": q.understaffed_agent_hours.map(_number),
-            "overstaffed h": q.overstaffed_agent_hours.map(_number),
+            "understaffed h": q.understaffed_agent_hours.map(_hours),
+            "overstaffed h": q.overstaffed_agent_hours.map(_hours),
         }
     )
     if "simulated_service_level" in q:
@@ -244,7 +244,7 @@ def _worst_display(evaluation: Evaluation) -> pd.DataFrame:
         {
             "interval": pd.to_datetime(w.interval_start).dt.strftime("%Y-%m-%d %H:%M"),
             "queue": w.queue,
-            "contacts": w.contacts.map(lambda v: _number(v, 0)),
+            "contacts": w.contacts.map(lambda v: format_finite(v, ",.0f", "")),
             "agents required": w.agents_required,
             "agents scheduled": w.agents_scheduled,
             "service level": w.service_level.map(_percent),

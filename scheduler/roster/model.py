@@ -1,6 +1,6 @@
 """The CP-SAT roster model: its variables, and the rules of `rules.py` applied to them.
 
-Variables (see DESIGN.md and issue 4):
+Variables (see ARCHITECTURE.md):
 - `x[a, d, o]`: agent `a` works shift option `o` starting on day `d` (at most one per day, a hard rule).
 - Agents are pooled by skill set (the tuple of queues they may serve). Per group `g`, day and option,
   `n[g, d, o]` counts its members on that shift, and `b[g, d, o, k, offset]` counts those who take break
@@ -57,7 +57,7 @@ class PreviousShift:
 
 
 @dataclass
-class Group:
+class QueueGroup:
     """Agents with the same set of queues they may serve."""
 
     queues: tuple[str, ...]
@@ -172,7 +172,7 @@ class RosterModel(SoftCosts):
             for d in range(days)
             for o in range(len(self.options))
         }
-        self.groups: list[Group] = []
+        self.groups: list[QueueGroup] = []
         if with_coverage:
             self._build_groups()
             self.targets = self._targets(requirements)
@@ -233,7 +233,7 @@ class RosterModel(SoftCosts):
 
     # --- coverage structure --------------------------------------------------------------------
     def _build_groups(self) -> None:
-        by_queues: dict[tuple[str, ...], Group] = {}
+        by_queues: dict[tuple[str, ...], QueueGroup] = {}
         for a, agent in enumerate(self.agents):
             queues = agent_queues(agent, self.center)
             if not queues:
@@ -241,7 +241,7 @@ class RosterModel(SoftCosts):
                     f"agent {agent.agent_id}: no skill reaches the min_skill_level of any queue, so the agent cannot be "
                     "placed on a queue; raise the agent's skill levels in agents.csv or remove the agent."
                 )
-            by_queues.setdefault(queues, Group(queues)).members.append(a)
+            by_queues.setdefault(queues, QueueGroup(queues)).members.append(a)
         self.groups = list(by_queues.values())
 
     def _targets(self, requirements: pd.DataFrame | None) -> dict[tuple[str, int], int]:

@@ -13,8 +13,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
-
-COVERAGE_COLUMNS = ["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 
 
 def gross_agents(agents_required: float, shrinkage: float) -> int:

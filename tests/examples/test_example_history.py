@@ -1,4 +1,4 @@
-"""The generated histories have the contract's shape and the volumes, shares and peaks of issue 2."""
+"""The generated histories have the contract's shape and the volumes, shares and peaks the examples promise (examples/README.md)."""
 
 from __future__ import annotations
 
