@@ -1,7 +1,7 @@
 """Capacity planning: weekly required FTE per skill, and the hires, cross-training and temps to meet it."""
 
+from scheduler.capacity.capacity_files import write_capacity_outputs
 from scheduler.capacity.check import check_capacity
-from scheduler.capacity.io import write_capacity_outputs
 from scheduler.capacity.optimize import optimize_capacity
 from scheduler.capacity.planning import capacity_problem, capacity_settings, grow_workload, plan_capacity
 from scheduler.capacity.problem import ACTION_COLUMNS, CAPACITY_COLUMNS, CapacityPlan, CapacityProblem

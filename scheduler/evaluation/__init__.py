@@ -1,0 +1,2 @@
+"""Evaluation of a roster: analytic service, gaps, hours and cost (evaluate.py); discrete-event simulation
+(simulation.py)."""
