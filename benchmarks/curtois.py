@@ -27,6 +27,7 @@ from curtois_qu.instance import check_solution, read_instance, read_solution, so
 from curtois_qu.model import build_curtois_model
 from curtois_qu.solve import solve_instance
 from lp_bound import lp_lower_bound
+from scheduler.roster.progress import RosterProgress
 from staffcast.atomic import write_csv_atomic
 from staffcast.errors import StaffcastError
 
@@ -73,12 +74,9 @@ def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, fl
     """Solve one instance, write and re-check its solution, and return its table row."""
     instance = read_instance(path)
 
-    def report(update: dict) -> None:
+    def report(update: RosterProgress) -> None:
         if args.verbose:
-            print(
-                f"{instance.name}: {update['elapsed_seconds']:6.1f} s  {update.get('stage', ''):6s}  objective {update['objective']:,.0f}",
-                file=sys.stderr,
-            )
+            print(f"{instance.name}: {update.elapsed_seconds:6.1f} s  {update.stage:6s}  objective {update.objective:,.0f}", file=sys.stderr)
 
     result = solve_instance(
         instance,

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from scheduler.roster.progress import RosterProgress
 from scheduler.roster.solve import relative_gap, solver_parameters
 
 Cell = Hashable
@@ -108,7 +109,7 @@ def improve(
     parallel: int = 1,
     max_iterations: int | None = None,
     parameters: Mapping[str, object] | None = None,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[RosterProgress], None] | None = None,
     growth: float = 1.2,
 ) -> LnsResult:
     """Improve a complete incumbent of a minimisation model by large-neighbourhood search.
@@ -127,7 +128,7 @@ def improve(
         parallel: sub-solves run at once (threads; each round keeps the best of its results), e.g. one per core.
         max_iterations: stop after this many sub-solves (None = time limit only).
         parameters: extra CP-SAT parameters of every sub-solve (e.g. {"linearization_level": 2}).
-        progress: called with elapsed_seconds, objective, bound, gap, iteration, neighbourhood on each improvement.
+        progress: called with a `RosterProgress` (stage lns, passes = iteration) on each improvement.
         growth: a neighbourhood's share is multiplied by it after a sub-solve proved optimal, divided by it after
             one that timed out.
 
@@ -180,16 +181,8 @@ def improve(
                     best_objective, best = round_best[0], round_best[1]
                     if gained and progress is not None:
                         bound = max(0.0, lower_bound)
-                        progress(
-                            {
-                                "elapsed_seconds": time.monotonic() - started,
-                                "objective": best_objective,
-                                "bound": bound,
-                                "gap": relative_gap(best_objective, bound),
-                                "iteration": iteration,
-                                "neighbourhood": round_best[2],
-                            }
-                        )
+                        elapsed, gap = time.monotonic() - started, relative_gap(best_objective, bound)
+                        progress(RosterProgress("lns", elapsed, best_objective, bound, gap, 0.0, iteration))
         except KeyboardInterrupt:
             interrupted = True
     return LnsResult(

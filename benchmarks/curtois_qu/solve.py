@@ -15,6 +15,7 @@ The LP-relaxation bound (`lp_bound`) is computed apart, because on the larger in
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from collections import defaultdict
@@ -27,7 +28,8 @@ from curtois_qu.instance import Assignments, CurtoisInstance
 from curtois_qu.lns import Neighbourhood, agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CurtoisModel, assignments_of, build_curtois_model
 from scheduler.roster.interrupts import restore_python_interrupts
-from scheduler.roster.solve import relative_gap, solver_parameters
+from scheduler.roster.progress import RosterProgress
+from scheduler.roster.solve import SolutionReporter, solver_parameters
 from staffcast.errors import InfeasibleError
 
 LNS_PARAMETERS = {"linearization_level": 2}
@@ -155,27 +157,6 @@ def cover_window(m: CurtoisModel) -> Neighbourhood:
     return Neighbourhood("cover", choose)
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving CP-SAT solution of stage 2."""
-
-    def __init__(self, report: Callable[[dict], None] | None, started: float) -> None:
-        super().__init__()
-        self.report, self.started = report, started
-
-    def on_solution_callback(self) -> None:
-        if self.report is not None:
-            objective, bound = self.objective_value, max(0.0, self.best_objective_bound)
-            self.report(
-                {
-                    "elapsed_seconds": time.monotonic() - self.started,
-                    "objective": objective,
-                    "bound": bound,
-                    "gap": relative_gap(objective, bound),
-                    "stage": "cp-sat",
-                }
-            )
-
-
 def solve_instance(
     instance: CurtoisInstance,
     *,
@@ -187,7 +168,7 @@ def solve_instance(
     use_lns: bool = True,
     lns_workers: int = 1,
     sub_deterministic_seconds: float = 0.3,
-    progress: Callable[[dict], None] | None = None,
+    progress: Callable[[RosterProgress], None] | None = None,
 ) -> CurtoisResult:
     """The best roster found for `instance` within the time limit (see the module docstring for the stages).
 
@@ -199,7 +180,7 @@ def solve_instance(
         cpsat_share: the share of the time limit for the whole-model CP-SAT stage (all of it without LNS).
         use_greedy, use_lns: switch stages off (to measure what each one brings).
         lns_workers, sub_deterministic_seconds: CP-SAT workers and deterministic-time limit of one LNS sub-solve.
-        progress: called with elapsed_seconds, objective, bound, gap and the stage on each improvement.
+        progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, lns; no understaffing).
 
     Raises:
         InfeasibleError: when no valid roster exists or none is found in time.
@@ -216,14 +197,12 @@ def solve_instance(
         stages["greedy_objective"] = objective_value(m.model.proto, incumbent)
         _hint(m.model, incumbent)
         if progress is not None:
-            progress(
-                {"elapsed_seconds": time.monotonic() - started, "stage": "greedy", "objective": stages["greedy_objective"], "bound": 0.0, "gap": 1.0}
-            )
+            progress(RosterProgress("greedy", time.monotonic() - started, stages["greedy_objective"], 0.0, 1.0, 0.0))
     solver = cp_model.CpSolver()
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
     solver_parameters(solver, stage_limit, seed, workers, len(m.agents) * instance.days)
-    status = solver.solve(m.model, _Progress(progress, started))
+    status = solver.solve(m.model, SolutionReporter(progress, started))
     restore_python_interrupts()
     # CP-SAT catches Ctrl-C (solver_parameters) and stops early with its best roster: then skip the LNS too. On a
     # loaded machine CP-SAT also returns a little before its limit (Instance3: at 2.3 of 3 s), hence half the limit.
@@ -245,9 +224,9 @@ def solve_instance(
         neighbourhoods = agent_day_neighbourhoods(len(m.agents), instance.days, list(groups.values()))
         neighbourhoods.append(cover_window(m))
 
-        def report(update: dict) -> None:
+        def report(update: RosterProgress) -> None:
             if progress is not None:
-                progress({**update, "elapsed_seconds": time.monotonic() - started, "stage": "lns"})
+                progress(dataclasses.replace(update, elapsed_seconds=time.monotonic() - started))
 
         result = improve(
             m.model,

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class RosterProgress:
     """One improving roster: the stage that found it, seconds since the search began, its objective (weight
-    units), the best bound so far, the relative gap, understaffed agent-hours, and the best-response pass."""
+    units), the best bound so far, the relative gap, understaffed agent-hours, and the pass (best response) or
+    iteration (large-neighbourhood search)."""
 
     stage: str
     elapsed_seconds: float

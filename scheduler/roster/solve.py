@@ -42,24 +42,33 @@ class RosterResult:
     check: CheckReport | None = None
 
 
-class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports each improving solution (elapsed, incumbent, bound, gap, understaffed agent-hours).
+class SolutionReporter(cp_model.CpSolverSolutionCallback):
+    """Counts CP-SAT's improving solutions and reports each as a `RosterProgress` (objective and bound divided
+    by `scale`; understaffed agent-hours from the `shortfalls` variables, each worth `interval_hours`).
 
     Every soft cost is non-negative, so a negative solver bound is reported as 0.
     """
 
-    def __init__(self, m: RosterModel, shortfalls: dict, report: Callable[[RosterProgress], None] | None, started: float) -> None:
+    def __init__(
+        self,
+        report: Callable[[RosterProgress], None] | None,
+        started: float,
+        *,
+        scale: int = 1,
+        shortfalls: dict | None = None,
+        interval_hours: float = 0.0,
+    ) -> None:
         super().__init__()
-        self.m, self.shortfalls, self.report, self.started = m, shortfalls, report, started
+        self.report, self.started, self.scale = report, started, scale
+        self.shortfalls, self.interval_hours = shortfalls or {}, interval_hours
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
         if self.report is None:
             return
-        objective, bound = self.objective_value / self.m.scale, max(0.0, self.best_objective_bound / self.m.scale)
-        short = sum(self.value(v) for v in self.shortfalls.values())
-        hours = short * self.m.horizon.interval_minutes / 60
+        objective, bound = self.objective_value / self.scale, max(0.0, self.best_objective_bound / self.scale)
+        hours = sum(self.value(v) for v in self.shortfalls.values()) * self.interval_hours
         self.report(RosterProgress("cp-sat", time.monotonic() - self.started, objective, bound, relative_gap(objective, bound), hours))
 
 
@@ -173,7 +182,9 @@ def build_roster(
         solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
         if deterministic_time_limit is not None:
             solver.parameters.max_deterministic_time = deterministic_time_limit
-        callback = _Progress(m, variables.coverage.shortfalls, progress, started)
+        callback = SolutionReporter(
+            progress, started, scale=m.scale, shortfalls=variables.coverage.shortfalls, interval_hours=m.horizon.interval_minutes / 60
+        )
         status = solver.solve(m.model, callback)
         restore_python_interrupts()
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
