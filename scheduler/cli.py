@@ -334,6 +334,19 @@ def demo(
 
 @app.command()
 @planner_errors
+def example(
+    name: Annotated[str, typer.Argument(help="Example center (flagship_store, express_service).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="New (or empty) folder for the example's files.")],
+) -> None:
+    """Write a runnable example center folder: center.yaml, agents, time off, events, scenarios and a generated history.csv."""
+    from scheduler.examples import write_example
+
+    paths = write_example(name, output)
+    print(f"wrote {output}: {', '.join(p.name for p in paths)}\nnext: staffcast plan {output / 'center.yaml'} --start DATE --days N -o OUTDIR")
+
+
+@app.command()
+@planner_errors
 def export(
     center: Annotated[Path, typer.Argument(help="Center YAML.")],
     roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV.")],

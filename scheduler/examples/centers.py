@@ -1,11 +1,14 @@
 """The built-in example centers: where they live, and their generated history.csv.
 
 history.csv is not shipped: `center_path` writes it next to the center's YAML from the seeded
-generator when it is missing or older than the generator's inputs.
+generator when it is missing or older than the generator's inputs; `write_example` copies an
+example into a folder of its own, with its history.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +18,7 @@ from scheduler.contracts.center import parse_center_config
 from scheduler.contracts.schema import CenterConfig
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
-from staffcast.atomic import write_csv_atomic
+from staffcast.atomic import write_csv_atomic, write_folder_atomic
 from staffcast.errors import ConfigError
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -57,6 +60,47 @@ def write_history(name: str, path: Path) -> None:
     stamps = pd.Series(history.interval_start.unique())
     labels = dict(zip(stamps, stamps.dt.strftime("%Y-%m-%d %H:%M"), strict=True))
     write_csv_atomic(history.assign(interval_start=history.interval_start.map(labels)), path)
+
+
+def write_example(name: str, directory: Path | str) -> list[Path]:
+    """Write example `name` as a runnable folder: the files its center.yaml names, scenarios.yaml if any, and history.csv.
+
+    The files are copied byte for byte and history.csv is generated; the folder appears complete or not at all.
+
+    Returns:
+        The files written, in `directory`.
+
+    Raises:
+        ConfigError: `name` is unknown, or `directory` is a file or a folder that is not empty (nothing is overwritten).
+    """
+    folder, directory = _folder(name), Path(directory)
+    _check_free(directory)
+    config = parse_center_config(folder / "center.yaml")
+    copies = ["center.yaml", *(f for f in (config.events, config.agents, config.time_off) if f), *_scenarios(folder)]
+
+    def fill(tmp: Path) -> None:
+        for file in copies:
+            shutil.copyfile(folder / file, tmp / file)
+        write_history(name, tmp / config.history)
+
+    try:
+        write_folder_atomic(directory, fill)
+    except OSError as exc:
+        _check_free(directory)
+        problem = f"{exc.strerror} ({exc.filename2 or exc.filename})"
+        raise ConfigError(f"cannot write example '{name}' to {directory}: {problem}; choose another folder.") from None
+    return [directory / file for file in [*copies, config.history]]
+
+
+def _check_free(directory: Path) -> None:
+    if os.path.lexists(directory) and not directory.is_dir():
+        raise ConfigError(f"{directory} exists and is not a folder; nothing was written. Choose a new folder name.")
+    if directory.is_dir() and any(directory.iterdir()):
+        raise ConfigError(f"{directory} is a folder that is not empty; nothing was overwritten. Choose a new folder name, or empty it first.")
+
+
+def _scenarios(folder: Path) -> list[str]:
+    return ["scenarios.yaml"] if (folder / "scenarios.yaml").is_file() else []
 
 
 def _folder(name: str) -> Path:
