@@ -17,8 +17,9 @@ from ortools.sat.python import cp_model_helper as cmh
 def set_hint(model: cp_model.CpModel, pairs: Iterable[tuple[object, int]]) -> None:
     """Replace the model's solution hint by (variable, value) pairs, written to the proto in one go."""
     pairs = list(pairs)
-    hint = model.proto.solution_hint
-    model.proto.clear_solution_hint()
+    proto = model.proto
+    proto.clear_solution_hint()
+    hint = proto.solution_hint  # fetched after the clear: a reference taken before it may be left detached
     hint.vars.extend(variable.index for variable, _ in pairs)
     hint.values.extend(value for _, value in pairs)
 

@@ -1,8 +1,13 @@
 """The proto-level helpers behave like the cp_model calls they replace."""
 
 from ortools.sat.python import cp_model
+from roster_worlds import MONDAY, TINY, tiny_requirements
 
+from scheduler.contracts.center import load_center
+from scheduler.roster.hint import greedy_roster, hint_values
+from scheduler.roster.model import RosterModel
 from scheduler.roster.proto_edits import fixed_domains, set_hint, solution_reader
+from scheduler.roster.rules import apply_rules
 
 
 def small_model():
@@ -38,3 +43,16 @@ def test_solution_reader_evaluates_expressions_of_the_assignment():
     model, x, y, z = small_model()
     value = solution_reader(model, [(x, 1), (z, 3)])
     assert value(x) == 1 and value(y) == 0 and value(z + 2 * x) == 5
+
+
+def test_a_roster_hint_set_on_the_whole_model_is_the_solution_cp_sat_keeps():
+    m = RosterModel(load_center(TINY), tiny_requirements(3), MONDAY, 3)
+    variables = apply_rules(m)
+    plan, _ = greedy_roster(m)
+    pairs = hint_values(m, variables, plan)
+    set_hint(m.model, pairs)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.fix_variables_to_their_hinted_value = True
+    assert solver.solve(m.model) == cp_model.OPTIMAL
+    assert all(solver.value(variable) == value for variable, value in pairs)
