@@ -72,7 +72,7 @@ def _hm(moment: pd.Timestamp) -> str:
 def check_roster(
     center: Center,
     shifts: pd.DataFrame,
-    activities: pd.DataFrame,
+    activities: pd.DataFrame | None,
     requirements: pd.DataFrame,
     start: dt.date,
     days: int,
@@ -83,8 +83,10 @@ def check_roster(
 
     Args:
         center: the center (templates, rules, weights, agents, time off).
-        shifts: roster.csv frame; activities: activities.csv frame (interval_start as Timestamps).
-        requirements: queue, interval_start, agents_required (NET) of the planned intervals.
+        shifts: roster.csv frame; activities: activities.csv frame (interval_start as Timestamps), or None to
+            check the shifts alone (then coverage counts no agent).
+        requirements: queue, interval_start, agents_required (NET); the checker itself decides which intervals
+            the roster answers for (all planned ones with `previous`, else from the first day's latest overnight end).
         start, days: the horizon; previous: the roster before it (rest, streaks, first-day coverage).
     """
     config, report = center.config, CheckReport()
@@ -232,7 +234,10 @@ def check_roster(
         for first in weeks:
             _check_week(violations, center, agent, first, rows, olds, leave, start, end_date, previous is not None)
 
-    _check_activities(center, valid, old, breaks_of, activities, start, violations)
+    if activities is None:
+        activities = pd.DataFrame({"agent_id": [], "interval_start": pd.to_datetime([]), "activity": []})
+    else:
+        _check_activities(center, valid, old, breaks_of, activities, start, violations)
     _penalties(center, valid, old, activities, requirements, start, days, scale, report)
     return report
 
