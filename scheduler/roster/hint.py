@@ -112,8 +112,39 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
             s["nights"][w] += int(option.night)
         for a in range(len(m.agents)):
             state[a]["streak"] = state[a]["streak"] + 1 if (a, d) in plan else 0
-    stuck = [a for a in range(len(m.agents)) if not _repair(m, a, plan)]
+    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]) and not _repair(m, a, plan)]
     return plan, stuck
+
+
+def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], s: dict) -> bool:
+    """True when agent `a`'s shifts in `plan` keep the agent's hard rules (a fast test; `_repair` decides otherwise)."""
+    agent, rules, horizon = m.agents[a], m.config.rules, m.horizon
+    worked = {d: m.options[plan[a, d]] for d in range(horizon.days) if (a, d) in plan}
+    if any(plan[a, d] not in s["allowed"] for d in worked):
+        return False
+    previous = m.previous.get(agent.agent_id, [])
+    dates = {day for shift in previous for day in shift.dates()} | {d + k for d, o in worked.items() for k in range(1 + o.overnight)}
+    if any((agent.agent_id, d) in m.leave for d in dates if d >= 0):
+        return False
+    spans = sorted(
+        [(x.start_minute, x.end_minute, x.night) for x in previous]
+        + [(d * 1440 + o.start_minute, d * 1440 + o.end_minute, o.night) for d, o in worked.items()]
+    )
+    if any(after[0] - before[1] < rules.min_rest_hours * 60 for before, after in zip(spans, spans[1:])):
+        return False
+    starts = {b // 1440 for b, _, _ in spans}
+    nights = {b // 1440 for b, _, night in spans if night}
+    for days, limit in ((starts, rules.max_consecutive_workdays), (nights, rules.max_consecutive_nights)):
+        if limit is not None and any(all(d - k in days for k in range(limit + 1)) for d in range(horizon.days)):
+            return False
+    for limits in s["limits"]:
+        shifts = [worked[d] for d in limits.days if d in worked]
+        paid = sum(o.paid_minutes for o in shifts)
+        if not limits.min_paid_minutes <= paid <= limits.max_paid_minutes or sum(o.night for o in shifts) > limits.max_nights:
+            return False
+        if sum(d not in dates for d in limits.rest_days) < limits.min_rest_days:
+            return False
+    return True
 
 
 def _rest_needed(s: dict, week_of: dict[int, int], d: int) -> bool:
