@@ -75,7 +75,7 @@ def roster(
     days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for roster.csv, activities.csv, coverage.csv.")],
     time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds.")] = 60,
-    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, first night).")] = None,
+    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it, first night).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed and workers: same roster).")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
 ) -> None:

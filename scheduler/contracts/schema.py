@@ -133,7 +133,8 @@ class Break(StrictModel):
 
 
 class Shift(StrictModel):
-    """A shift template: allowed start times, length on site, paid time and breaks."""
+    """A shift template: allowed start times, length on site, paid time, breaks and the contracts that may work it
+    (None: all). Night work is decided by the clock (`Rules.night_hours`); `night`, when given, must agree."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     start_times: list[str] = Field(min_length=1)
@@ -180,7 +181,8 @@ class Shift(StrictModel):
 
 
 class Rules(StrictModel):
-    """Labor and contract rules (hard)."""
+    """Labor and contract rules (hard): weeks are calendar weeks from `week_start`; a shift with any minute inside
+    `night_hours` is night work."""
 
     min_rest_hours: float = Field(11, ge=0, le=48)
     max_consecutive_workdays: int = Field(6, ge=1, le=14)
