@@ -125,7 +125,7 @@ def leave_days_off(m: RosterModel) -> None:
         for d in range(m.horizon.days + 1):
             if (agent.agent_id, d) not in m.leave:
                 continue
-            literals = m.enforce("leave_days_off", agent, f"day {min(d, m.horizon.days - 1)}")
+            literals = m.enforce("leave_days_off", agent, f"day {d}")
             if d < m.horizon.days:
                 m.model.add(m.works(a, d) == 0).only_enforce_if(literals)
             if d > 0:

@@ -339,6 +339,9 @@ def _cover_requirements():
 def _paid_hours():
     center = make_center(weights={"paid_hour": 10})
     assert_valid(Solved(center, 1, {("A1", D0): "day@08:00"}), "paid_hours", 80)
+    # each agent's hourly_cost relative to costs.hourly_cost (30 by default): a 15-per-hour temp costs half
+    cheap = make_center([make_agent(contract="temp", hourly_cost=15.0)], weights={"paid_hour": 10})
+    assert_valid(Solved(cheap, 1, {("A1", D0): "day@08:00"}), "paid_hours", 40)
 
 
 @case("time_off_preferences")
