@@ -75,7 +75,7 @@ def roster(
     days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for roster.csv, activities.csv, coverage.csv.")],
     time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds.")] = 60,
-    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, first night).")] = None,
+    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it, first night).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed and workers: same roster).")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
 ) -> None:
@@ -106,7 +106,58 @@ def roster(
         )
         raise typer.Exit(code=1)
     paths = write_roster_outputs(result.shifts, result.activities, result.coverage, output)
+    _check_written(loaded, output, table, start.date(), days, before)
     print("\n".join(format_summary(result.summary) + [f"wrote {', '.join(str(p) for p in paths)}"]))
+
+
+def _check_written(center, folder: Path, requirements, start: datetime.date, days: int, previous) -> None:
+    """Re-read roster.csv and activities.csv from `folder` and check them; exit 1 naming every violation."""
+    from scheduler.contracts.plan_tables import read_activities, read_roster
+    from scheduler.roster import check_roster
+
+    shifts, worked = read_roster(folder / "roster.csv"), read_activities(folder / "activities.csv", center.config)
+    report = check_roster(center, shifts, worked, requirements, start, days, previous=previous)
+    if not report.ok:
+        print(f"error: the roster written to {folder} fails the independent check:\n" + _violation_lines(report.violations), file=sys.stderr)
+        raise typer.Exit(code=1)
+
+
+def _violation_lines(violations) -> str:
+    """One line per violation: rule, agent, date and time, what is wrong and what to change."""
+    return "\n".join(f"  {v.rule:<32} {v.agent or '-':<10} {v.when or '-':<17} {v.message}" for v in violations)
+
+
+@app.command()
+@planner_errors
+def check(
+    center: Annotated[Path, typer.Argument(help="Center YAML.")],
+    roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV, e.g. one a planner edited by hand.")],
+    activities: Annotated[Path | None, typer.Option(help="Activities CSV to check too (breaks, queues, skills).")] = None,
+    previous: Annotated[Path | None, typer.Option(help="The roster before it (rest, streaks, weeks begun before it).")] = None,
+) -> None:
+    """Check a roster against the center's hard rules: exit 0 with a summary, or exit 1 listing every violation."""
+    import pandas as pd
+
+    from scheduler.contracts.center import load_center
+    from scheduler.contracts.plan_tables import read_activities, read_roster
+    from scheduler.roster import check_roster
+    from staffcast.errors import DataError
+
+    loaded = load_center(center)
+    shifts = read_roster(roster_csv)
+    if shifts.empty:
+        raise DataError(f"{roster_csv}: no shift rows, so there are no planned days to check; add the roster's shifts.")
+    first, last = min(shifts.date), max(shifts.date)
+    days = (last - first).days + 1
+    worked = read_activities(activities, loaded.config) if activities else None
+    before = read_roster(previous) if previous else None
+    none_required = pd.DataFrame({"queue": [], "interval_start": pd.to_datetime([]), "agents_required": []})
+    report = check_roster(loaded, shifts, worked, none_required, first, days, previous=before)
+    scope = f"{len(shifts)} shifts of {shifts.agent_id.nunique()} agents, {first} to {last}" + ("" if activities else ", activities not checked")
+    if not report.ok:
+        print(f"{roster_csv}: {len(report.violations)} hard-rule violation(s) in {scope}:\n" + _violation_lines(report.violations))
+        raise typer.Exit(code=1)
+    print(f"{roster_csv}: 0 hard-rule violations in {scope}")
 
 
 @app.command()
@@ -268,14 +319,17 @@ def plan(
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
     simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy, 5 replications).")] = False,
     team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
+    previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it).")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
+    from scheduler.contracts.plan_tables import read_roster
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
     from scheduler.workflows.plan import run_plan
 
     loaded, history, events = read_center_inputs(center)
+    before = read_roster(previous) if previous else None
     result = run_plan(
         loaded,
         history,
@@ -286,6 +340,7 @@ def plan(
         seed=seed,
         workers=workers,
         simulation=SimulationOptions(seed=seed) if simulate else None,
+        previous=before,
         progress=_say,
     )
     if result.roster.check is not None and not result.roster.check.ok:
@@ -295,6 +350,7 @@ def plan(
         )
         raise typer.Exit(code=1)
     paths = write_plan(result, output, team=team)
+    _check_written(loaded, output, result.requirements, start.date(), days, before)
     print(summary_text(result.evaluation) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
@@ -305,16 +361,19 @@ def whatif(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for comparison.csv, plots, scenario rosters and report.html.")],
     time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per scenario (default: the file's).")] = None,
     processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
+    previous: Annotated[Path | None, typer.Option(help="The roster before the scenarios' start (rest, streaks, weeks begun before it).")] = None,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
     from forecasts import forecast_contacts
+    from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import read_center_inputs, write_whatif
     from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
 
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
     forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
-    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, progress=_say)
+    before = read_roster(previous) if previous else None
+    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, previous=before, progress=_say)
     paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
 

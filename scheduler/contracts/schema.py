@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+import math
 import re
 import zoneinfo
 from typing import Literal
@@ -18,6 +20,47 @@ def minutes_of_day(hhmm: str) -> int:
     """'07:30' -> 450."""
     hours, minutes = hhmm.split(":")
     return int(hours) * 60 + int(minutes)
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def night_overlap_minutes(night_hours: tuple[str, str], start_minute: int, end_minute: int) -> int:
+    """Minutes of [start_minute, end_minute) (minutes after midnight of the start day) inside the daily night window.
+
+    >>> night_overlap_minutes(("22:00", "06:00"), 16 * 60, 24 * 60)
+    120
+    """
+    begin, end = minutes_of_day(night_hours[0]), minutes_of_day(night_hours[1])
+    if end <= begin:
+        end += 24 * 60
+    total = 0
+    for day in range(-1, 3):
+        low, high = begin + day * 24 * 60, end + day * 24 * 60
+        total += max(0, min(high, end_minute) - max(low, start_minute))
+    return total
+
+
+def break_layout(breaks: list[Break], length_hours: float, step: int) -> list[int] | None:
+    """An order of the breaks (indices) in which each fits its window on the `step`-minute grid after the one
+    before it ends, placing each as early as it may; None when no order fits."""
+    length = round(length_hours * 60)
+
+    def fits(order: tuple[int, ...]) -> bool:
+        free = 0
+        for k in order:
+            item = breaks[k]
+            first = max(math.ceil(round(item.earliest_after_hours * 60, 6) / step) * step, free)
+            first = math.ceil(first / step) * step
+            duration = math.ceil(item.minutes / step) * step
+            if first > item.latest_after_hours * 60 + 1e-6 or first + duration > length:
+                return False
+            free = first + duration
+        return True
+
+    by_window = sorted(range(len(breaks)), key=lambda k: (breaks[k].earliest_after_hours, breaks[k].latest_after_hours))
+    order = next((order for order in itertools.permutations(by_window) if fits(order)), None)
+    return None if order is None else list(order)
 
 
 def _check_hhmm(value: str) -> str:
@@ -90,14 +133,16 @@ class Break(StrictModel):
 
 
 class Shift(StrictModel):
-    """A shift template: allowed start times, length on site, paid time and breaks."""
+    """A shift template: allowed start times, length on site, paid time, breaks and the contracts that may work it
+    (None: all). Night work is decided by the clock (`Rules.night_hours`); `night`, when given, must agree."""
 
     id: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
     start_times: list[str] = Field(min_length=1)
     length_hours: float = Field(gt=0)
     paid_hours: float = Field(gt=0)
     breaks: list[Break] | None = None
-    night: bool = False
+    night: bool | None = None
+    contracts: list[Literal["full_time", "part_time", "temp"]] | None = Field(None, min_length=1)
 
     _check_starts = field_validator("start_times")(lambda values: [_check_hhmm(v) for v in values])
 
@@ -136,12 +181,24 @@ class Shift(StrictModel):
 
 
 class Rules(StrictModel):
-    """Labor and contract rules (hard)."""
+    """Labor and contract rules (hard): weeks are calendar weeks from `week_start`; a shift with any minute inside
+    `night_hours` is night work."""
 
     min_rest_hours: float = Field(11, ge=0, le=48)
     max_consecutive_workdays: int = Field(6, ge=1, le=14)
     min_days_off_per_week: int = Field(2, ge=0, le=7)
     max_nights_per_week: int = Field(4, ge=0, le=7)
+    max_consecutive_nights: int | None = Field(None, ge=1, le=14)
+    week_start: Literal[WEEKDAYS] = "monday"
+    night_hours: tuple[str, str] = ("22:00", "06:00")
+
+    _check_night_hours = field_validator("night_hours")(lambda value: tuple(_check_hhmm(v) for v in value))
+
+    @model_validator(mode="after")
+    def _night_window(self) -> Rules:
+        if self.night_hours[0] == self.night_hours[1]:
+            raise ValueError(f"night_hours {list(self.night_hours)} needs two different times, e.g. ['22:00', '06:00']")
+        return self
 
 
 class Weights(StrictModel):
@@ -204,6 +261,20 @@ class CenterConfig(StrictModel):
                 raise ValueError(f"shift '{shift.id}': start time(s) {', '.join(off_grid)} are not on the {step}-minute interval grid")
             if round(shift.length_hours * 60) % step or abs(shift.length_hours * 60 - round(shift.length_hours * 60)) > 1e-6:
                 raise ValueError(f"shift '{shift.id}': length_hours {shift.length_hours} is not a whole number of {step}-minute intervals")
+            if break_layout(shift.shift_breaks, shift.length_hours, step) is None:
+                raise ValueError(
+                    f"shift '{shift.id}': its breaks cannot all be placed inside their windows without overlapping on the "
+                    f"{step}-minute grid in any order; widen a window or shorten a break"
+                )
+            by_clock = any(
+                night_overlap_minutes(self.rules.night_hours, minutes_of_day(t), minutes_of_day(t) + round(shift.length_hours * 60))
+                for t in shift.start_times
+            )
+            if shift.night is not None and shift.night != by_clock:
+                raise ValueError(
+                    f"shift '{shift.id}': night: {str(shift.night).lower()} disagrees with rules.night_hours "
+                    f"{list(self.rules.night_hours)} (a shift with any minute inside them is a night shift); remove the night field"
+                )
         return self
 
     @property

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.schema import night_overlap_minutes
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
 from scheduler.staffing.coverage import coverage_table
 from scheduler.staffing.requirements import compute_requirements
@@ -198,12 +199,16 @@ def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
 
 
 def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
-    """Per agent with at least one shift: shifts, paid hours, night shifts, weekend days worked, cost."""
-    night_ids = {s.id for s in center.config.shifts if s.night}
+    """Per agent with at least one shift: shifts, paid hours, night shifts (any minute in rules.night_hours), weekend
+    days worked, cost."""
     people = {a.agent_id: a for a in center.agents}
+    starts, ends = pd.to_datetime(shifts.start), pd.to_datetime(shifts.end)
+    start_minutes = (starts - starts.dt.normalize()) // pd.Timedelta(minutes=1)
+    lengths = (ends - starts) // pd.Timedelta(minutes=1)
+    night_hours = center.config.rules.night_hours
     frame = shifts.assign(
         paid_hours=shifts.paid_minutes.astype(float) / 60,
-        night=shifts["shift"].isin(night_ids),
+        night=[night_overlap_minutes(night_hours, int(b), int(b + n)) > 0 for b, n in zip(start_minutes, lengths)],
         weekend=pd.to_datetime(shifts.date).dt.day_of_week >= 5,
     )
     table = (

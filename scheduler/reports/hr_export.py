@@ -110,12 +110,13 @@ def _weekend_windows(begin: pd.Timestamp, finish: pd.Timestamp):
     return windows
 
 
-def daily_hours(center: Center, shifts: pd.DataFrame, *, night_start: str = "22:00", night_end: str = "06:00") -> pd.DataFrame:
+def daily_hours(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
     """Per-agent daily rows: paid and unpaid minutes, and paid minutes at night and on weekends.
 
     One row per agent and day worked (the day the shift starts). Night and weekend minutes count
-    paid time inside the night window (default 22:00-06:00) and on Saturdays and Sundays.
+    paid time inside the center's `rules.night_hours` (default 22:00-06:00) and on Saturdays and Sundays.
     """
+    night_start, night_end = center.config.rules.night_hours
     people = {a.agent_id: a for a in center.agents}
     rows = []
     for row in shifts.sort_values(["agent_id", "start"]).itertuples(index=False):

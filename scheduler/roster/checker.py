@@ -8,6 +8,7 @@ uses the same definitions as the soft rules of `rules.py` (see their docstrings)
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -71,7 +72,7 @@ def _hm(moment: pd.Timestamp) -> str:
 def check_roster(
     center: Center,
     shifts: pd.DataFrame,
-    activities: pd.DataFrame,
+    activities: pd.DataFrame | None,
     requirements: pd.DataFrame,
     start: dt.date,
     days: int,
@@ -82,8 +83,10 @@ def check_roster(
 
     Args:
         center: the center (templates, rules, weights, agents, time off).
-        shifts: roster.csv frame; activities: activities.csv frame (interval_start as Timestamps).
-        requirements: queue, interval_start, agents_required (NET) of the planned intervals.
+        shifts: roster.csv frame; activities: activities.csv frame (interval_start as Timestamps), or None to
+            check the shifts alone (then coverage counts no agent).
+        requirements: queue, interval_start, agents_required (NET); the checker itself decides which intervals
+            the roster answers for (all planned ones with `previous`, else from the first day's latest overnight end).
         start, days: the horizon; previous: the roster before it (rest, streaks, first-day coverage).
     """
     config, report = center.config, CheckReport()
@@ -96,11 +99,11 @@ def check_roster(
     violations = report.violations
     old = _typed(previous) if previous is not None else shifts.iloc[0:0]
     old = old.loc[old.start < pd.Timestamp(start)]
+    requirements = _planned(center, requirements, start, days, previous is not None)
 
     # --- shift shape and breaks -------------------------------------------------------------------
     lengths = {s.id: pd.Timedelta(hours=s.length_hours) for s in config.shifts}
     paid_of = {s.id: round(s.paid_hours * 60) for s in config.shifts}
-    wanted_of = {s.id: sorted(s.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours)) for s in config.shifts}
     offsets_cache: dict = {}
     breaks_of: dict[int, list[tuple[pd.Timestamp, pd.Timestamp]]] = {}
     for row in shifts.itertuples():
@@ -125,71 +128,68 @@ def check_roster(
         if f"{row.start:%H:%M}" not in template.start_times:
             violations.append(
                 Violation(
-                    "shift_template", row.agent_id, str(row.date), f"{where}: start {row.start:%H:%M} is not an allowed start of shift '{row.shift}'"
+                    "shift_template",
+                    row.agent_id,
+                    _hm(row.start),
+                    f"{where}: start {row.start:%H:%M} is not an allowed start of shift '{row.shift}' ({', '.join(template.start_times)})",
                 )
             )
         if row.end - row.start != lengths[row.shift] or row.paid_minutes != paid_of[row.shift]:
             violations.append(
                 Violation("shift_template", row.agent_id, str(row.date), f"{where}: length or paid minutes differ from shift '{row.shift}'")
             )
-        ranges = sorted(_break_ranges(row.breaks, row.start, offsets_cache))
-        breaks_of[number] = ranges
-        wanted = wanted_of[row.shift]
-        if len(ranges) != len(wanted):
+        if template.contracts is not None and agents[row.agent_id].contract not in template.contracts:
             violations.append(
                 Violation(
-                    "breaks_inside_windows",
+                    "shift_templates_per_contract",
                     row.agent_id,
                     str(row.date),
-                    f"{where}: {len(ranges)} break(s) where shift '{row.shift}' has {len(wanted)}",
+                    f"{where}: shift '{row.shift}' is for {', '.join(template.contracts)}, not {agents[row.agent_id].contract}; use another template",
                 )
             )
-            continue
-        for (begin, end), rule in zip(ranges, wanted):
-            after_hours = (begin - row.start) / pd.Timedelta(hours=1)
-            if (
-                (end - begin) != pd.Timedelta(minutes=rule.minutes)
-                or not rule.earliest_after_hours - 1e-9 <= after_hours <= rule.latest_after_hours + 1e-9
-                or end > row.end
-            ):
-                violations.append(
-                    Violation(
-                        "breaks_inside_windows",
-                        row.agent_id,
-                        str(row.date),
-                        f"{where}: break {begin:%H:%M}-{end:%H:%M} is not a {rule.minutes}-minute break starting "
-                        f"{rule.earliest_after_hours}-{rule.latest_after_hours} h into the shift",
-                    )
-                )
-        for (_, end), (begin, _) in zip(ranges, ranges[1:]):
-            if begin < end:
-                violations.append(Violation("breaks_inside_windows", row.agent_id, str(row.date), f"{where}: breaks overlap at {begin:%H:%M}"))
+        ranges = sorted(_break_ranges(row.breaks, row.start, offsets_cache))
+        breaks_of[number] = ranges
+        problem = _break_problem(ranges, template.shift_breaks, row.start, row.end)
+        if problem:
+            violations.append(Violation("breaks_inside_windows", row.agent_id, _hm(row.start), f"{where}: {problem}"))
 
     valid = shifts.loc[shifts.agent_id.isin(agents) & shifts["shift"].isin(templates)]
     per_agent = _by_agent(valid)
-    old_per_agent = _by_agent(old)
+    old_per_agent = _by_agent(old.loc[old.agent_id.isin(agents) & old["shift"].isin(templates)])
     rules = config.rules
-    weeks = [(start + dt.timedelta(days=first), min(7, days - first)) for first in range(0, days, 7)]
     leave = {(t.agent_id, t.date) for t in center.time_off if t.kind == "leave"}
     one_hour = pd.Timedelta(hours=1)
+    weeks = _calendar_weeks(start, days, rules.week_start)
 
     for agent_id, agent in agents.items():
         rows = per_agent.get(agent_id, [])
+        olds = old_per_agent.get(agent_id, [])
         dates = Counter(row.date for row in rows)
         for date, count in dates.items():
             if count > 1:
-                violations.append(Violation("one_shift_per_day", agent_id, str(date), f"agent {agent_id} has {count} shifts starting on {date}"))
-            if (agent_id, date) in leave:
-                violations.append(Violation("leave_days_off", agent_id, str(date), f"agent {agent_id} works on {date}, a day of approved leave"))
+                violations.append(
+                    Violation("one_shift_per_day", agent_id, str(date), f"agent {agent_id} has {count} shifts starting on {date}; keep one")
+                )
         for row in rows:
-            template = templates[row.shift]
-            if template.night and not agent.night_ok:
+            for date in _dates_worked(row):
+                if (agent_id, date) in leave:
+                    violations.append(
+                        Violation(
+                            "leave_days_off",
+                            agent_id,
+                            _hm(row.start),
+                            f"agent {agent_id} works {_hm(row.start)}-{_hm(row.end)} into {date}, a day of approved leave; "
+                            "move the shift so it ends before that date",
+                        )
+                    )
+            if not agent.night_ok and _night_minutes(row.start, row.end, rules.night_hours):
                 violations.append(
                     Violation(
                         "night_shifts_only_for_night_ok",
                         agent_id,
-                        str(row.date),
-                        f"agent {agent_id} is not night-eligible but works night shift '{row.shift}' on {row.date}",
+                        _hm(row.start),
+                        f"agent {agent_id} is not night-eligible but works {_hm(row.start)}-{_hm(row.end)}, inside the night hours "
+                        f"{rules.night_hours[0]}-{rules.night_hours[1]}; give the shift to a night_ok agent",
                     )
                 )
             day_start = pd.Timestamp(row.date)
@@ -202,88 +202,203 @@ def check_roster(
                         f"agent {agent_id} starts {_hm(row.start)}, before the earliest start {agent.earliest_start}",
                     )
                 )
-            if agent.latest_end and row.end > day_start + pd.Timedelta(minutes=minutes_of_day(agent.latest_end)):
+            latest = _latest_end(day_start, agent.earliest_start, agent.latest_end)
+            if latest is not None and row.end > latest:
                 violations.append(
                     Violation(
                         "earliest_start_latest_end",
                         agent_id,
-                        str(row.date),
-                        f"agent {agent_id} ends {_hm(row.end)}, after the latest end {agent.latest_end} of {row.date}",
+                        _hm(row.start),
+                        f"agent {agent_id} ends {_hm(row.end)}, after the latest end {_hm(latest)}",
                     )
                 )
-        every = sorted(old_per_agent.get(agent_id, []) + rows, key=lambda row: row.start)
+        every = sorted(olds + rows, key=lambda row: row.start)
         for before, after in zip(every, every[1:]):
             rest_hours = (after.start - before.end) / one_hour
-            if rest_hours < rules.min_rest_hours - 1e-9:
+            if rest_hours < rules.min_rest_hours - 1e-9 and after.start >= pd.Timestamp(start):
                 violations.append(
                     Violation(
                         "min_rest_between_shifts",
                         agent_id,
                         _hm(after.start),
                         f"agent {agent_id} rests {rest_hours:g} h between the shift ending {_hm(before.end)} "
-                        f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h)",
+                        f"and the one starting {_hm(after.start)} (min {rules.min_rest_hours:g} h); start later",
                     )
                 )
-        worked = sorted({row.date for row in every})
-        run, runs = [], []
-        for date in worked:
-            if run and date - run[-1] == dt.timedelta(days=1):
-                run.append(date)
-            else:
-                run = [date]
-                runs.append(run)
-        for run in runs:
-            if len(run) > rules.max_consecutive_workdays and run[-1] >= start:
-                violations.append(
-                    Violation(
-                        "max_consecutive_workdays",
-                        agent_id,
-                        str(run[0]),
-                        f"agent {agent_id} works {len(run)} days in a row, {run[0]} to {run[-1]} (max {rules.max_consecutive_workdays})",
-                    )
-                )
-        for first, length in weeks:
-            last = first + dt.timedelta(days=length)
-            in_week = [row for row in rows if first <= row.date < last]
-            label = f"the week from {first} ({length} days)"
-            off_needed = rules.min_days_off_per_week * length // 7
-            days_worked = len({row.date for row in in_week})
-            if length - days_worked < off_needed:
-                violations.append(
-                    Violation(
-                        "min_days_off_per_week",
-                        agent_id,
-                        str(first),
-                        f"agent {agent_id} has {length - days_worked} day(s) off in {label} (min {off_needed})",
-                    )
-                )
-            paid = int(sum(row.paid_minutes for row in in_week))
-            leave_days = sum((agent_id, first + dt.timedelta(days=k)) in leave for k in range(length))
-            low = math.floor(agent.min_hours_per_week * 60 * (length - leave_days) / 7 + 1e-9)
-            high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
-            if not low <= paid <= high:
-                violations.append(
-                    Violation(
-                        "weekly_hours_within_contract",
-                        agent_id,
-                        str(first),
-                        f"agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h",
-                    )
-                )
-            nights = sum(templates[row.shift].night for row in in_week)
-            if nights > rules.max_nights_per_week:
-                violations.append(
-                    Violation(
-                        "max_nights_per_week",
-                        agent_id,
-                        str(first),
-                        f"agent {agent_id} works {nights} nights in {label} (max {rules.max_nights_per_week})",
-                    )
-                )
+        _check_runs(
+            violations, agent_id, sorted({row.date for row in every}), rules.max_consecutive_workdays, start, "max_consecutive_workdays", "days"
+        )
+        if rules.max_consecutive_nights is not None:
+            nights = sorted({row.date for row in every if _night_minutes(row.start, row.end, rules.night_hours)})
+            _check_runs(violations, agent_id, nights, rules.max_consecutive_nights, start, "max_consecutive_nights", "nights")
+        for first in weeks:
+            _check_week(violations, center, agent, first, rows, olds, leave, start, end_date, previous is not None)
 
-    _check_activities(center, valid, old, breaks_of, activities, start, violations)
+    if activities is None:
+        activities = pd.DataFrame({"agent_id": [], "interval_start": pd.to_datetime([]), "activity": []})
+    else:
+        _check_activities(center, valid, old, breaks_of, activities, start, violations)
     _penalties(center, valid, old, activities, requirements, start, days, scale, report)
     return report
+
+
+def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:
+    """Every queue and interval the roster answers for, with the given requirement (0 when none): all planned
+    intervals with a previous roster; without one, from the latest end of an overnight template on the first day."""
+    config = center.config
+    step = pd.Timedelta(minutes=config.interval_minutes)
+    first = pd.Timestamp(start)
+    if not has_previous:
+        ends = [pd.Timedelta(minutes=minutes_of_day(t)) + pd.Timedelta(hours=s.length_hours) for s in config.shifts for t in s.start_times]
+        spill = max([e - pd.Timedelta(days=1) for e in ends] + [pd.Timedelta(0)])
+        first = first + step * math.ceil(spill / step)
+    moments = pd.date_range(first, pd.Timestamp(start + dt.timedelta(days=days)), freq=step, inclusive="left")
+    grid = pd.MultiIndex.from_product([[q.id for q in config.queues], moments], names=["queue", "interval_start"])
+    given = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])["agents_required"]
+    return given.reindex(grid, fill_value=0).reset_index()
+
+
+def _calendar_weeks(start: dt.date, days: int, week_start: str) -> list[dt.date]:
+    """The first dates of the calendar weeks that the planned days touch."""
+    names = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    first = start - dt.timedelta(days=(start.weekday() - names.index(week_start)) % 7)
+    return [first + dt.timedelta(days=7 * k) for k in range(((start - first).days + days + 6) // 7)]
+
+
+def _dates_worked(row) -> list[dt.date]:
+    """The calendar dates with a worked minute of a shift row."""
+    last = (row.end - pd.Timedelta(microseconds=1)).date()
+    return [row.start.date() + dt.timedelta(days=k) for k in range((last - row.start.date()).days + 1)]
+
+
+def _night_minutes(begin: pd.Timestamp, end: pd.Timestamp, night_hours) -> float:
+    """Minutes of [begin, end) inside the night window of any date."""
+    night_start, night_end = (pd.Timedelta(minutes=minutes_of_day(t)) for t in night_hours)
+    if night_end <= night_start:
+        night_end += pd.Timedelta(days=1)
+    total = 0.0
+    day = pd.Timestamp(begin.date()) - pd.Timedelta(days=1)
+    while day < end:
+        overlap = min(end, day + night_end) - max(begin, day + night_start)
+        total += max(0.0, overlap / pd.Timedelta(minutes=1))
+        day += pd.Timedelta(days=1)
+    return total
+
+
+def _latest_end(day_start: pd.Timestamp, earliest_start: str | None, latest_end: str | None) -> pd.Timestamp | None:
+    """The latest end of a shift starting on `day_start`'s date: a time at or before the earliest start (06:00 when
+    none) is the next morning; '24:00' is midnight."""
+    if not latest_end:
+        return None
+    hours, minutes = (int(part) for part in latest_end.split(":"))
+    moment = day_start + pd.Timedelta(hours=hours, minutes=minutes)
+    if moment <= day_start + pd.Timedelta(minutes=minutes_of_day(earliest_start or "06:00")):
+        moment += pd.Timedelta(days=1)
+    return moment
+
+
+def _break_problem(ranges, wanted, shift_start: pd.Timestamp, shift_end: pd.Timestamp) -> str | None:
+    """What is wrong with a shift's written breaks: their count, overlap, or no matching of each to one of the
+    template's breaks (its length and window, in any order); None when they fit."""
+    if len(ranges) != len(wanted):
+        return f"{len(ranges)} break(s) where the shift has {len(wanted)}; write one range per break"
+    for (_, end), (begin, _) in zip(ranges, ranges[1:]):
+        if begin < end:
+            return f"breaks overlap at {begin:%H:%M}; move one"
+
+    def fits(written, rule) -> bool:
+        begin, end = written
+        after_hours = (begin - shift_start) / pd.Timedelta(hours=1)
+        return (
+            end - begin == pd.Timedelta(minutes=rule.minutes)
+            and rule.earliest_after_hours - 1e-9 <= after_hours <= rule.latest_after_hours + 1e-9
+            and begin >= shift_start
+            and end <= shift_end
+        )
+
+    if any(all(fits(w, r) for w, r in zip(ranges, order)) for order in itertools.permutations(wanted)):
+        return None
+    windows = ", ".join(f"{r.minutes} min starting {r.earliest_after_hours:g}-{r.latest_after_hours:g} h in" for r in wanted)
+    written = ", ".join(f"{b:%H:%M}-{e:%H:%M}" for b, e in ranges)
+    return f"breaks {written} do not match the shift's breaks ({windows}); move them into their windows"
+
+
+def _check_runs(violations, agent_id: str, dates: list[dt.date], limit: int, start: dt.date, rule: str, noun: str) -> None:
+    """A violation for each run of consecutive dates longer than `limit` that reaches the planned days."""
+    runs: list[list[dt.date]] = []
+    for date in dates:
+        if runs and date - runs[-1][-1] == dt.timedelta(days=1):
+            runs[-1].append(date)
+        else:
+            runs.append([date])
+    for run in runs:
+        if len(run) > limit and run[-1] >= start:
+            violations.append(
+                Violation(
+                    rule,
+                    agent_id,
+                    str(run[0]),
+                    f"agent {agent_id} works {len(run)} {noun} in a row, {run[0]} to {run[-1]} (max {limit}); add a day off",
+                )
+            )
+
+
+def _check_week(violations, center: Center, agent, first: dt.date, rows, olds, leave, start, end_date, has_previous: bool) -> None:
+    """Rest days, paid hours and nights of one calendar week from `first`, the previous roster's shifts included.
+
+    Dates that neither roster covers (after the horizon; before it without a previous roster) may hold a rest day
+    or the agent's longest shift each, so a cut week fails its minimums only when even they could not meet them;
+    maximums hold in full. The new roster is blamed for a maximum only when it adds to that week.
+    """
+    rules, agent_id = center.config.rules, agent.agent_id
+    week = [first + dt.timedelta(days=k) for k in range(7)]
+    label = f"the week from {first}"
+    known = {d for d in week if start <= d < end_date or (has_previous and d < start)}
+    leave_days = {d for d in week if (agent_id, d) in leave}
+    unknown = [d for d in week if d not in known and d not in leave_days]
+    new = [row for row in rows if row.date in week]
+    both = new + [row for row in olds if row.date in week]
+    worked = {d for row in rows + olds for d in _dates_worked(row)}
+    rest_days = [d for d in week if d in known and d not in worked and d not in leave_days]
+    needed = min(rules.min_days_off_per_week, 7 - len(leave_days))
+    if len(rest_days) + len(unknown) < needed:
+        violations.append(
+            Violation(
+                "min_days_off_per_week",
+                agent_id,
+                str(first),
+                f"agent {agent_id} has {len(rest_days)} rest day(s) (dates without a worked minute, not leave) in {label} (min {needed}); "
+                "free a date from every shift",
+            )
+        )
+    templates = [s for s in center.config.shifts if s.contracts is None or agent.contract in s.contracts]
+    longest = max((round(s.paid_hours * 60) for s in templates), default=0)
+    workdays = 7 - rules.min_days_off_per_week
+    credit = len(leave_days) * (agent.min_hours_per_week * 60 / workdays if workdays else 0)
+    low = math.floor(max(0.0, agent.min_hours_per_week * 60 - credit) + 1e-9)
+    high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
+    paid = int(sum(row.paid_minutes for row in both))
+    if paid + len(unknown) * longest < low or (paid > high and new):
+        violations.append(
+            Violation(
+                "weekly_hours_within_contract",
+                agent_id,
+                str(first),
+                f"agent {agent_id} is paid {paid / 60:g} h in {label}, outside {low / 60:g}-{high / 60:g} h"
+                + (f" ({len(leave_days)} leave day(s) credited)" if leave_days else "")
+                + "; add or remove a shift",
+            )
+        )
+    nights = [row for row in both if _night_minutes(row.start, row.end, rules.night_hours)]
+    if len(nights) > rules.max_nights_per_week and any(row in new for row in nights):
+        violations.append(
+            Violation(
+                "max_nights_per_week",
+                agent_id,
+                str(first),
+                f"agent {agent_id} works {len(nights)} night shifts in {label} (max {rules.max_nights_per_week}); move one to a day shift",
+            )
+        )
 
 
 def _by_agent(frame: pd.DataFrame) -> dict[str, list]:
@@ -388,7 +503,6 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
     """The soft penalties in weight units (see the soft rules in rules.py)."""
     config = center.config
     weights, step = config.weights, config.interval_minutes
-    templates = {s.id: s for s in config.shifts}
     points: dict[str, int] = defaultdict(int)
     counts = activities.loc[activities.activity != "break"].groupby(["activity", "interval_start"]).size()
     on_queue = dict(zip(counts.index, counts.tolist()))
@@ -404,8 +518,11 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
         points["cover_requirements"] += _points(weights.understaffing * scale * 2) * max(0, short - second) + over_points * over
     report.understaffed_agent_hours = short_total * step / 60
     report.overstaffed_agent_hours = over_total * step / 60
+    agents = {a.agent_id: a for a in center.agents}
     for row in shifts.itertuples():
-        points["paid_hours"] += _points(weights.paid_hour * scale, row.paid_minutes / 60)
+        rate = agents[row.agent_id].hourly_cost
+        relative = 1.0 if rate is None or not config.costs.hourly_cost else rate / config.costs.hourly_cost
+        points["paid_hours"] += _points(weights.paid_hour * scale * relative, row.paid_minutes / 60)
     worked = {(row.agent_id, row.date) for row in shifts.itertuples()}
     for entry in center.time_off:
         if entry.kind == "preference" and (entry.agent_id, entry.date) in worked:
@@ -421,8 +538,11 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
     everyone = [a.agent_id for a in center.agents]
     night_ok = [a.agent_id for a in center.agents if a.night_ok]
     weekend_counts = Counter(row.agent_id for row in shifts.itertuples() if row.date in weekend)
-    night_counts = Counter(row.agent_id for row in shifts.itertuples() if templates[row.shift].night)
-    has_nights = any(s.night for s in config.shifts)
+    night_hours = config.rules.night_hours
+    night_counts = Counter(row.agent_id for row in shifts.itertuples() if _night_minutes(row.start, row.end, night_hours))
+    midnight = pd.Timestamp(start)
+    starts = [(midnight + pd.Timedelta(minutes=minutes_of_day(t)), pd.Timedelta(hours=s.length_hours)) for s in config.shifts for t in s.start_times]
+    has_nights = any(_night_minutes(begin, begin + length, night_hours) for begin, length in starts)
     for rule, weight, who, counts, applies in (
         ("weekend_fairness", weights.weekend_fairness, everyone, weekend_counts, bool(weekend)),
         ("night_fairness", weights.night_fairness, night_ok, night_counts, has_nights),

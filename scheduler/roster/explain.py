@@ -27,13 +27,15 @@ _FIXES = {
     "max_nights_per_week": "raise rules.max_nights_per_week",
     "night_shifts_only_for_night_ok": "set night_ok for the agent or add day shifts",
     "earliest_start_latest_end": "widen the agent's earliest_start/latest_end or add start times",
+    "shift_templates_per_contract": "add the agent's contract to a shift template's contracts",
+    "max_consecutive_nights": "raise rules.max_consecutive_nights",
 }
 
 
 def _describe(rule: str, scopes: list[str], start: dt.date) -> str:
     """'leave_days_off (No shift starts on a day of approved leave) on 2025-11-10, 2025-11-11'."""
     days = [str(start + dt.timedelta(days=int(s.split()[1]))) for s in scopes if s.startswith("day ")]
-    weeks = [str(start + dt.timedelta(days=7 * int(s.split()[1]))) for s in scopes if s.startswith("week ")]
+    weeks = [str(start + dt.timedelta(days=int(s.split()[1]))) for s in scopes if s.startswith("week ")]
     text = f"{rule} ({RULE_DESCRIPTIONS[rule].rstrip('.')})"
     if days:
         text += f" on {', '.join(days)}"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scheduler.contracts.schema import CenterConfig, minutes_of_day
+from scheduler.contracts.schema import WEEKDAYS, CenterConfig, break_layout, minutes_of_day, night_overlap_minutes
 from staffcast.errors import ConfigError
 
 
@@ -37,11 +37,21 @@ class ShiftOption:
     paid_minutes: int
     night: bool
     breaks: tuple[BreakSlot, ...]
+    contracts: frozenset[str] | None = None
 
     @property
     def end_minute(self) -> int:
         """Minutes after midnight of the start day at which the shift ends (may exceed 1440)."""
         return self.start_minute + self.length_minutes
+
+    @property
+    def overnight(self) -> bool:
+        """True when the shift has minutes after midnight of its start day (so the next date is worked too)."""
+        return self.end_minute > 24 * 60
+
+    def allows(self, contract: str) -> bool:
+        """True when an agent with this contract may work the template (`contracts` absent: every contract)."""
+        return self.contracts is None or contract in self.contracts
 
     @property
     def label(self) -> str:
@@ -50,7 +60,8 @@ class ShiftOption:
 
 
 def shift_options(config: CenterConfig) -> list[ShiftOption]:
-    """Every (template, start time) pair, sorted by start time then template id.
+    """Every (template, start time) pair, sorted by start time then template id; a shift is a night shift when
+    any of its minutes lies inside `rules.night_hours`, and its breaks come in an order they can be laid out in.
 
     Raises:
         ConfigError: when a break window holds no start on the interval grid.
@@ -59,7 +70,8 @@ def shift_options(config: CenterConfig) -> list[ShiftOption]:
     options = []
     for shift in config.shifts:
         slots = []
-        for number, item in enumerate(sorted(shift.shift_breaks, key=lambda b: (b.earliest_after_hours, b.latest_after_hours))):
+        order = break_layout(shift.shift_breaks, shift.length_hours, step) or []
+        for number, item in enumerate(shift.shift_breaks[k] for k in order):
             first = math.ceil(round(item.earliest_after_hours * 60, 6) / step)
             last = math.floor(round(item.latest_after_hours * 60, 6) / step)
             length = math.ceil(item.minutes / step)
@@ -71,15 +83,18 @@ def shift_options(config: CenterConfig) -> list[ShiftOption]:
                     f"{step}-minute grid point; widen the window."
                 )
             slots.append(BreakSlot(minutes=item.minutes, paid=item.paid, offsets=offsets, length_intervals=length))
+        length = round(shift.length_hours * 60)
         for start in shift.start_times:
+            begin = minutes_of_day(start)
             options.append(
                 ShiftOption(
                     shift_id=shift.id,
-                    start_minute=minutes_of_day(start),
-                    length_minutes=round(shift.length_hours * 60),
+                    start_minute=begin,
+                    length_minutes=length,
                     paid_minutes=round(shift.paid_hours * 60),
-                    night=shift.night,
+                    night=night_overlap_minutes(config.rules.night_hours, begin, begin + length) > 0,
                     breaks=tuple(slots),
+                    contracts=None if shift.contracts is None else frozenset(shift.contracts),
                 )
             )
     return sorted(options, key=lambda o: (o.start_minute, o.shift_id))
@@ -119,9 +134,11 @@ class Horizon:
         """The interval at which `option` starts on `day`."""
         return day * self.per_day + option.start_minute // self.interval_minutes
 
-    def weeks(self) -> list[range]:
-        """The 7-day blocks of the horizon, from its first day; the last may be shorter."""
-        return [range(first, min(first + 7, self.days)) for first in range(0, self.days, 7)]
+    def weeks(self, week_start: str = "monday") -> list[range]:
+        """The calendar weeks (starting on `week_start`) that the horizon touches, as day-index ranges that may
+        begin before day 0 or end after the last day (a week cut by the horizon keeps its 7 days here)."""
+        first = -((self.start.weekday() - WEEKDAYS.index(week_start)) % 7)
+        return [range(begin, begin + 7) for begin in range(first, self.days, 7)]
 
 
 def spill_intervals(options: list[ShiftOption], interval_minutes: int) -> int:

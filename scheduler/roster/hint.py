@@ -1,7 +1,8 @@
 """A fast greedy roster used as the solver's hint: day by day, agents take the shift that covers the largest
-remaining shortfall, within their hard rules (leave, night eligibility, hours of day, rest, streaks, days off,
-weekly hours and nights). Agents whose weekly minimum hours would otherwise become unreachable work first;
-an agent whose greedy shifts still break a rule gets the closest valid shifts from a one-agent CP-SAT model.
+remaining shortfall, within their hard rules (leave, night eligibility, hours of day, templates per contract,
+rest, streaks, rest days, weekly hours and nights). Agents whose weekly minimum hours would otherwise become
+unreachable work first; each agent's shifts then pass a one-agent CP-SAT model of its hard rules, which keeps
+them when they hold and otherwise gives the closest valid shifts.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.contracts.schema import minutes_of_day
-from scheduler.roster.model import RosterModel
-from scheduler.roster.rules import RuleVariables, apply_rules, previous_streak
+from scheduler.roster.model import RosterModel, week_limits
+from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute, previous_streak
 
 
 def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]]:
@@ -35,48 +36,50 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
     rows_of = {group.queues: np.array([queues.index(q) for q in group.queues]) for group in m.groups}
     option_first = np.array([option.start_minute // step for option in options])
     option_intervals = np.array([option.length_minutes // step for option in options])
-    leave = {(t.agent_id, (t.date - horizon.start).days) for t in m.center.time_off if t.kind == "leave"}
     rest = rules.min_rest_hours * 60
-    week_of = {d: w for w, week in enumerate(horizon.weeks()) for d in week}
-    weeks = horizon.weeks()
+    week_of = {d: w for w, week in enumerate(m.weeks) for d in week}
     state = []
-    for agent in m.agents:
+    for a, agent in enumerate(m.agents):
         last_end = max((s.end_minute for s in m.previous.get(agent.agent_id, [])), default=-math.inf)
         earliest = minutes_of_day(agent.earliest_start) if agent.earliest_start else 0
-        latest = minutes_of_day(agent.latest_end) if agent.latest_end else math.inf
+        latest = latest_end_minute(agent.earliest_start, agent.latest_end)
         allowed = [
             o
             for o, option in enumerate(options)
-            if (agent.night_ok or not option.night) and option.start_minute >= earliest and option.end_minute <= latest
+            if (agent.night_ok or not option.night)
+            and option.start_minute >= earliest
+            and option.end_minute <= latest
+            and option.allows(agent.contract)
         ]
+        limits = [week_limits(m, a, week) for week in m.weeks]
         state.append(
             {
                 "last_end": last_end,
                 "streak": previous_streak(m, agent.agent_id),
                 "allowed": allowed,
                 "longest_paid": max((options[o].paid_minutes for o in allowed), default=1),
-                "days": [0] * len(weeks),
-                "paid": [0] * len(weeks),
-                "nights": [0] * len(weeks),
+                "limits": limits,
+                "worked": {d for s in m.previous.get(agent.agent_id, []) for d in s.dates()},
+                "paid": [0] * len(limits),
+                "nights": [0] * len(limits),
             }
         )
     plan: dict[tuple[int, int], int] = {}
     for d in range(horizon.days):
         w = week_of[d]
-        week = weeks[w]
-        days_left = week[-1] - d
-        off_needed = rules.min_days_off_per_week * len(week) // 7
+        days_left = min(m.weeks[w].stop, horizon.days) - d
         candidates = []
-        for a, agent in enumerate(m.agents):
+        for a in range(len(m.agents)):
             s = state[a]
-            low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7)
-            must = low - s["paid"][w] > (days_left - 1) * s["longest_paid"]
+            must = s["limits"][w].min_paid_minutes - s["paid"][w] > (days_left - 1) * s["longest_paid"]
             candidates.append((not must, len(group_of[a]), a))
         for not_must, _, a in sorted(candidates):
             s, agent = state[a], m.agents[a]
-            if (agent.agent_id, d) in leave or s["streak"] >= rules.max_consecutive_workdays:
+            limits = s["limits"][w]
+            if (agent.agent_id, d) in m.leave or d in s["worked"] or s["streak"] >= rules.max_consecutive_workdays:
                 continue
-            if s["days"][w] + 1 > len(week) - off_needed:
+            rest_left = sum(day not in s["worked"] for day in limits.rest_days if day > d)
+            if rest_left < limits.min_rest_days:
                 continue
             serves = rows_of[group_of[a]]
             # each option's mean positive shortfall over its intervals (of the best queue the agent serves there)
@@ -88,9 +91,11 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                 option = options[o]
                 if d * 1440 + option.start_minute < s["last_end"] + rest:
                     continue
-                if s["paid"][w] + option.paid_minutes > agent.max_hours_per_week * 60:
+                if s["paid"][w] + option.paid_minutes > limits.max_paid_minutes:
                     continue
-                if option.night and s["nights"][w] + 1 > rules.max_nights_per_week:
+                if option.night and s["nights"][w] + 1 > limits.max_nights:
+                    continue
+                if option.overnight and ((agent.agent_id, d + 1) in m.leave or _rest_needed(s, week_of, d + 1)):
                     continue
                 if scores[o] > best_score:
                     best, best_score = o, scores[o]
@@ -102,52 +107,64 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
             last = first + option.length_minutes // step
             deficit[serves[deficit[serves, first:last].argmax(axis=0)], np.arange(first, last)] -= 1  # per interval, the first queue short most
             s["last_end"] = d * 1440 + option.end_minute
-            s["days"][w] += 1
+            s["worked"].update({d, d + 1} if option.overnight else {d})
             s["paid"][w] += option.paid_minutes
             s["nights"][w] += int(option.night)
         for a in range(len(m.agents)):
             state[a]["streak"] = state[a]["streak"] + 1 if (a, d) in plan else 0
-    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]["allowed"]) and not _repair(m, a, plan)]
+    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]) and not _repair(m, a, plan)]
     return plan, stuck
 
 
-def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], allowed: list[int]) -> bool:
-    """True when agent `a`'s shifts in `plan` keep the agent's hard rules."""
+def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], s: dict) -> bool:
+    """True when agent `a`'s shifts in `plan` keep the agent's hard rules (a fast test; `_repair` decides otherwise)."""
     agent, rules, horizon = m.agents[a], m.config.rules, m.horizon
     worked = {d: m.options[plan[a, d]] for d in range(horizon.days) if (a, d) in plan}
-    if any(plan[a, d] not in allowed for d in worked):
+    if any(plan[a, d] not in s["allowed"] for d in worked):
         return False
-    if any(t.agent_id == agent.agent_id and t.kind == "leave" and (t.date - horizon.start).days in worked for t in m.center.time_off):
+    previous = m.previous.get(agent.agent_id, [])
+    dates = {day for shift in previous for day in shift.dates()} | {d + k for d, o in worked.items() for k in range(1 + o.overnight)}
+    if any((agent.agent_id, d) in m.leave for d in dates if d >= 0):
         return False
-    ends = [(s.day, s.start_minute, s.end_minute) for s in m.previous.get(agent.agent_id, [])]
-    ends += [(d, d * 1440 + o.start_minute, d * 1440 + o.end_minute) for d, o in sorted(worked.items())]
-    ends.sort()
-    if any(after[1] - before[2] < rules.min_rest_hours * 60 for before, after in zip(ends, ends[1:])):
+    spans = sorted(
+        [(x.start_minute, x.end_minute, x.night) for x in previous]
+        + [(d * 1440 + o.start_minute, d * 1440 + o.end_minute, o.night) for d, o in worked.items()]
+    )
+    if any(after[0] - before[1] < rules.min_rest_hours * 60 for before, after in zip(spans, spans[1:])):
         return False
-    days = sorted({day for day, _, _ in ends})
-    streak, last = 0, None
-    for day in days:
-        streak = streak + 1 if last is not None and day == last + 1 else 1
-        last = day
-        if streak > rules.max_consecutive_workdays and day >= 0:
+    starts = {b // 1440 for b, _, _ in spans}
+    nights = {b // 1440 for b, _, night in spans if night}
+    for days, limit in ((starts, rules.max_consecutive_workdays), (nights, rules.max_consecutive_nights)):
+        if limit is not None and any(all(d - k in days for k in range(limit + 1)) for d in range(horizon.days)):
             return False
-    for week in horizon.weeks():
-        shifts = [worked[d] for d in week if d in worked]
-        low = math.floor(agent.min_hours_per_week * 60 * len(week) / 7 + 1e-9)
+    for limits in s["limits"]:
+        shifts = [worked[d] for d in limits.days if d in worked]
         paid = sum(o.paid_minutes for o in shifts)
-        if len(week) - len(shifts) < rules.min_days_off_per_week * len(week) // 7 or not low <= paid <= agent.max_hours_per_week * 60:
+        if not limits.min_paid_minutes <= paid <= limits.max_paid_minutes or sum(o.night for o in shifts) > limits.max_nights:
             return False
-        if sum(o.night for o in shifts) > rules.max_nights_per_week:
+        if sum(d not in dates for d in limits.rest_days) < limits.min_rest_days:
             return False
     return True
 
 
+def _rest_needed(s: dict, week_of: dict[int, int], d: int) -> bool:
+    """True when day `d`, not yet worked, must stay a rest day to reach its week's minimum rest days."""
+    if d not in week_of or d in s["worked"]:
+        return False
+    limits = s["limits"][week_of[d]]
+    free = sum(day not in s["worked"] for day in limits.rest_days if day >= d)
+    return d in limits.rest_days and free <= limits.min_rest_days
+
+
 def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
-    """Replace agent `a`'s shifts by the closest ones that keep the agent's hard rules (a tiny CP-SAT model);
-    False when it proves that no shifts keep them."""
+    """Replace agent `a`'s shifts by the closest ones that keep the agent's hard rules (a tiny CP-SAT model, which
+    keeps shifts that already do); False when it proves that no shifts keep them."""
     single = m.alone(a)
     apply_rules(single, with_coverage=False, hard_only=True)
-    single.model.maximize(sum(single.x[0, d, o] for d in range(m.horizon.days) for o in range(len(m.options)) if plan.get((a, d)) == o))
+    cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
+    single.model.minimize(sum(1 - single.x[0, d, o] if plan.get((a, d)) == o else single.x[0, d, o] for d, o in cells))
+    for d, o in cells:
+        single.model.add_hint(single.x[0, d, o], int(plan.get((a, d)) == o))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = 5.0
@@ -218,6 +235,10 @@ def hint_values(m: RosterModel, variables: RuleVariables, plan: dict[tuple[int, 
     for spread in variables.spreads:
         counts = [sum(plan.get((a, d)) in spread.options for d in spread.days) for a in spread.agents]
         values += [(spread.most, max(counts)), (spread.fewest, min(counts))]
+    for rest in variables.rest_days:
+        before = plan.get((rest.agent, rest.day - 1))
+        worked = (rest.agent, rest.day) in plan or (before is not None and m.options[before].overnight)
+        values.append((rest.var, int(not worked)))
     return values
 
 

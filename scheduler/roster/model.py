@@ -25,6 +25,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.contracts.center import Agent, Center
 from scheduler.contracts.plan_tables import parse_break_ranges
+from scheduler.contracts.schema import night_overlap_minutes
 from scheduler.roster.grid import Horizon, ShiftOption, shift_options, spill_intervals
 from scheduler.staffing.coverage import gross_agents
 from staffcast.errors import ConfigError, DataError
@@ -48,6 +49,12 @@ class PreviousShift:
     end_minute: int
     break_intervals: frozenset[int]
     interval_minutes: int
+    paid_minutes: int = 0
+    night: bool = False
+
+    def dates(self) -> range:
+        """The day indices (relative to the horizon) with a worked minute of this shift."""
+        return range(self.start_minute // 1440, -(-self.end_minute // 1440))
 
     def working_intervals(self) -> list[int]:
         """Intervals on the queue (not on break), including negative ones before the horizon."""
@@ -104,8 +111,54 @@ def parse_previous(previous: pd.DataFrame | None, center: Center, horizon: Horiz
             last = math.ceil(int((finish - origin) / pd.Timedelta(minutes=1)) / step)
             breaks.update(range(first, last))
         day = (pd.Timestamp(row.date) - origin).days
-        shifts[row.agent_id].append(PreviousShift(day, start, end, frozenset(breaks), step))
+        night = night_overlap_minutes(center.config.rules.night_hours, start - day * 1440, end - day * 1440) > 0
+        shifts[row.agent_id].append(PreviousShift(day, start, end, frozenset(breaks), step, int(row.paid_minutes), night))
     return shifts
+
+
+@dataclass(frozen=True)
+class WeekLimits:
+    """What one calendar week asks of one agent inside the horizon, after the previous roster's shifts in it.
+
+    `days` are the week's planned day indices; `rest_days` the planned days that may count as rest (not leave).
+    """
+
+    days: range
+    rest_days: list[int]
+    min_paid_minutes: int
+    max_paid_minutes: int
+    min_rest_days: int
+    max_nights: int
+
+
+def week_limits(m: RosterModel, a: int, week: range) -> WeekLimits:
+    """The limits of calendar week `week` (day indices, possibly reaching outside the horizon) for agent `a`.
+
+    Leave days lower the minimum rest days to min(min_days_off, 7 - L) and the minimum hours by the contract's
+    daily hours each; previous shifts count against the maximums and towards the minimums; days outside both
+    rosters may hold rest and up to the agent's longest shift each, so minimums never force more than the full
+    week would.
+    """
+    agent, rules = m.agents[a], m.config.rules
+    leave = {d for d in week if (agent.agent_id, d) in m.leave}
+    planned = range(max(0, week.start), min(m.horizon.days, week.stop))
+    before = [s for s in m.previous.get(agent.agent_id, []) if s.day in week]
+    worked_before = {d for s in before for d in s.dates()}
+    known = [d for d in week if d < 0 and m.has_previous]
+    unknown = [d for d in week if d not in planned and d not in known and d not in leave]
+    longest = max((o.paid_minutes for o in m.options if o.allows(agent.contract)), default=0)
+    workdays = 7 - rules.min_days_off_per_week
+    daily = agent.min_hours_per_week * 60 / workdays if workdays else 0.0
+    low = max(0.0, agent.min_hours_per_week * 60 - len(leave) * daily) - sum(s.paid_minutes for s in before) - len(unknown) * longest
+    rest_known = sum(d not in worked_before and d not in leave for d in known)
+    return WeekLimits(
+        days=planned,
+        rest_days=[d for d in planned if d not in leave],
+        min_paid_minutes=max(0, math.floor(low + 1e-9)),
+        max_paid_minutes=max(0, math.floor(agent.max_hours_per_week * 60 + 1e-9) - sum(s.paid_minutes for s in before)),
+        min_rest_days=max(0, min(rules.min_days_off_per_week, 7 - len(leave)) - rest_known - len(unknown)),
+        max_nights=max(0, rules.max_nights_per_week - sum(s.night for s in before)),
+    )
 
 
 class SoftCosts:
@@ -160,6 +213,8 @@ class RosterModel(SoftCosts):
         self.previous_frame = previous
         self.previous = parse_previous(previous, center, self.horizon)
         self.has_previous = previous is not None
+        self.leave = {(t.agent_id, (t.date - start).days) for t in center.time_off if t.kind == "leave"}
+        self.weeks = self.horizon.weeks(self.config.rules.week_start)
         self.model = cp_model.CpModel()
         self.penalties: list[Penalty] = []
         self.constant_points: dict[str, int] = {}

@@ -6,11 +6,12 @@ points (`model.scale` points per weight unit). A rule returns the variables late
 (`CoverageVariables`, `StartMove`s, `Spread`s); `apply_rules` collects them in `RuleVariables`.
 Rules read a model through the `ShiftModel` protocol, so another model (a benchmark's) can reuse them.
 
-Weeks are the 7-day blocks of the horizon counted from its first day. A shorter last block of L days
-must hold `floor(min_days_off_per_week * L / 7)` days off and `min_hours_per_week * L / 7` paid hours
-(rounded down to minutes); its upper limits (max hours, max nights) are the full-week ones, since
-the rest of that week lies outside the plan. Approved leave is paid absence: each leave day lowers
-that block's minimum hours by a seventh of the weekly minimum.
+Weekly rules count by calendar week from `rules.week_start`; a week that began before the horizon counts
+the previous roster's shifts, and a week cut by either end keeps its maximums in full while its minimums
+ask only what the days outside both rosters could not supply (`model.week_limits`). A rest day is a date
+with no worked minute that is not leave; a leave date has no worked minute (no night shift runs into it)
+and credits the weekly minimum hours with the contract's daily hours. A night shift is one with any minute
+inside `rules.night_hours` (`ShiftOption.night`).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Protocol
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.contracts.schema import minutes_of_day
-from scheduler.roster.model import RosterModel, points
+from scheduler.roster.model import RosterModel, points, week_limits
 
 
 class ShiftModel(Protocol):
@@ -86,6 +87,15 @@ class Spread:
     fewest: object
 
 
+@dataclass(frozen=True)
+class RestDay:
+    """1 only when agent `agent` has no worked minute on `day` (it may be 0 on such a day too)."""
+
+    agent: int
+    day: int
+    var: object
+
+
 @dataclass
 class RuleVariables:
     """The variables the rules created that extraction, hints and progress read."""
@@ -93,6 +103,7 @@ class RuleVariables:
     coverage: CoverageVariables = field(default_factory=CoverageVariables)
     moves: list[StartMove] = field(default_factory=list)
     spreads: list[Spread] = field(default_factory=list)
+    rest_days: list[RestDay] = field(default_factory=list)
 
 
 # --- hard rules ----------------------------------------------------------------------------------
@@ -103,14 +114,22 @@ def one_shift_per_day(m: ShiftModel) -> None:
             m.at_most_one([m.x[a, d, o] for o in range(len(m.options))], [])
 
 
+def overnight(m: RosterModel, a: int, d: int) -> LinearExpr:
+    """1 when agent `a` works a shift starting on day `d` that runs past midnight into day `d + 1`."""
+    return LinearExpr.sum([m.x[a, d, o] for o, option in enumerate(m.options) if option.overnight])
+
+
 def leave_days_off(m: RosterModel) -> None:
-    """No shift starts on a day of approved leave."""
-    index = {agent.agent_id: a for a, agent in enumerate(m.agents)}
-    for entry in m.center.time_off:
-        d = (entry.date - m.horizon.start).days
-        if entry.kind == "leave" and 0 <= d < m.horizon.days and entry.agent_id in index:
-            agent = m.agents[index[entry.agent_id]]
-            m.model.add(m.works(index[entry.agent_id], d) == 0).only_enforce_if(m.enforce("leave_days_off", agent, f"day {d}"))
+    """No worked minute on a day of approved leave (no shift starts on it, none runs into it)."""
+    for a, agent in enumerate(m.agents):
+        for d in range(m.horizon.days + 1):
+            if (agent.agent_id, d) not in m.leave:
+                continue
+            literals = m.enforce("leave_days_off", agent, f"day {d}")
+            if d < m.horizon.days:
+                m.model.add(m.works(a, d) == 0).only_enforce_if(literals)
+            if d > 0:
+                m.model.add(overnight(m, a, d - 1) == 0).only_enforce_if(literals)
 
 
 def night_shifts_only_for_night_ok(m: RosterModel) -> None:
@@ -123,16 +142,35 @@ def night_shifts_only_for_night_ok(m: RosterModel) -> None:
                 m.model.add(LinearExpr.sum([m.x[a, d, o] for o in nights]) == 0).only_enforce_if(literals)
 
 
+def latest_end_minute(earliest_start: str | None, latest_end: str | None) -> float:
+    """latest_end in minutes after midnight of the start day: '24:00' is 1440; a time at or before the
+    earliest_start (06:00 when none) is on the next day ('02:00' is 1560)."""
+    if not latest_end:
+        return math.inf
+    latest = minutes_of_day(latest_end)
+    return latest + 1440 if latest <= minutes_of_day(earliest_start or "06:00") else latest
+
+
 def earliest_start_latest_end(m: RosterModel) -> None:
-    """Shifts start at or after the agent's earliest_start and end by latest_end of their start day."""
+    """Shifts start at or after the agent's earliest_start and end by its latest_end."""
     for a, agent in enumerate(m.agents):
         earliest = minutes_of_day(agent.earliest_start) if agent.earliest_start else 0
-        latest = minutes_of_day(agent.latest_end) if agent.latest_end else math.inf
+        latest = latest_end_minute(agent.earliest_start, agent.latest_end)
         outside = [o for o, option in enumerate(m.options) if option.start_minute < earliest or option.end_minute > latest]
         if outside:
             literals = m.enforce("earliest_start_latest_end", agent)
             for d in range(m.horizon.days):
                 m.model.add(LinearExpr.sum([m.x[a, d, o] for o in outside]) == 0).only_enforce_if(literals)
+
+
+def shift_templates_per_contract(m: RosterModel) -> None:
+    """Agents work only the shift templates whose `contracts` list their contract."""
+    for a, agent in enumerate(m.agents):
+        barred = [o for o, option in enumerate(m.options) if not option.allows(agent.contract)]
+        if barred:
+            literals = m.enforce("shift_templates_per_contract", agent)
+            for d in range(m.horizon.days):
+                m.model.add(LinearExpr.sum([m.x[a, d, o] for o in barred]) == 0).only_enforce_if(literals)
 
 
 def min_rest_between_shifts(m: RosterModel) -> None:
@@ -198,53 +236,81 @@ def limit_consecutive_workdays(m: ShiftModel, a: int, limit: int, streak: int, r
         m.model.add(LinearExpr.sum([m.works(a, d) for d in window]) <= limit - before).only_enforce_if(m.enforce(rule, agent, f"day {last}"))
 
 
-def min_days_off_per_week(m: RosterModel) -> None:
-    """At least min_days_off_per_week days off in each 7-day block (prorated, rounded down, in a short last block)."""
+def min_days_off_per_week(m: RosterModel) -> list[RestDay]:
+    """At least min_days_off_per_week rest days (no worked minute, not leave) in each calendar week; with L leave
+    days min(min_days_off, 7 - L). Returns the rest-day variables."""
+    created = []
     for a, agent in enumerate(m.agents):
-        for w, week in enumerate(m.horizon.weeks()):
-            off = m.config.rules.min_days_off_per_week * len(week) // 7
-            if off:
-                m.model.add(LinearExpr.sum([m.works(a, d) for d in week]) <= len(week) - off).only_enforce_if(
-                    m.enforce("min_days_off_per_week", agent, f"week {w}")
-                )
+        for week in m.weeks:
+            limits = week_limits(m, a, week)
+            if not limits.min_rest_days:
+                continue
+            literals = m.enforce("min_days_off_per_week", agent, f"week {week.start}")
+            rest = []
+            for d in limits.rest_days:
+                if d == 0 and any(s.end_minute > 0 for s in m.previous.get(agent.agent_id, [])):
+                    continue
+                day_off = m.model.new_bool_var(f"rest_{a}_{d}")
+                m.model.add(day_off + m.works(a, d) <= 1)
+                if d > 0:
+                    m.model.add(day_off + overnight(m, a, d - 1) <= 1)
+                rest.append(day_off)
+                created.append(RestDay(a, d, day_off))
+            m.model.add(LinearExpr.sum(rest) >= limits.min_rest_days).only_enforce_if(literals)
+    return created
 
 
-def weekly_paid_minutes(m: RosterModel, a: int, week: range):
-    """Paid minutes of the shifts agent `a` starts in `week`."""
+def weekly_paid_minutes(m: RosterModel, a: int, days: range):
+    """Paid minutes of the shifts agent `a` starts on `days`."""
     return LinearExpr.weighted_sum(
-        [m.x[a, d, o] for d in week for o in range(len(m.options))], [option.paid_minutes for _ in week for option in m.options]
+        [m.x[a, d, o] for d in days for o in range(len(m.options))], [option.paid_minutes for _ in days for option in m.options]
     )
 
 
 def weekly_hours_within_contract(m: RosterModel) -> None:
-    """Paid hours per 7-day block within the agent's min/max_hours_per_week.
-
-    The minimum is prorated over the block's days that are not approved leave (leave is paid absence),
-    so a short last block or a week of leave lowers it; the maximum is the full-week one.
-    """
-    leave = {(t.agent_id, (t.date - m.horizon.start).days) for t in m.center.time_off if t.kind == "leave"}
+    """Paid hours per calendar week within min/max_hours_per_week; each leave day credits the minimum with the
+    contract's daily hours (min_hours_per_week over 7 - min_days_off_per_week days)."""
     for a, agent in enumerate(m.agents):
-        for w, week in enumerate(m.horizon.weeks()):
-            available_days = sum((agent.agent_id, d) not in leave for d in week)
-            low = math.floor(agent.min_hours_per_week * 60 * available_days / 7 + 1e-9)
-            high = math.floor(agent.max_hours_per_week * 60 + 1e-9)
-            literals = m.enforce("weekly_hours_within_contract", agent, f"week {w}")
-            paid = weekly_paid_minutes(m, a, week)
-            if low > 0:
-                m.model.add(paid >= low).only_enforce_if(literals)
-            m.model.add(paid <= high).only_enforce_if(literals)
+        for week in m.weeks:
+            limits = week_limits(m, a, week)
+            literals = m.enforce("weekly_hours_within_contract", agent, f"week {week.start}")
+            paid = weekly_paid_minutes(m, a, limits.days)
+            if limits.min_paid_minutes > 0:
+                m.model.add(paid >= limits.min_paid_minutes).only_enforce_if(literals)
+            m.model.add(paid <= limits.max_paid_minutes).only_enforce_if(literals)
 
 
 def max_nights_per_week(m: RosterModel) -> None:
-    """No more than max_nights_per_week night shifts in each 7-day block."""
+    """No more than max_nights_per_week night shifts in each calendar week, the previous roster's included."""
     nights = [o for o, option in enumerate(m.options) if option.night]
-    limit = m.config.rules.max_nights_per_week
     for a, agent in enumerate(m.agents):
-        for w, week in enumerate(m.horizon.weeks()):
-            if nights and limit < len(week):
-                m.model.add(LinearExpr.sum([m.x[a, d, o] for d in week for o in nights]) <= limit).only_enforce_if(
-                    m.enforce("max_nights_per_week", agent, f"week {w}")
+        for week in m.weeks:
+            limits = week_limits(m, a, week)
+            if nights and limits.max_nights < len(limits.days):
+                m.model.add(LinearExpr.sum([m.x[a, d, o] for d in limits.days for o in nights]) <= limits.max_nights).only_enforce_if(
+                    m.enforce("max_nights_per_week", agent, f"week {week.start}")
                 )
+
+
+def max_consecutive_nights(m: RosterModel) -> None:
+    """No more than max_consecutive_nights night shifts on consecutive days, counting the previous roster's."""
+    limit = m.config.rules.max_consecutive_nights
+    nights = [o for o, option in enumerate(m.options) if option.night]
+    if limit is None or not nights:
+        return
+    for a, agent in enumerate(m.agents):
+        before = {s.day for s in m.previous.get(agent.agent_id, []) if s.night}
+        streak = 0
+        while -(streak + 1) in before:
+            streak += 1
+        for last in range(m.horizon.days):
+            window = range(max(0, last - limit), last + 1)
+            carried = min(streak, max(0, limit + 1 - len(window)))
+            if len(window) + carried <= limit:
+                continue
+            m.model.add(LinearExpr.sum([m.x[a, d, o] for d in window for o in nights]) <= limit - carried).only_enforce_if(
+                m.enforce("max_consecutive_nights", agent, f"day {last}")
+            )
 
 
 def breaks_inside_windows(m: RosterModel) -> None:
@@ -320,11 +386,12 @@ def cover_requirements(m: RosterModel) -> CoverageVariables:
 
 
 def paid_hours(m: RosterModel) -> None:
-    """Each shift costs paid_hour per paid hour."""
-    weight = m.config.weights.paid_hour * m.scale
-    coefficients = [points(weight, option.paid_minutes / 60) for option in m.options]
-    for (_, _, o), worked in m.x.items():
-        m.penalize("paid_hours", coefficients[o], worked)
+    """Each shift costs paid_hour per paid hour, times the agent's hourly_cost over costs.hourly_cost."""
+    costs = m.config.costs
+    for (a, _, o), worked in m.x.items():
+        rate = m.agents[a].hourly_cost
+        factor = 1.0 if rate is None or not costs.hourly_cost else rate / costs.hourly_cost
+        m.penalize("paid_hours", points(m.config.weights.paid_hour * m.scale * factor, m.options[o].paid_minutes / 60), worked)
 
 
 def time_off_preferences(m: RosterModel) -> None:
@@ -400,11 +467,13 @@ RULES: list[Rule] = [
     Rule("leave_days_off", True, leave_days_off),
     Rule("night_shifts_only_for_night_ok", True, night_shifts_only_for_night_ok),
     Rule("earliest_start_latest_end", True, earliest_start_latest_end),
+    Rule("shift_templates_per_contract", True, shift_templates_per_contract),
     Rule("min_rest_between_shifts", True, min_rest_between_shifts),
     Rule("max_consecutive_workdays", True, max_consecutive_workdays),
     Rule("min_days_off_per_week", True, min_days_off_per_week),
     Rule("weekly_hours_within_contract", True, weekly_hours_within_contract),
     Rule("max_nights_per_week", True, max_nights_per_week),
+    Rule("max_consecutive_nights", True, max_consecutive_nights),
     Rule("breaks_inside_windows", True, breaks_inside_windows, needs_coverage=True),
     Rule("cover_requirements", False, cover_requirements, needs_coverage=True),
     Rule("paid_hours", False, paid_hours),
@@ -428,7 +497,8 @@ def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool =
         if isinstance(result, CoverageVariables):
             created.coverage = result
         for item in result if isinstance(result, list) else []:
-            (created.moves if isinstance(item, StartMove) else created.spreads).append(item)
+            kind = {StartMove: created.moves, Spread: created.spreads, RestDay: created.rest_days}
+            kind[type(item)].append(item)
     if m.penalties or m.constant_points:
         m.model.minimize(
             LinearExpr.weighted_sum([p.expression for p in m.penalties], [p.coefficient for p in m.penalties]) + sum(m.constant_points.values())

@@ -43,6 +43,7 @@ def run_plan(
     seed: int = 0,
     workers: int | None = None,
     simulation: SimulationOptions | None = None,
+    previous: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """Forecast contacts, staff every interval, build the roster and evaluate it.
@@ -54,6 +55,7 @@ def run_plan(
         forecast: a forecast of this horizon made earlier (skips forecasting).
         time_limit_seconds, seed, workers: the roster search.
         simulation: also simulate the roster with these options.
+        previous: the roster before `start` (rest, streaks, weeks begun before it, the first day's early hours).
         progress: receives a short message at each stage (and the roster search's incumbent and bound).
     """
     from forecasts import forecast_contacts
@@ -77,7 +79,15 @@ def run_plan(
     say(f"building the roster (up to {time_limit_seconds:g} s)")
     solver_progress = (lambda report: say("  roster " + format_progress(report).strip())) if progress else None
     roster = build_roster(
-        center, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers, progress=solver_progress
+        center,
+        requirements,
+        start,
+        days,
+        time_limit_seconds=time_limit_seconds,
+        seed=seed,
+        workers=workers,
+        previous=previous,
+        progress=solver_progress,
     )
     timings["roster_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()

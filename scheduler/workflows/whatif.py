@@ -350,6 +350,7 @@ def run_scenario(
     time_limit_seconds: float,
     seed: int,
     workers: int | None,
+    previous: pd.DataFrame | None = None,
 ) -> ScenarioOutcome:
     """Staff, roster and evaluate one scenario (forecast already made and shared).
 
@@ -364,7 +365,9 @@ def run_scenario(
     changed_workload = scenario_workload(changed.config, workload, events, scenario)
     requirements = compute_requirements(changed.config, changed_workload[["queue", "interval_start", "contacts", "aht_seconds"]])
     try:
-        roster = build_roster(changed, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers)
+        roster = build_roster(
+            changed, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers, previous=_known(previous, changed)
+        )
     except InfeasibleError as exc:
         return ScenarioOutcome(
             name=scenario.name,
@@ -405,6 +408,7 @@ def run_whatif(
     *,
     time_limit_seconds: float | None = None,
     processes: int = 2,
+    previous: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WhatIfResult:
     """Run every scenario through staffing, roster and evaluation, `processes` at a time.
@@ -418,6 +422,7 @@ def run_whatif(
         scenarios: the validated scenarios file.
         time_limit_seconds: roster search per scenario (default: the file's).
         processes: scenarios run at once, each in its own process (1 = in this process).
+        previous: the roster before the scenarios' start (rest, streaks, weeks begun before it).
         progress: receives a message as each scenario finishes.
     """
     for scenario in scenarios.scenarios:
@@ -427,7 +432,7 @@ def run_whatif(
     processes = max(1, min(processes, len(scenarios.scenarios)))
     solver_workers = max(1, 2 // processes) if processes > 1 else None
     arguments = [
-        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers)
+        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers, previous)
         for scenario in scenarios.scenarios
     ]
     outcomes: dict[str, ScenarioOutcome] = {}
@@ -450,6 +455,13 @@ def run_whatif(
     columns = list(dict.fromkeys(key for row in rows for key in row))
     columns.append(columns.pop(columns.index("roster_status")))
     return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=outcomes)
+
+
+def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None:
+    """The previous roster's rows of agents the scenario still has (a scenario may remove agents)."""
+    if previous is None:
+        return None
+    return previous.loc[previous.agent_id.isin({a.agent_id for a in center.agents})]
 
 
 def _finished(outcome: ScenarioOutcome) -> str:

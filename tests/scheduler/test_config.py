@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from scheduler import ConfigError, load_center
 from scheduler.contracts.schema import CenterConfig, Shift
@@ -38,7 +39,15 @@ def test_minimal_center_gets_defaults() -> None:
     assert config.staffing.shrinkage == 0.25 and config.staffing.max_occupancy == 0.85
     assert config.rules.min_rest_hours == 11 and config.weights.understaffing == 1000
     assert config.queues[0].min_skill_level == 1 and config.queues[0].service_level == 0.8
-    assert config.shifts[0].night is False
+    assert config.shifts[0].night is None and config.shifts[0].contracts is None
+    assert (config.rules.week_start, config.rules.night_hours, config.rules.max_consecutive_nights) == ("monday", ("22:00", "06:00"), None)
+
+
+def test_a_night_flag_must_agree_with_the_clock() -> None:
+    late = {**MINIMAL, "shifts": [{"id": "late", "start_times": ["14:00"], "length_hours": 9, "paid_hours": 8, "night": False}]}
+    with pytest.raises(ValidationError, match="shift 'late': night: false disagrees with rules.night_hours"):
+        CenterConfig.model_validate(late)
+    assert CenterConfig.model_validate({**late, "rules": {"night_hours": ["23:00", "06:00"]}}).shifts[0].night is False
 
 
 def test_omitted_breaks_default_to_one_unpaid_meal_break_mid_shift() -> None:

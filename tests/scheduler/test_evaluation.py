@@ -134,3 +134,24 @@ def test_read_activities_checks_rows(center, tmp_path):
     path.write_text("agent_id,interval_start,activity\nA01,2025-11-15 08:00,break\nA01,2025-11-15 08:00,sales_chat\n", encoding="utf-8")
     with pytest.raises(DataError, match="row 3: agent A01 appears twice"):
         read_activities(path, center.config)
+
+
+def test_night_shifts_are_counted_by_the_clock(center):
+    from scheduler.evaluation.evaluate import agent_table
+
+    rows = [("A01", "day", "2025-11-12 14:00", "2025-11-12 23:00"), ("A02", "day", "2025-11-12 13:00", "2025-11-12 22:00")]
+    shifts = pd.DataFrame(
+        [
+            {
+                "agent_id": a,
+                "date": pd.Timestamp(b).date(),
+                "shift": s,
+                "start": pd.Timestamp(b),
+                "end": pd.Timestamp(e),
+                "paid_minutes": 480,
+                "breaks": "",
+            }
+            for a, s, b, e in rows
+        ]
+    )
+    assert agent_table(center, shifts).set_index("agent_id").night_shifts.to_dict() == {"A01": 1, "A02": 0}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -56,10 +57,10 @@ def test_unpaid_break_inside_the_night_window_is_not_night_pay(center):
     assert table.iloc[0].night_minutes == 60
 
 
-def test_custom_night_window(center):
-    table = daily_hours(
-        center, _shifts([("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, "")]), night_start="00:00", night_end="05:00"
-    )
+def test_night_minutes_follow_the_centers_night_hours(center):
+    rules = center.config.rules.model_copy(update={"night_hours": ("00:00", "05:00")})
+    custom = dataclasses.replace(center, config=center.config.model_copy(update={"rules": rules}))
+    table = daily_hours(custom, _shifts([("A04", "2025-11-12", "night", "2025-11-12 22:00", "2025-11-13 06:00", 480, "")]))
     assert table.iloc[0].night_minutes == 300
 
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pandas as pd
 import pytest
-from roster_worlds import MONDAY, Solved, leave, make_agent, make_center, requirements_frame, shift_row
+from pydantic import ValidationError
+from roster_worlds import BASE, MONDAY, Solved, leave, make_agent, make_center, requirements_frame, shift_row
 
 from scheduler.roster import RULES, check_roster
 
@@ -23,11 +24,10 @@ def case(name):
     return register
 
 
-def checker_flags(center, rows, rule, days, previous=None):
-    """The checker's violations for a hand-written roster that breaks `rule` (no activities needed)."""
-    shifts = pd.DataFrame(rows)
-    activities = pd.DataFrame(columns=["agent_id", "interval_start", "activity"])
-    report = check_roster(center, shifts, activities, requirements_frame([], MONDAY, days), MONDAY, days, previous=previous)
+def checker_flags(center, rows, rule, days, previous=None, start=MONDAY):
+    """The checker's violations of `rule` for a hand-written roster (activities are not checked here)."""
+    shifts = pd.DataFrame(rows, columns=["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"])
+    report = check_roster(center, shifts, None, requirements_frame([], start, days), start, days, previous=previous)
     return [v for v in report.violations if v.rule == rule]
 
 
@@ -58,6 +58,12 @@ def _leave_days_off():
     assert not Solved(center, 2, {("A1", D0): "day@08:00"}).feasible
     assert_valid(Solved(center, 2, {("A1", D0): None, ("A1", D1): "day@08:00"}))
     assert checker_flags(center, [shift_row(center, "A1", D0, "day@08:00")], "leave_days_off", 2)
+    # a night shift may not run into a leave day, inside the horizon or into the day after it
+    into = make_center(time_off=[leave("A1", D1)])
+    assert not Solved(into, 2, {("A1", D0): "night@22:00"}).feasible
+    assert not Solved(into, 1, {("A1", D0): "night@22:00"}).feasible
+    assert_valid(Solved(into, 2, {("A1", D0): "day@08:00", ("A1", D1): None}))
+    assert checker_flags(into, [shift_row(into, "A1", D0, "night@22:00")], "leave_days_off", 1)
 
 
 @case("night_shifts_only_for_night_ok")
@@ -66,6 +72,15 @@ def _night_shifts_only_for_night_ok():
     assert not Solved(center, 1, {("A1", D0): "night@22:00"}).feasible
     assert_valid(Solved(center, 1, {("A1", D0): "day@09:00"}))
     assert checker_flags(center, [shift_row(center, "A1", D0, "night@22:00")], "night_shifts_only_for_night_ok", 1)
+    # night work is decided by the clock: a late shift ending 23:00 has an hour inside 22:00-06:00
+    shifts = [*BASE["shifts"], {"id": "late", "start_times": ["14:00", "15:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}]
+    late = make_center([make_agent(night_ok=False)], shifts=shifts)
+    assert not Solved(late, 1, {("A1", D0): "late@15:00"}).feasible
+    assert_valid(Solved(late, 1, {("A1", D0): "late@14:00"}))  # ends 22:00 sharp
+    assert checker_flags(late, [shift_row(late, "A1", D0, "late@15:00")], "night_shifts_only_for_night_ok", 1)
+    assert not checker_flags(late, [shift_row(late, "A1", D0, "late@14:00")], "night_shifts_only_for_night_ok", 1)
+    early_nights = make_center([make_agent(night_ok=False)], shifts=shifts, rules={"night_hours": ["21:00", "05:00"]})
+    assert not Solved(early_nights, 1, {("A1", D0): "late@14:00"}).feasible
 
 
 @case("earliest_start_latest_end")
@@ -77,6 +92,30 @@ def _earliest_start_latest_end():
     assert not Solved(late, 1, {("A1", D0): "day@09:00"}).feasible
     assert_valid(Solved(late, 1, {("A1", D0): "day@08:00"}))
     assert checker_flags(center, [shift_row(center, "A1", D0, "day@08:00")], "earliest_start_latest_end", 1)
+    # "by 24:00" and "until 02:00" (a time at or before the earliest start, 06:00 when none, is the next morning)
+    shifts = [*BASE["shifts"], {"id": "late", "start_times": ["16:00", "18:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}]
+    midnight = make_center([make_agent(latest_end="24:00")], shifts=shifts)
+    assert_valid(Solved(midnight, 1, {("A1", D0): "late@16:00"}))
+    assert not Solved(midnight, 1, {("A1", D0): "late@18:00"}).feasible
+    assert checker_flags(midnight, [shift_row(midnight, "A1", D0, "late@18:00")], "earliest_start_latest_end", 1)
+    two = make_center([make_agent(latest_end="02:00")], shifts=shifts)
+    assert_valid(Solved(two, 1, {("A1", D0): "late@18:00"}))
+    assert not Solved(two, 1, {("A1", D0): "night@22:00"}).feasible
+    assert not checker_flags(two, [shift_row(two, "A1", D0, "late@18:00")], "earliest_start_latest_end", 1)
+    assert checker_flags(two, [shift_row(two, "A1", D0, "night@22:00")], "earliest_start_latest_end", 1)
+
+
+@case("shift_templates_per_contract")
+def _shift_templates_per_contract():
+    shifts = [
+        *BASE["shifts"],
+        {"id": "short", "start_times": ["10:00"], "length_hours": 4, "paid_hours": 4, "breaks": [], "contracts": ["part_time"]},
+    ]
+    center = make_center([make_agent("A1"), make_agent("P1", contract="part_time")], shifts=shifts)
+    assert not Solved(center, 1, {("A1", D0): "short@10:00"}).feasible
+    assert_valid(Solved(center, 1, {("A1", D0): "day@08:00", ("P1", D0): "short@10:00"}))
+    assert checker_flags(center, [shift_row(center, "A1", D0, "short@10:00")], "shift_templates_per_contract", 1)
+    assert not checker_flags(center, [shift_row(center, "P1", D0, "short@10:00")], "shift_templates_per_contract", 1)
 
 
 @case("min_rest_between_shifts")
@@ -88,6 +127,22 @@ def _min_rest_between_shifts():
     previous = pd.DataFrame([shift_row(center, "A1", MONDAY - dt.timedelta(days=1), "night@22:00")])
     assert not Solved(center, 1, {("A1", D0): "day@08:00"}, previous=previous).feasible
     assert_valid(Solved(center, 1, {("A1", D0): "night@22:00"}, previous=previous))
+    # exactly min_rest_hours is enough, in the model and in the checker, within the horizon and after the previous roster
+    exact = make_center(rules={"min_rest_hours": 16})  # a night ending 06:00, the next night at 22:00
+    nights = {("A1", D0): "night@22:00", ("A1", D1): "night@22:00"}
+    assert_valid(Solved(exact, 2, nights))
+    assert_valid(Solved(exact, 1, {("A1", D0): "night@22:00"}, previous=previous))
+    assert not checker_flags(exact, [shift_row(exact, "A1", d, "night@22:00") for d in (D0, D1)], "min_rest_between_shifts", 2)
+    assert not checker_flags(exact, [shift_row(exact, "A1", D0, "night@22:00")], "min_rest_between_shifts", 1, previous=previous)
+    longer = make_center(rules={"min_rest_hours": 16.5})
+    assert not Solved(longer, 2, nights).feasible
+    assert not Solved(longer, 1, {("A1", D0): "night@22:00"}, previous=previous).feasible
+    assert checker_flags(longer, [shift_row(longer, "A1", D0, "night@22:00")], "min_rest_between_shifts", 1, previous=previous)
+    # two shifts that both lie in the previous roster are not the new roster's to answer for
+    both_old = pd.DataFrame(
+        [shift_row(center, "A1", MONDAY - dt.timedelta(days=2), "night@22:00"), shift_row(center, "A1", MONDAY - dt.timedelta(days=1), "day@08:00")]
+    )
+    assert not checker_flags(center, [], "min_rest_between_shifts", 1, previous=both_old)
 
 
 @case("max_consecutive_workdays")
@@ -106,26 +161,63 @@ def _min_days_off_per_week():
     week = [MONDAY + dt.timedelta(days=k) for k in range(7)]
     assert not Solved(center, 7, {("A1", d): ("day@08:00" if k < 6 else None) for k, d in enumerate(week)}).feasible
     assert_valid(Solved(center, 7, {("A1", d): ("day@08:00" if k < 5 else None) for k, d in enumerate(week)}))
-    # a 4-day horizon needs floor(2 * 4 / 7) = 1 day off
-    assert not Solved(center, 4, {("A1", d): "day@08:00" for d in week[:4]}).feasible
-    assert Solved(center, 4, {("A1", d): ("day@08:00" if k < 3 else None) for k, d in enumerate(week[:4])}).feasible
-    assert checker_flags(center, [shift_row(center, "A1", d, "day@08:00") for d in week[:4]], "min_days_off_per_week", 4)
+    # a night shift ending on Saturday morning makes Saturday a worked date, not a rest day
+    into_saturday = {("A1", d): ("day@08:00" if k < 4 else "night@22:00" if k == 4 else None) for k, d in enumerate(week)}
+    assert not Solved(center, 7, into_saturday).feasible
+    rows = [shift_row(center, "A1", d, "day@08:00") for d in week[:4]] + [shift_row(center, "A1", week[4], "night@22:00")]
+    assert checker_flags(center, rows, "min_days_off_per_week", 7)
+    # leave is not rest: with three leave days, two of the other four dates stay free
+    on_leave = make_center(time_off=[leave("A1", d) for d in week[:3]], rules={"min_days_off_per_week": 2})
+    assert not Solved(on_leave, 7, {("A1", d): ("day@08:00" if 3 <= k < 6 else None) for k, d in enumerate(week)}).feasible
+    assert_valid(Solved(on_leave, 7, {("A1", d): ("day@08:00" if 3 <= k < 5 else None) for k, d in enumerate(week)}))
+    assert checker_flags(on_leave, [shift_row(on_leave, "A1", d, "day@08:00") for d in week[3:6]], "min_days_off_per_week", 7)
+    # six leave days ask min(2, 7 - 6) = 1 rest day: Sunday
+    mostly_leave = make_center(time_off=[leave("A1", d) for d in week[:6]], rules={"min_days_off_per_week": 2})
+    assert not Solved(mostly_leave, 7, {("A1", week[6]): "day@08:00"}).feasible
+    # a week cut by the end of the horizon: the three dates after it may hold the rest days
+    assert_valid(Solved(center, 4, {("A1", d): "day@08:00" for d in week[:4]}))
+    assert not Solved(center, 6, {("A1", d): "day@08:00" for d in week[:6]}).feasible
+    # a week cut by the start: without a previous roster its first dates may have been rest; with one, they count
+    thursday = week[3]
+    assert_valid(Solved(center, 4, {("A1", d): "day@08:00" for d in week[3:]}, start=thursday))
+    before = pd.DataFrame([shift_row(center, "A1", d, "day@08:00") for d in week[:3]])
+    assert not Solved(center, 4, {("A1", d): ("day@08:00" if d < week[6] else None) for d in week[3:]}, start=thursday, previous=before).feasible
+    assert_valid(Solved(center, 4, {("A1", d): ("day@08:00" if d < week[5] else None) for d in week[3:]}, start=thursday, previous=before))
+    rows = [shift_row(center, "A1", d, "day@08:00") for d in week[3:6]]
+    assert checker_flags(center, rows, "min_days_off_per_week", 4, previous=before, start=thursday)
+    assert not checker_flags(center, rows, "min_days_off_per_week", 4, start=thursday)
 
 
 @case("weekly_hours_within_contract")
 def _weekly_hours_within_contract():
-    center = make_center([make_agent(min_hours_per_week=28, max_hours_per_week=40)])
-    # a 2-day horizon must hold 28 * 2 / 7 = 8 paid hours
-    assert not Solved(center, 2, {("A1", D0): None, ("A1", D1): None}).feasible
-    assert_valid(Solved(center, 2, {("A1", D0): "day@08:00", ("A1", D1): None}))
-    assert checker_flags(center, [], "weekly_hours_within_contract", 2)
-    # approved leave is paid absence: a leave day lowers the minimum by a seventh of the weekly minimum
-    on_leave = make_center([make_agent(min_hours_per_week=28, max_hours_per_week=40)], time_off=[leave("A1", D0), leave("A1", D1)])
-    assert_valid(Solved(on_leave, 2, {("A1", D0): None, ("A1", D1): None}))
-    assert not checker_flags(on_leave, [], "weekly_hours_within_contract", 2)
-    capped = make_center([make_agent(max_hours_per_week=8)])
-    assert not Solved(capped, 2, {("A1", D0): "day@08:00", ("A1", D1): "day@08:00"}).feasible
-    assert checker_flags(capped, [shift_row(capped, "A1", d, "day@08:00") for d in (D0, D1)], "weekly_hours_within_contract", 2)
+    center = make_center([make_agent(min_hours_per_week=40, max_hours_per_week=48)], rules={"min_days_off_per_week": 2})
+    week = [MONDAY + dt.timedelta(days=k) for k in range(7)]
+    assert not Solved(center, 7, {("A1", d): ("day@08:00" if k < 4 else None) for k, d in enumerate(week)}).feasible
+    assert_valid(Solved(center, 7, {("A1", d): ("day@08:00" if k < 5 else None) for k, d in enumerate(week)}))
+    assert checker_flags(center, [shift_row(center, "A1", d, "day@08:00") for d in week[:4]], "weekly_hours_within_contract", 7)
+    # leave credits the contract's daily hours (40 h over 5 workdays = 8 h): two leave days leave 24 h to work
+    on_leave = make_center(
+        [make_agent(min_hours_per_week=40, max_hours_per_week=48)], time_off=[leave("A1", d) for d in week[:2]], rules={"min_days_off_per_week": 2}
+    )
+    three = {("A1", d): ("day@08:00" if 2 <= k < 5 else None) for k, d in enumerate(week)}
+    assert_valid(Solved(on_leave, 7, three))
+    assert not Solved(on_leave, 7, {("A1", d): ("day@08:00" if 2 <= k < 4 else None) for k, d in enumerate(week)}).feasible
+    assert not checker_flags(on_leave, [shift_row(on_leave, "A1", d, "day@08:00") for d in week[2:5]], "weekly_hours_within_contract", 7)
+    # a week cut by the end asks only what the dates after it cannot supply (8 h each)
+    assert_valid(Solved(center, 2, {("A1", D0): None, ("A1", D1): None}))
+    assert not Solved(center, 6, {("A1", d): ("day@08:00" if k < 3 else None) for k, d in enumerate(week[:6])}).feasible
+    assert_valid(Solved(center, 6, {("A1", d): ("day@08:00" if k < 4 else None) for k, d in enumerate(week[:6])}))
+    # the maximum holds in full, to the minute, and counts the previous roster's shifts of the same week
+    capped = make_center([make_agent(max_hours_per_week=39.5)])
+    assert not Solved(capped, 5, {("A1", d): "day@08:00" for d in week[:5]}).feasible
+    assert checker_flags(capped, [shift_row(capped, "A1", d, "day@08:00") for d in week[:5]], "weekly_hours_within_contract", 5)
+    short = make_center([make_agent(max_hours_per_week=8)])
+    assert not Solved(short, 2, {("A1", D0): "day@08:00", ("A1", D1): "day@08:00"}).feasible
+    before = pd.DataFrame([shift_row(capped, "A1", d, "day@08:00") for d in week[:4]])
+    friday = week[4]
+    assert not Solved(capped, 1, {("A1", friday): "day@08:00"}, start=friday, previous=before).feasible
+    assert_valid(Solved(capped, 1, {("A1", friday): None}, start=friday, previous=before))
+    assert checker_flags(capped, [shift_row(capped, "A1", friday, "day@08:00")], "weekly_hours_within_contract", 1, previous=before, start=friday)
 
 
 @case("max_nights_per_week")
@@ -135,6 +227,23 @@ def _max_nights_per_week():
     assert_valid(Solved(center, 3, {("A1", D0): "night@22:00", ("A1", D1): None, ("A1", D2): None}))
     rows = [shift_row(center, "A1", d, "night@22:00") for d in (D0, D2)]
     assert checker_flags(center, rows, "max_nights_per_week", 3)
+    # calendar weeks: Sunday and the next Monday are in different weeks, and a previous night counts
+    sunday = MONDAY - dt.timedelta(days=1)
+    assert_valid(Solved(center, 2, {("A1", sunday): "night@22:00", ("A1", D0): "night@22:00"}, start=sunday))
+    previous = pd.DataFrame([shift_row(center, "A1", MONDAY, "night@22:00")])
+    assert not Solved(center, 1, {("A1", D2): "night@22:00"}, start=D2, previous=previous).feasible
+    assert checker_flags(center, [shift_row(center, "A1", D2, "night@22:00")], "max_nights_per_week", 1, previous=previous, start=D2)
+
+
+@case("max_consecutive_nights")
+def _max_consecutive_nights():
+    center = make_center(rules={"max_consecutive_nights": 2, "min_rest_hours": 8})
+    assert not Solved(center, 3, {("A1", d): "night@22:00" for d in (D0, D1, D2)}).feasible
+    assert_valid(Solved(center, 3, {("A1", D0): "night@22:00", ("A1", D1): "night@22:00", ("A1", D2): None}))
+    assert checker_flags(center, [shift_row(center, "A1", d, "night@22:00") for d in (D0, D1, D2)], "max_consecutive_nights", 3)
+    previous = pd.DataFrame([shift_row(center, "A1", MONDAY - dt.timedelta(days=k), "night@22:00") for k in (1, 2)])
+    assert not Solved(center, 1, {("A1", D0): "night@22:00"}, previous=previous).feasible
+    assert checker_flags(center, [shift_row(center, "A1", D0, "night@22:00")], "max_consecutive_nights", 1, previous=previous)
 
 
 @case("breaks_inside_windows")
@@ -160,7 +269,7 @@ def _breaks_inside_windows():
     for row in solved.shifts.itertuples():
         (first, _), (second, _) = sorted(tuple(r.split("-")) for r in row.breaks.split(";"))
         assert first < second
-    # windows that force the two breaks to overlap: nobody can work the shift
+    # windows that force the two breaks to overlap are a config error naming the shift
     clash = [
         {
             **shifts[0],
@@ -170,9 +279,50 @@ def _breaks_inside_windows():
             ],
         }
     ]
-    assert not Solved(make_center(shifts=clash), 1, {("A1", D0): "day@08:00"}).feasible
+    with pytest.raises(ValidationError, match="shift 'day': its breaks cannot all be placed"):
+        make_center(shifts=clash)
     row = shift_row(center, "A1", D0, "day@08:00", breaks="08:30-09:30;10:30-11:00")
     assert checker_flags(center, [row], "breaks_inside_windows", 1)
+    # each break inside its window, but overlapping each other
+    overlapping = shift_row(center, "A1", D0, "day@08:00", breaks="10:00-11:00;10:30-11:00")
+    assert checker_flags(center, [overlapping], "breaks_inside_windows", 1)
+    assert not checker_flags(center, [shift_row(center, "A1", D0, "day@08:00", breaks="10:00-11:00;11:00-11:30")], "breaks_inside_windows", 1)
+    # breaks are matched to windows in any order: the long break's window also allows it after the short one
+    either = [
+        {
+            **shifts[0],
+            "breaks": [
+                {"minutes": 60, "paid": False, "earliest_after_hours": 1, "latest_after_hours": 5},
+                {"minutes": 30, "paid": True, "earliest_after_hours": 1, "latest_after_hours": 1},
+            ],
+        }
+    ]
+    any_order = make_center(shifts=either)
+    assert not checker_flags(any_order, [shift_row(any_order, "A1", D0, "day@08:00", breaks="09:00-09:30;12:00-13:00")], "breaks_inside_windows", 1)
+    assert_valid(Solved(any_order, 1, {("A1", D0): "day@08:00"}))
+
+
+def test_checker_flags_starts_activities_and_skills():
+    center = make_center(
+        [make_agent("A1"), make_agent("B2", skills={"t": 3})],
+        queues=[*BASE["queues"], {"id": "r", "channel": "voice", "skill": "t", "answer_within_seconds": 20}],
+    )
+    row = shift_row(center, "A1", D0, "day@08:00")
+    off_grid = {**row, "start": row["start"] + pd.Timedelta(minutes=30), "end": row["end"] + pd.Timedelta(minutes=30)}
+    assert checker_flags(center, [off_grid], "shift_template", 1)
+    assert not checker_flags(center, [row], "shift_template", 1)
+    moments = pd.date_range(row["start"], row["end"], freq="30min", inclusive="left")
+    full = pd.DataFrame({"agent_id": "A1", "interval_start": moments, "activity": "q"})
+
+    def activity_problems(activities):
+        report = check_roster(center, pd.DataFrame([row]), activities, requirements_frame([], MONDAY, 1, ("q", "r")), MONDAY, 1)
+        return [v for v in report.violations if v.rule == "activities"]
+
+    assert activity_problems(full) == []
+    assert activity_problems(full.iloc[1:])  # an interval of the shift without an activity
+    unskilled = full.copy()
+    unskilled.loc[3, "activity"] = "r"  # A1 lacks skill t
+    assert activity_problems(unskilled)
 
 
 @case("cover_requirements")
@@ -189,6 +339,9 @@ def _cover_requirements():
 def _paid_hours():
     center = make_center(weights={"paid_hour": 10})
     assert_valid(Solved(center, 1, {("A1", D0): "day@08:00"}), "paid_hours", 80)
+    # each agent's hourly_cost relative to costs.hourly_cost (30 by default): a 15-per-hour temp costs half
+    cheap = make_center([make_agent(contract="temp", hourly_cost=15.0)], weights={"paid_hour": 10})
+    assert_valid(Solved(cheap, 1, {("A1", D0): "day@08:00"}), "paid_hours", 40)
 
 
 @case("time_off_preferences")

@@ -89,8 +89,8 @@ def test_without_previous_the_first_early_hours_are_left_to_the_previous_roster(
 def test_conflicting_rules_are_explained_with_agents_rules_and_days():
     agents = [make_agent("A1", min_hours_per_week=40), make_agent("B2")]
     week = [MONDAY + dt.timedelta(days=k) for k in range(7)]
-    # leave lowers the weekly minimum to 40 * 4/7 h, but five days off leave only two 8-hour shifts
-    center = make_center(agents, time_off=[leave("A1", d) for d in week[:3]], rules={"min_days_off_per_week": 5})
+    # a leave day credits 40 h / 4 workdays = 10 h, leaving 30 h; three rest days leave three 8-hour shifts
+    center = make_center(agents, time_off=[leave("A1", week[0])], rules={"min_days_off_per_week": 3})
     with pytest.raises(InfeasibleError) as error:
         build_roster(center, requirements_frame([], MONDAY, 7), MONDAY, 7, time_limit_seconds=20, workers=1)
     message = str(error.value)
@@ -119,10 +119,11 @@ def test_checker_catches_a_tampered_roster(tiny, tiny_roster):
     assert "shift_template" in rules and ("breaks_inside_windows" in rules or "activities" in rules)
 
 
-def test_partial_weeks_prorate_the_minimum_only():
-    center = make_center([make_agent("A1", min_hours_per_week=35, max_hours_per_week=8)])
-    with pytest.raises(InfeasibleError):  # 35 * 3 / 7 = 15 h needed, 8 h allowed
-        build_roster(center, requirements_frame([], MONDAY, 3), MONDAY, 3, time_limit_seconds=10, workers=1)
-    relaxed = dataclasses.replace(center, agents=[make_agent("A1", min_hours_per_week=14, max_hours_per_week=8)])
-    result = build_roster(relaxed, requirements_frame([], MONDAY, 3), MONDAY, 3, time_limit_seconds=10, workers=1)
-    assert result.shifts.paid_minutes.sum() == 480  # 14 * 3 / 7 = 6 h -> one 8 h shift, the most the cap allows
+def test_a_week_cut_by_the_end_asks_only_what_its_last_dates_cannot_supply():
+    center = make_center([make_agent("A1", min_hours_per_week=40, max_hours_per_week=48)], rules={"min_days_off_per_week": 2})
+    # Monday to Wednesday: Thursday to Sunday could hold 32 h, so 8 h are due inside the horizon
+    result = build_roster(center, requirements_frame([], MONDAY, 3), MONDAY, 3, time_limit_seconds=10, workers=1)
+    assert result.shifts.paid_minutes.sum() == 480 and result.check.violations == []
+    capped = dataclasses.replace(center, agents=[make_agent("A1", min_hours_per_week=48, max_hours_per_week=4)])
+    with pytest.raises(InfeasibleError):  # 48 - 32 = 16 h due, 4 h allowed
+        build_roster(capped, requirements_frame([], MONDAY, 3), MONDAY, 3, time_limit_seconds=10, workers=1)
