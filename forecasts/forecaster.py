@@ -28,11 +28,12 @@ import pandas as pd
 
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
-from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
+from forecasts.daily import AppliedEffects, DailyDecomposition, decompose, event_effect_on
 from forecasts.events import Event
-from forecasts.history import History, open_slots, validate_history
+from forecasts.history import History, day_grid, open_slots, validate_history
 from forecasts.models import candidate_models
 from forecasts.profiles import IntradayProfiles
+from forecasts.totals import day_totals
 from staffcast.errors import DataError
 
 FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
@@ -79,16 +80,10 @@ class QueueFit:
 
 def queue_matrices(history: pd.DataFrame, interval_minutes: int) -> dict[str, QueueData]:
     """Split a history frame into per-queue days x slots matrices."""
-    slots_per_day = 24 * 60 // interval_minutes
     result = {}
     for queue, part in history.groupby("queue", sort=True):
-        dates = pd.date_range(part.interval_start.min().normalize(), part.interval_start.max().normalize(), freq="D")
-        day = ((part.interval_start.dt.normalize() - dates[0]).dt.days).to_numpy()
-        slot = ((part.interval_start.dt.hour * 60 + part.interval_start.dt.minute) // interval_minutes).to_numpy()
-        counts = np.full((len(dates), slots_per_day), np.nan)
-        aht = np.full((len(dates), slots_per_day), np.nan)
-        counts[day, slot] = part.contacts.to_numpy()
-        aht[day, slot] = part.aht_seconds.to_numpy()
+        dates, counts = day_grid(part, interval_minutes)
+        aht = day_grid(part, interval_minutes, "aht_seconds")[1]
         result[str(queue)] = QueueData(str(queue), dates, counts, aht, interval_minutes)
     return result
 
@@ -98,23 +93,13 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
     keep = data.dates < origin
     dates = data.dates[keep]
     counts, aht = data.counts[keep], data.aht_seconds[keep]
-    rows = np.argwhere(np.isfinite(counts))
-    frame = pd.DataFrame({"interval_start": dates[rows[:, 0]] + pd.to_timedelta(rows[:, 1] * data.interval_minutes, unit="min")})
-    frame["queue"] = data.queue
-    slots = open_slots(frame, data.interval_minutes).loc[data.queue].to_numpy()
+    slots = open_slots(dates, counts)
     open_weekdays = slots.any(axis=1)
     day_keys = event_days(events, data.queue, dates[0].date(), last_day.date())
     kinds = {event.name: event.kind for event in events}
-    present = np.isfinite(counts)
-    expected = slots[dates.day_of_week]
-    complete = (present & expected).sum(axis=1) >= COMPLETE_DAY_SHARE * expected.sum(axis=1)
-    totals = pd.Series(np.where(complete, np.nansum(counts, axis=1), np.nan), index=dates)
-    in_event_dates = day_keys.date[day_keys.key.str.startswith(("day-", "end-"))]
-    closed_by_event = dates.isin(in_event_dates) & (present.sum(axis=1) == 0) & open_weekdays[dates.day_of_week]
-    totals[closed_by_event] = 0.0
-    totals[~open_weekdays[dates.day_of_week]] = np.nan
-    decomposition = decompose(totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
-    usable = complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week]
+    observed = day_totals(counts, dates, slots, day_keys)
+    decomposition = decompose(observed.totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
+    usable = observed.complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week]
     profiles = IntradayProfiles(counts, dates, usable, slots, day_keys[day_keys.date < origin])
     handle_times = HandleTimes(counts, aht, dates, usable, day_keys[day_keys.date < origin])
     return QueueFit(data, origin, slots, decomposition, profiles, handle_times, day_keys, kinds)
@@ -137,18 +122,18 @@ def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, f
     return np.nan_to_num(np.mean(changes, axis=0))
 
 
-def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], pd.Series, list[str], pd.Series]:
+def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], AppliedEffects]:
     """Daily totals for the future dates from every candidate.
 
     Returns:
-        (alias -> daily totals, log event effect per date, event names that used a fallback, event log spread).
+        (alias -> daily totals, the event effects on the future dates).
     """
     decomposition = fit.decomposition
     level_series = decomposition.adjusted.dropna()
     open_future = decomposition.open_weekdays[future.day_of_week]
     steps = int(open_future.sum())
-    event_log, fallbacks, spread = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
-    shape = decomposition.weekday_factor[future.day_of_week] * np.exp(event_log.to_numpy())
+    applied = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
+    shape = decomposition.weekday_factor[future.day_of_week] * np.exp(applied.log.to_numpy())
     log_levels = {}
     for model in candidate_models():
         if len(level_series) < 14 and model.alias != "recent_mean_4w":
@@ -165,14 +150,17 @@ def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str,
         result[alias] = level * shape
         if annual is not None:
             result[f"{alias}+annual"] = level * shape * np.exp(annual)
-    return result, event_log, fallbacks, spread
+    return result, applied
 
 
-def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray, event_log: pd.Series) -> pd.DataFrame:
+def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray, applied: AppliedEffects) -> pd.DataFrame:
     """Split daily totals into the open intervals of each date, with AHT."""
     minutes = fit.data.interval_minutes
     future_keys = fit.day_keys[fit.day_keys.date.isin(future)]
-    by_date = {date: [(n, k, abs(event_log[date])) for n, k in zip(part.name, part.key)] for date, part in future_keys.groupby("date")}
+    by_date = {
+        date: [(n, k, abs(float(applied.own[n].get(date, 0.0))) if n in applied.own else 0.0) for n, k in zip(part.name, part.key)]
+        for date, part in future_keys.groupby("date")
+    }
     frames = []
     for i, date in enumerate(future):
         mask = fit.slots[date.weekday()]
@@ -263,9 +251,10 @@ def forecast_contacts(
             raise DataError(f"history: queue {queue} has less than two weeks of data before {origin:%Y-%m-%d}; the forecast needs at least two.")
         choice, band, score = _select_and_calibrate(data, events, origin, days, last_day, progress)
         fit = fit_queue(data, events, origin, last_day)
-        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        daily, applied = daily_candidates(fit, future)
         alias = choice if choice in daily else DEFAULT_MODEL
-        frame = interval_forecast(fit, future, daily[alias], event_log)
+        frame = interval_forecast(fit, future, daily[alias], applied)
+        fallbacks, spread = applied.fallbacks, applied.spread
         frame["queue"] = queue
         phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
@@ -303,14 +292,14 @@ def _select_and_calibrate(
             progress(f"queue {data.queue}: backtest fold {number}/{len(origins)} from {fold_origin:%Y-%m-%d}")
         future = pd.date_range(fold_origin, periods=horizon, freq="D")
         fit = fit_queue(data, events, fold_origin, last_day)
-        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        daily, applied = daily_candidates(fit, future)
         keep = data.dates.isin(future)
         actual_daily = pd.Series(np.nansum(data.counts[keep], axis=1), index=data.dates[keep]).reindex(future)
         has_data = actual_daily.notna().to_numpy() & (actual_daily.to_numpy() > 0)
         actual_total += float(actual_daily[has_data].sum())
         for alias, values in daily.items():
             errors.setdefault(alias, []).append(float(np.abs(values[has_data] - actual_daily.to_numpy()[has_data]).sum()))
-        fold_outputs.append((fit, future, daily, event_log, spread, actual_daily, has_data))
+        fold_outputs.append((fit, future, daily, applied, actual_daily, has_data))
     complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
     if not complete or actual_total <= 0:
         return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
@@ -319,16 +308,16 @@ def _select_and_calibrate(
     default_error = complete.get(default, np.inf)
     choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else default
     log_errors, standardized, weights = [], [], []
-    for _fit, _future, daily, _event_log, _spread, actual_daily, has_data in fold_outputs:
+    for _fit, _future, daily, _applied, actual_daily, has_data in fold_outputs:
         chosen = daily[choice]
         log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
     daily_phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
     joined_folds = []
-    for fit, future, daily, event_log, spread, _actual_daily, _has_data in fold_outputs:
-        frame = interval_forecast(fit, future, daily[choice], event_log)
+    for fit, future, daily, applied, _actual_daily, _has_data in fold_outputs:
+        frame = interval_forecast(fit, future, daily[choice], applied)
         actual = _actual_intervals(data, future)
         joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
-        joined["spread"] = spread.reindex(joined.date).to_numpy()
+        joined["spread"] = applied.spread.reindex(joined.date).to_numpy()
         joined_folds.append((joined, fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
     phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
     group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}

@@ -99,11 +99,14 @@ class IntradayProfiles:
         return deltas
 
     def profile_for(self, date: pd.Timestamp, events_on_day: list[tuple[str, str, float]]) -> np.ndarray:
-        """The share per slot for a future date; `events_on_day` lists (name, key, |log effect|)."""
+        """The share per slot for a future date; `events_on_day` lists (name, key, |its own log effect|).
+
+        The shape of the event with the largest own effect that has one wins (ties by name), whatever the
+        order the events were listed in."""
         weekday = date.weekday()
         profile = self.normal_profile(weekday)
         mask = self.open_slots[weekday]
-        for name, key, _ in sorted(events_on_day, key=lambda item: -item[2]):
+        for name, key, _ in sorted(events_on_day, key=lambda item: (-item[2], item[0], item[1])):
             delta = self.event_deltas.get((name, key))
             if delta is not None:
                 return _normalized(np.clip(profile + delta, 0, None) * mask, mask)
