@@ -27,6 +27,7 @@ OUTLIER_SIGMAS = 5.0
 OUTLIER_MIN_LOG_RATIO = float(np.log(1.3))
 SMOOTH_DAYS = 2  # each key's effect is shrunk toward the mean of the keys this many days around it
 QUIET_LOG_EFFECT = 0.05  # days whose learned event effect is larger than this do not set the baseline
+LEVEL_SHIFT_MIN_DAYS = 5  # this many newest days in a row far off the same way are a new level
 SPIKE_SIGMAS = 3.0  # a key further than this many noise sds from its neighbours keeps its own effect
 
 
@@ -49,6 +50,12 @@ class DailyDecomposition:
     baseline: pd.Series  # centred level of the adjusted totals
     adjusted: pd.Series  # totals / (weekday factor x event effect); NaN where not clean
     effects: dict[str, EventEffect] = field(default_factory=dict)
+    level_shift: pd.Timestamp | None = None  # the first day of a new level at the end of the history
+
+    def outlier_days(self, kinds_by_date: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """Days left out as outliers, except those of outage events (`kinds_by_date`: the outage days)."""
+        days = self.outlier.index[self.outlier.to_numpy()]
+        return days[~days.isin(kinds_by_date)]
 
 
 def robust_sd(values: np.ndarray) -> float:
@@ -80,6 +87,7 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     outlier = pd.Series(False, index=dates)
     effects: dict[str, EventEffect] = {}
     in_window = pd.Series(dates.isin(day_keys.date), index=dates)
+    shift_start = None
     for _ in range(passes):
         clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
         factor = _weekday_factors(log_y - event_log, clean & (np.abs(event_log.to_numpy()) < 0.1) & ~inside.to_numpy(), open_weekdays)
@@ -92,6 +100,9 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
         sigma = max(robust_sd(residual.to_numpy()), 0.01)
         threshold = max(OUTLIER_SIGMAS * sigma, OUTLIER_MIN_LOG_RATIO)
         outlier = open_day & totals.notna() & ((ratio - event_log).abs() > threshold) & ~in_window
+        shift_start = shift_start or trailing_shift((ratio - event_log).where(open_day & totals.notna()), outlier)
+        if shift_start is not None:
+            outlier &= dates < shift_start  # the newest days all far off the same way: a new level, not outliers
         outlier |= pd.Series(dates.isin(day_keys.date[(day_keys.kind == "outage") & in_event(day_keys.key)]), index=dates)
         effects = _learn_effects(ratio.where(~outlier), day_keys, sigma, effects, kinds)
         event_log = _apply_effects(dates, day_keys, effects, kinds).log
@@ -99,7 +110,19 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
     quiet = ~inside & (event_log.abs() < QUIET_LOG_EFFECT)
     baseline = np.exp(_centred_median(np.log(adjusted).where(quiet)))
-    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects)
+    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects, shift_start)
+
+
+def trailing_shift(residual: pd.Series, outlier: pd.Series) -> pd.Timestamp | None:
+    """The first of the newest days with data when at least LEVEL_SHIFT_MIN_DAYS of them in a row are
+    outliers on the same side (the volume moved to a new level), else None."""
+    valid = residual.dropna()
+    flagged = outlier.reindex(valid.index).to_numpy()
+    side = np.sign(valid.to_numpy())
+    run = 0
+    while run < len(valid) and flagged[-1 - run] and side[-1 - run] == side[-1]:
+        run += 1
+    return valid.index[-run] if run >= LEVEL_SHIFT_MIN_DAYS else None
 
 
 def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.ndarray) -> np.ndarray:
@@ -230,8 +253,9 @@ class AppliedEffects:
 def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect], kinds: dict[str, str]) -> AppliedEffects:
     """Log event effect per date from the learned effects, with fallbacks for what was not seen.
 
-    A key never seen for the event takes its kind's typical effect at that key, else the nearest
-    day of the event seen (the part of an occurrence already running, say).
+    A key not seen for the event is interpolated from (or extended beyond) the keys seen on its side of
+    the event; with none seen on its side, it takes its kind's typical effect at that key, else the
+    last day of the event seen (the part of an occurrence already running, say).
     """
     event_log = np.zeros(len(dates))
     spread = np.zeros(len(dates))
@@ -248,7 +272,7 @@ def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dic
         values, key_spread, extrapolated = [], [], []
         for key in part.key:
             value, seen = effect_for_key(effect.log_effect, key), key in effect.log_effect or _within_seen(effect.log_effect, key)
-            if not seen and typical is not None and typical is not effect and key in typical.log_effect:
+            if not _side_seen(effect.log_effect, key) and typical is not None and typical is not effect and key in typical.log_effect:
                 value, source = typical.log_effect[key], typical
             else:
                 source = effect
@@ -265,6 +289,11 @@ def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dic
         if any(extrapolated):
             beyond_seen[name] = sorted(part.date[np.array(extrapolated) & in_event(part.key).to_numpy()])
     return AppliedEffects(pd.Series(event_log, index=dates), pd.Series(spread, index=dates), fallbacks, beyond_seen, own)
+
+
+def _side_seen(log_effect: dict[str, float], key: str) -> bool:
+    """Whether some key on the same side of the event (before, from the start, from the end, after) was seen."""
+    return any(k.startswith(key[:4]) for k in log_effect)
 
 
 def _within_seen(log_effect: dict[str, float], key: str) -> bool:

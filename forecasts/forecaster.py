@@ -38,17 +38,22 @@ from staffcast.errors import DataError
 
 FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
 MIN_TRAINING_WEEKS = 8
+MIN_HISTORY_DAYS = 7  # a queue with less history before the start is left out of the forecast, with a warning
+SHORT_HISTORY_DAYS = 14
 RECENT_FOLD_DAYS = 56  # recent folds cover about this many days (at least MIN_RECENT_FOLDS folds)
 MIN_RECENT_FOLDS = 4
 DEFAULT_MODEL = "recent_mean_4w"
 SELECTION_MARGIN = 0.03  # another candidate must beat the default by this share of its error
 LONGEST_FOLD_DAYS = 56
+SHORTEST_FOLD_DAYS = 7  # a forecast of a few days is checked on week-long folds (8 of them, not 57 one-day ones)
 ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
 YEAR_DAYS = 364  # a year back, on the same weekday
 SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
+MIN_BAND_SD = 1.0
+OUTLIERS_SHOWN = 10
 
 Progress = Callable[[str], None] | None
 
@@ -130,6 +135,8 @@ def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str,
     """
     decomposition = fit.decomposition
     level_series = decomposition.adjusted.dropna()
+    if decomposition.level_shift is not None:
+        level_series = level_series[level_series.index >= decomposition.level_shift]
     open_future = decomposition.open_weekdays[future.day_of_week]
     steps = int(open_future.sum())
     applied = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
@@ -247,8 +254,15 @@ def forecast_contacts(
     for number, (queue, data) in enumerate(matrices.items(), start=1):
         if progress:
             progress(f"queue {queue} ({number}/{len(matrices)}): fitting")
-        if (data.dates[-1] - data.dates[0]).days < 14:
-            raise DataError(f"history: queue {queue} has less than two weeks of data before {origin:%Y-%m-%d}; the forecast needs at least two.")
+        span = (data.dates[-1] - data.dates[0]).days + 1
+        if span < MIN_HISTORY_DAYS:
+            warnings.append(
+                f"queue {queue}: only {span} day(s) of history before {origin:%Y-%m-%d}; it is not forecast. "
+                f"Give at least {MIN_HISTORY_DAYS} days (two weeks or more for a reliable weekday pattern)."
+            )
+            continue
+        if span < SHORT_HISTORY_DAYS:
+            warnings.append(f"queue {queue}: only {span} days of history; its weekday pattern rests on one or two weeks of data.")
         choice, band, score = _select_and_calibrate(data, events, origin, days, last_day, progress)
         fit = fit_queue(data, events, origin, last_day)
         daily, applied = daily_candidates(fit, future)
@@ -259,29 +273,66 @@ def forecast_contacts(
         phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
-        sd = np.sqrt(frame.contacts + (phi * frame.contacts) ** 2)
+        sd = band_sd(frame.contacts.to_numpy(), phi**2)
         frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
         frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
         models[queue] = ModelChoice(alias, score)
-        for name in fallbacks:
-            kind = fit.kinds.get(name, "?")
-            learned = sorted(n for n in fit.decomposition.effects if fit.kinds.get(n) == kind)
-            source = f"the typical {kind} effect learned from {', '.join(learned)}" if learned else "no effect (no event of its kind in the history)"
-            warnings.append(f"queue {queue}: event '{name}' has no past occurrence in the history; using {source}.")
+        warnings.extend(_queue_warnings(fit, applied))
         if not fit.handle_times.known:
             warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
         if score is None:
             warnings.append(f"queue {queue}: history too short for backtest folds; using {alias} and a default 80% band.")
+    if not frames:
+        reasons = " ".join(warnings)
+        raise DataError(f"history: no queue has {MIN_HISTORY_DAYS} days of data before {origin:%Y-%m-%d}; give a longer history. {reasons}")
     table = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS].sort_values(["queue", "interval_start"]).reset_index(drop=True)
     return Forecast(table, minutes, models, warnings)
+
+
+def _queue_warnings(fit: QueueFit, applied: AppliedEffects) -> list[str]:
+    """What a planner should know about one queue's forecast: events without a past, a new level, outliers."""
+    queue, decomposition, warnings = fit.data.queue, fit.decomposition, []
+    for name in applied.fallbacks:
+        kind = fit.kinds.get(name, "?")
+        learned = sorted(n for n in decomposition.effects if fit.kinds.get(n) == kind)
+        source = f"the typical {kind} effect learned from {', '.join(learned)}" if learned else "no effect (no event of its kind in the history)"
+        warnings.append(f"queue {queue}: event '{name}' has no past occurrence in the history; using {source}.")
+    for name, days in applied.beyond_seen.items():
+        warnings.append(
+            f"queue {queue}: event '{name}' on {_days_text(days)}: no past occurrence shows these days of it; they repeat the effect "
+            "of the nearest day of it that was seen, so a peak on them (and its intraday shape) cannot be known from this history."
+        )
+    if decomposition.level_shift is not None:
+        adjusted = decomposition.adjusted.dropna()
+        after = adjusted[adjusted.index >= decomposition.level_shift]
+        before = adjusted[(adjusted.index < decomposition.level_shift) & (adjusted.index >= decomposition.level_shift - pd.Timedelta(days=28))]
+        ratio = f" at x{after.mean() / before.median():.2f} the level before" if len(before) else ""
+        warnings.append(
+            f"queue {queue}: volume moved to a new level{ratio} on {decomposition.level_shift:%Y-%m-%d} ({len(after)} days with data since); "
+            "the forecast follows the new level. If those days were a one-off, list them as an outage event."
+        )
+    outage_days = fit.day_keys.date[(fit.day_keys.kind == "outage")]
+    outliers = decomposition.outlier_days(pd.DatetimeIndex(outage_days))
+    if len(outliers):
+        shown = ", ".join(f"{d:%Y-%m-%d}" for d in outliers[-OUTLIERS_SHOWN:])
+        more = f"{len(outliers) - OUTLIERS_SHOWN} earlier ones and " if len(outliers) > OUTLIERS_SHOWN else ""
+        warnings.append(
+            f"queue {queue}: {len(outliers)} day(s) far from their expected volume and in no event were left out of fitting as outliers: "
+            f"{more}{shown}. List a real event on them in the events file to have it learned."
+        )
+    return warnings
+
+
+def _days_text(days: list[pd.Timestamp]) -> str:
+    return f"{days[0]:%Y-%m-%d}" if len(days) == 1 else f"{days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d} ({len(days)} days)"
 
 
 def _select_and_calibrate(
     data: QueueData, events: list[Event], origin: pd.Timestamp, days: int, last_day: pd.Timestamp, progress: Progress
 ) -> tuple[str, dict, float | None]:
     """Pick the daily candidate with the lowest fold WAPE; calibrate the band on its interval errors."""
-    horizon = min(days, LONGEST_FOLD_DAYS)
+    horizon = min(max(days, SHORTEST_FOLD_DAYS), LONGEST_FOLD_DAYS)
     end = data.dates[-1] + pd.Timedelta(days=1)
     origins = fold_origins(data.dates[0], end, horizon)
     errors: dict[str, list[float]] = {}
@@ -322,7 +373,7 @@ def _select_and_calibrate(
     phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
     group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}
     for joined, same_season in joined_folds:
-        sd = np.sqrt(joined.contacts + (phi**2 + joined.spread**2) * joined.contacts**2 + 1e-9)
+        sd = band_sd(joined.contacts.to_numpy(), phi**2 + joined.spread.to_numpy() ** 2)
         standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
         share = SAME_SEASON_SHARE if same_season else 1.0 - SAME_SEASON_SHARE
         weights.append(np.full(len(joined), share / group_sizes[same_season]))
@@ -330,6 +381,12 @@ def _select_and_calibrate(
     q_lo, q_hi = _weighted_quantiles(values, np.concatenate(weights)) if len(values) else DEFAULT_BAND_QUANTILES
     band = {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
     return choice, band, complete[choice] / actual_total
+
+
+def band_sd(contacts: np.ndarray, relative_variance: np.ndarray | float) -> np.ndarray:
+    """The scale of an interval's error: Poisson plus relative over-dispersion, and at least MIN_BAND_SD
+    contacts, so an open interval forecast near 0 keeps a band and its calibration errors stay finite."""
+    return np.sqrt(contacts + relative_variance * contacts**2 + MIN_BAND_SD**2)
 
 
 def _interval_dispersion(joined_folds: list[pd.DataFrame], daily_phi: float) -> float:

@@ -227,5 +227,8 @@ def describe_gaps(table: pd.DataFrame, interval_minutes: int) -> list[str]:
         if len(whole_days):
             shown = ", ".join(f"{d:%Y-%m-%d}" for d in whole_days[:5]) + (", ..." if len(whole_days) > 5 else "")
             message += f"; {len(whole_days)} whole day(s) without data: {shown}"
-        warnings.append(message + ". They are left out of fitting, not filled in.")
+        warnings.append(
+            message + ". Nothing is filled in: days without rows are left out of fitting; a day missing part of its intervals "
+            "counts with its total scaled up from the intervals present when those usually carry most of the day."
+        )
     return warnings

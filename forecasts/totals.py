@@ -1,9 +1,10 @@
 """Daily totals of one queue from its days x slots matrix, telling missing data from closed days.
 
 - A day with (nearly) all its open slots is complete: its total is the sum.
-- A day outside events with part of its open slots missing (a failed night export) is scaled up
-  from the slots present by the usual share of those slots on its weekday, when they hold at least
-  PARTIAL_DAY_MIN_SHARE of it; otherwise it is unknown (NaN), as is a day without any row.
+- A day with part of its open slots missing (a failed night export) is scaled up from the slots
+  present by the usual share of those slots on its weekday, when they hold at least
+  PARTIAL_DAY_MIN_SHARE of it (PARTIAL_EVENT_DAY_MIN_SHARE on an event day, whose shape is its own);
+  otherwise it is unknown (NaN), as is a day without any row.
 - A day without rows inside an event is closed by the event only when the same event day had no rows
   in another occurrence too (a queue shut on Spring Festival every year); once, it is a gap.
 """
@@ -19,6 +20,7 @@ from forecasts.calendar import in_event
 
 COMPLETE_DAY_SHARE = 0.9  # a day with fewer of its open slots than this is incomplete
 PARTIAL_DAY_MIN_SHARE = 0.5  # an incomplete day is scaled up when its slots present usually hold this share
+PARTIAL_EVENT_DAY_MIN_SHARE = 0.85  # an event day's shape is its own: scaled up only when little is missing
 PROFILE_DAYS = 112  # the usual shares come from the complete days of the last 16 weeks
 
 
@@ -44,7 +46,8 @@ def day_totals(counts: np.ndarray, dates: pd.DatetimeIndex, slots: np.ndarray, d
     event_date = dates.isin(inside.date)
     share = _usual_shares(counts, complete & ~event_date, weekday, slots)
     covered = np.einsum("ij,ij->i", share[weekday], present & expected)
-    partial = open_day & ~complete & ~event_date & present.any(axis=1) & (covered >= PARTIAL_DAY_MIN_SHARE)
+    needed = np.where(event_date, PARTIAL_EVENT_DAY_MIN_SHARE, PARTIAL_DAY_MIN_SHARE)
+    partial = open_day & ~complete & present.any(axis=1) & (covered >= needed)
     with np.errstate(invalid="ignore", divide="ignore"):
         totals = np.where(partial, np.nansum(np.where(expected, counts, np.nan), axis=1) / covered, totals)
     closed = _closed_by_event(dates, present.any(axis=1) | ~open_day, inside)

@@ -64,6 +64,7 @@ def _case(
     damage: Callable[[pd.DataFrame], pd.DataFrame] = lambda frame: frame,
     events: list[Event] | None = None,
     truth_factor: Callable[[pd.DataFrame], pd.Series] | None = None,
+    hourly: bool = False,
     **extra,
 ) -> MessyCase:
     frame = generated(center)
@@ -75,6 +76,8 @@ def _case(
     if truth_factor is not None:
         factor = truth_factor(truth)
         truth = truth.assign(contacts=(truth.contacts * factor).round(), expected_contacts=truth.expected_contacts * factor)
+    if hourly:
+        full, truth = _hourly(full), _hourly(truth)
     history = damage(full.copy())[COLUMNS].reset_index(drop=True)
     return MessyCase(
         name,
@@ -86,6 +89,14 @@ def _case(
         full_history=full[COLUMNS].reset_index(drop=True),
         **extra,
     )
+
+
+def _hourly(frame: pd.DataFrame) -> pd.DataFrame:
+    """The same rows summed to 60-minute intervals (AHT weighted by contacts)."""
+    aht = frame.aht_seconds.fillna(0) if "aht_seconds" in frame else 0.0
+    frame = frame.assign(interval_start=frame.interval_start.dt.floor("60min"), work=frame.contacts * aht)
+    summed = frame.groupby(["queue", "interval_start"], as_index=False)[["contacts", "expected_contacts", "work"]].sum()
+    return summed.assign(aht_seconds=(summed.work / summed.contacts).where(summed.contacts > 0)).drop(columns="work")
 
 
 def _drop_days(first: str, last: str) -> Callable[[pd.DataFrame], pd.DataFrame]:
@@ -125,7 +136,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
     """The corpus. `fast` keeps the cases small enough for the default test run (fewer queues)."""
     flagship = ("presales_chat", "aftersales_voice") if fast else None
     express = ("vip_business_voice", "tracking_voice") if fast else None
-    shift_since = pd.Timestamp("2025-10-20")
+    shift_since = pd.Timestamp("2025-08-15")
     return [
         _case(
             "three_months_presale_running",
@@ -139,6 +150,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
         ),
         _case("starts_on_national_day", "flagship_store", flagship, "2024-10-01", "2025-09-25", 21, note="history starts on a holiday"),
         _case("thirteen_months", "flagship_store", flagship, "2024-10-01", "2025-11-01", 30, note="13 months of history"),
+        _case("thirteen_months_hourly", "flagship_store", flagship, "2024-10-01", "2025-11-01", 30, hourly=True, note="13 months, 60-minute rows"),
         _case(
             "missing_day_in_event",
             "flagship_store",
@@ -183,13 +195,13 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "level_shift",
             "flagship_store",
             flagship,
-            "2024-11-01",
-            "2025-11-01",
-            30,
+            "2024-08-27",
+            "2025-08-27",
+            14,
             damage=lambda frame: _level_shift(frame, shift_since, 1.8),
             truth_factor=lambda truth: pd.Series(1.8, index=truth.index),
             note="volume x1.8 from 12 days before the end",
-            expected_warning="level",
+            expected_warning="new level",
         ),
         _case(
             "events_past_years_only",
