@@ -29,6 +29,7 @@ import pandas as pd
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
 from forecasts.daily import AppliedEffects, DailyDecomposition, decompose, event_effect_on
+from forecasts.event_checks import event_warnings
 from forecasts.events import Event
 from forecasts.history import History, day_grid, open_slots, validate_history
 from forecasts.models import candidate_models
@@ -53,6 +54,8 @@ SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its 
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
 MIN_BAND_SD = 1.0
+GAP_WARNING_DAYS = 7  # a history ending more days than this before the start gets a warning
+SILENT_QUEUE_DAYS = 28  # a queue without contacts this long before the history ends is taken as closed
 OUTLIERS_SHOWN = 10
 
 Progress = Callable[[str], None] | None
@@ -111,16 +114,22 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
 
 
 def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
-    """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the origin)."""
+    """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the data end).
+
+    The reference weeks end where the data ends (not at the origin), since that is where the level is
+    measured: a history ending weeks before the forecast start gets the seasonal change over the gap too.
+    """
     baseline = np.log(decomposition.baseline)
     first = baseline.index[0] + pd.Timedelta(days=21)
+    seen = decomposition.adjusted.dropna()
+    end = min(origin, seen.index[-1] + pd.Timedelta(days=1)) if len(seen) else origin
     changes = []
     for years in ANNUAL_YEARS:
         shift = pd.Timedelta(days=YEAR_DAYS * years)
-        reference_start = origin - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
+        reference_start = end - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
         if reference_start < first:
             continue
-        reference = baseline[(baseline.index >= reference_start) & (baseline.index < origin - shift)].mean()
+        reference = baseline[(baseline.index >= reference_start) & (baseline.index < end - shift)].mean()
         changes.append(baseline.reindex(future - shift).to_numpy() - reference)
     if not changes:
         return None
@@ -249,11 +258,25 @@ def forecast_contacts(
         raise DataError(f"history: no data before the forecast start {origin:%Y-%m-%d}. Give history that ends before the start.")
     future = pd.date_range(origin, periods=days, freq="D")
     last_day = future[-1]
-    warnings, models, frames = [], {}, []
     matrices = queue_matrices(training, minutes)
+    warnings, models, frames = event_warnings(events, list(matrices), origin.date(), last_day.date()), {}, []
+    history_end = training.interval_start.max().normalize()
+    if (origin - history_end).days > GAP_WARNING_DAYS:
+        warnings.append(
+            f"history: it ends on {history_end:%Y-%m-%d}, {(origin - history_end).days - 1} days before the forecast start; the level of "
+            "its last weeks is carried over the gap (with the seasonal change past years showed, when the history has them)."
+        )
     for number, (queue, data) in enumerate(matrices.items(), start=1):
         if progress:
             progress(f"queue {queue} ({number}/{len(matrices)}): fitting")
+        busy = np.flatnonzero(np.nansum(data.counts, axis=1) > 0)
+        silent_days = (history_end - data.dates[busy[-1]]).days if len(busy) else None
+        if silent_days is None or silent_days > SILENT_QUEUE_DAYS:
+            since = f"since {data.dates[busy[-1]]:%Y-%m-%d}, {silent_days} days before the history ends" if len(busy) else "at all"
+            warnings.append(
+                f"queue {queue}: no contacts {since}; it is taken as closed and not forecast. If it reopens, give a history with its recent contacts."
+            )
+            continue
         span = (data.dates[-1] - data.dates[0]).days + 1
         if span < MIN_HISTORY_DAYS:
             warnings.append(
