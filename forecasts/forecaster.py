@@ -302,6 +302,11 @@ def forecast_contacts(
         frames.append(frame)
         models[queue] = ModelChoice(alias, score)
         warnings.extend(_queue_warnings(fit, applied))
+        if fit.handle_times.stale_since is not None:
+            warnings.append(
+                f"queue {queue}: aht_seconds is empty from {fit.handle_times.stale_since:%Y-%m-%d} on; the forecast's AHT comes from "
+                "the last weeks that have it. Check the export's handle-time column."
+            )
         if not fit.handle_times.known:
             warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
         if score is None:
