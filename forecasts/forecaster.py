@@ -261,9 +261,10 @@ def forecast_contacts(
     matrices = queue_matrices(training, minutes)
     warnings, models, frames = event_warnings(events, list(matrices), origin.date(), last_day.date()), {}, []
     history_end = training.interval_start.max().normalize()
-    if (origin - history_end).days > GAP_WARNING_DAYS:
+    gap_days = (origin - history_end).days - 1
+    if gap_days > GAP_WARNING_DAYS:
         warnings.append(
-            f"history: it ends on {history_end:%Y-%m-%d}, {(origin - history_end).days - 1} days before the forecast start; the level of "
+            f"history: it ends on {history_end:%Y-%m-%d}, {gap_days} days before the forecast start; the level of "
             "its last weeks is carried over the gap (with the seasonal change past years showed, when the history has them)."
         )
     for number, (queue, data) in enumerate(matrices.items(), start=1):
@@ -290,6 +291,8 @@ def forecast_contacts(
         fit = fit_queue(data, events, origin, last_day)
         daily, applied = daily_candidates(fit, future)
         alias = choice if choice in daily else DEFAULT_MODEL
+        if gap_days > GAP_WARNING_DAYS and f"{alias}+annual" in daily:
+            alias = f"{alias}+annual"  # the folds cannot see the gap; past years' change over it can
         frame = interval_forecast(fit, future, daily[alias], applied)
         fallbacks, spread = applied.fallbacks, applied.spread
         frame["queue"] = queue

@@ -89,11 +89,7 @@ def read_history(path: Path | str) -> History:
 
 def infer_interval_minutes(table: pd.DataFrame, source: str = "history") -> int:
     """The interval length: the smallest step between consecutive rows of a queue (5, 15, 30 or 60)."""
-    steps = []
-    for _, starts in table.groupby("queue", sort=False).interval_start:
-        diffs = np.diff(np.sort(starts.to_numpy()).astype("datetime64[m]").astype(np.int64))
-        if len(diffs):
-            steps.append(int(diffs.min()))
+    steps = list(queue_steps(table).values())
     if not steps:
         raise DataError(f"{source}: every queue has a single row; the interval length cannot be inferred. Give at least two intervals.")
     minutes = min(steps)
@@ -131,10 +127,43 @@ def validate_history(table: pd.DataFrame, source: str = "history") -> History:
     if table.duplicated(["queue", "interval_start"]).any():
         row = table.duplicated(["queue", "interval_start"]).idxmax()
         raise DataError(f"{source}: row {row} repeats queue {table.queue[row]} at {table.interval_start[row]}. Keep one row per queue and interval.")
+    table, warnings = align_intervals(table, source)
     minutes = infer_interval_minutes(table, source)
     table = table.sort_values(["queue", "interval_start"]).reset_index(drop=True)
-    table, warnings = fill_left_out_zeros(table, minutes)
-    return History(table, minutes, warnings + describe_gaps(table, minutes))
+    table, filled = fill_left_out_zeros(table, minutes)
+    return History(table, minutes, warnings + filled + describe_gaps(table, minutes))
+
+
+def queue_steps(table: pd.DataFrame) -> dict[str, int]:
+    """The smallest step in minutes between consecutive rows, per queue with at least two rows."""
+    steps = {}
+    for queue, starts in table.groupby("queue", sort=True).interval_start:
+        diffs = np.diff(np.sort(starts.to_numpy()).astype("datetime64[m]").astype(np.int64))
+        if len(diffs):
+            steps[str(queue)] = int(diffs.min())
+    return steps
+
+
+def align_intervals(table: pd.DataFrame, source: str = "history") -> tuple[pd.DataFrame, list[str]]:
+    """Queues exported at different interval lengths (15 and 30 minutes) summed to the coarsest one,
+    with a warning; AHT is weighted by contacts. One length throughout: the table unchanged."""
+    steps = queue_steps(table)
+    lengths = {m for m in steps.values() if m in ALLOWED_INTERVAL_MINUTES}
+    if len(lengths) < 2 or any(m not in ALLOWED_INTERVAL_MINUTES for m in steps.values()):
+        return table, []
+    coarsest = max(lengths)
+    finer = sorted(q for q, m in steps.items() if m < coarsest)
+    rows = table.queue.astype(str).isin(finer)
+    part = table[rows].assign(interval_start=table.interval_start[rows].dt.floor(f"{coarsest}min"))
+    part = part.assign(work=part.contacts * part.aht_seconds, timed=part.contacts.where(part.aht_seconds.notna(), 0.0))
+    summed = part.groupby(["queue", "interval_start"], as_index=False)[["contacts", "work", "timed"]].sum()
+    summed["aht_seconds"] = summed.work / summed.timed.where(summed.timed > 0)
+    aligned = pd.concat([table[~rows], summed[HISTORY_COLUMNS]], ignore_index=True)
+    shown = ", ".join(f"{q} ({steps[q]} min)" for q in finer)
+    return aligned, [
+        f"{source}: queues come at different interval lengths; {shown} summed to {coarsest}-minute intervals like the others, "
+        f"so the whole forecast is in {coarsest}-minute intervals. Export one interval length to keep the finer one."
+    ]
 
 
 def day_grid(part: pd.DataFrame, interval_minutes: int, column: str = "contacts") -> tuple[pd.DatetimeIndex, np.ndarray]:

@@ -156,7 +156,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "missing_day_in_event",
             "flagship_store",
             flagship,
-            "2023-01-01",
+            "2024-01-01",
             "2025-11-01",
             30,
             damage=_drop_days("2024-11-05", "2024-11-05"),
@@ -166,7 +166,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "missing_week_livestream",
             "flagship_store",
             ("presales_chat", "vip_chat") if fast else None,
-            "2023-01-01",
+            "2024-12-01",
             "2026-01-05",
             14,
             damage=_drop_days("2025-09-15", "2025-09-21"),
@@ -208,7 +208,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "events_past_years_only",
             "flagship_store",
             flagship,
-            "2023-01-01",
+            "2024-06-01",
             "2025-11-01",
             30,
             events=_before(center_events("flagship_store"), "double11", 2025),
@@ -219,7 +219,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "event_queue_typo",
             "flagship_store",
             ("presales_chat", "vip_chat") if fast else None,
-            "2023-01-01",
+            "2025-01-01",
             "2026-01-05",
             14,
             events=_retarget(center_events("flagship_store"), "livestream", ("presales-chat", "vip_chat")),
@@ -230,7 +230,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "gap_before_start",
             "flagship_store",
             flagship,
-            "2023-01-01",
+            "2024-06-01",
             "2025-11-01",
             30,
             damage=_drop_days("2025-09-01", "2025-10-31"),
@@ -244,10 +244,10 @@ def evaluate(case: MessyCase, forecast: pd.DataFrame) -> dict[str, float]:
     """Accuracy of a forecast against the case's truth.
 
     Returns:
-        daily_wape, interval_wape, coverage_80, the share of truth intervals with expected contacts >= 1
+        daily_wape, daily_bias, interval_wape, coverage_80, the share of truth intervals with expected contacts >= 1
         that the forecast leaves out or bands at [0, 0] (dead_share), and the median hi / forecast ratio.
     """
-    from forecasts.backtest import wape
+    from forecasts.backtest import bias, wape
 
     joined = case.truth.merge(forecast, on=["queue", "interval_start"], how="left", suffixes=("", "_f"))
     joined[["contacts_f", "contacts_lo", "contacts_hi"]] = joined[["contacts_f", "contacts_lo", "contacts_hi"]].fillna(0.0)
@@ -257,6 +257,7 @@ def evaluate(case: MessyCase, forecast: pd.DataFrame) -> dict[str, float]:
     busy = joined.contacts_f >= 1
     return {
         "daily_wape": wape(daily.contacts, daily.contacts_f),
+        "daily_bias": bias(daily.contacts, daily.contacts_f),
         "interval_wape": wape(joined.contacts, joined.contacts_f),
         "coverage_80": float(inside.mean()),
         "dead_share": float((possible & (joined.contacts_hi <= 0)).sum() / max(possible.sum(), 1)),
