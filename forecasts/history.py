@@ -36,7 +36,8 @@ ALLOWED_INTERVAL_MINUTES = (5, 15, 30, 60)
 OPEN_SHARE = 0.25  # a slot is open on a weekday when it had contacts on at least this share of those days
 OPEN_MIN_DAYS = 2  # ... and on at least this many of them
 ZERO_ROWS_LEFT_OUT_SHARE = 0.001  # an export with fewer zero rows than this share of its rows ...
-MISSING_LEFT_OUT_SHARE = 0.01  # ... and more open intervals missing on days with data left out its zeros
+MISSING_LEFT_OUT_SHARE = 0.01  # ... and more open intervals missing on days with data left out its zeros,
+ZERO_LIKELY_MEAN = 3.0  # ... when they are missing where the usual count (when present) is at most this
 
 
 def _count(text: str) -> float:
@@ -200,13 +201,22 @@ def open_slots(dates: pd.DatetimeIndex, counts: np.ndarray, weeks: int | None = 
 
 def zeros_left_out(counts: np.ndarray, opening: np.ndarray, dates: pd.DatetimeIndex) -> bool:
     """Whether an export leaves out zero-contact intervals: (almost) no zero rows, yet rows missing
-    inside opening hours on days that have data."""
+    inside opening hours on days that have data, in slots quiet enough for a zero to be likely (a
+    failed export of busy hours is a gap, not zeros)."""
     present = np.isfinite(counts)
     zero_rows = int((present & (counts == 0)).sum())
     with_data = present.any(axis=1)
     expected = opening[dates.day_of_week] & with_data[:, None]
-    missing = int((expected & ~present).sum())
-    return zero_rows <= ZERO_ROWS_LEFT_OUT_SHARE * present.sum() and missing > MISSING_LEFT_OUT_SHARE * expected.sum()
+    missing = expected & ~present
+    if zero_rows > ZERO_ROWS_LEFT_OUT_SHARE * present.sum() or missing.sum() <= MISSING_LEFT_OUT_SHARE * expected.sum():
+        return False
+    weekday = dates.day_of_week.to_numpy()
+    slot_mean = np.full((7, counts.shape[1]), np.inf)
+    for w in np.unique(weekday):
+        same = counts[weekday == w]
+        seen = np.isfinite(same).any(axis=0)
+        slot_mean[w, seen] = np.nanmean(same[:, seen], axis=0)
+    return float(np.median(slot_mean[weekday][missing])) <= ZERO_LIKELY_MEAN
 
 
 def fill_left_out_zeros(table: pd.DataFrame, interval_minutes: int) -> tuple[pd.DataFrame, list[str]]:

@@ -147,7 +147,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             "2025-10-25",
             21,
             note="3 months; double11's pre-sale started 5 days before the start; no complete past occurrence",
-            expected_warning="double11",
+            expected_warning="cannot be known",
         ),
         _case("starts_on_national_day", "flagship_store", flagship, "2024-10-01", "2025-09-25", 21, note="history starts on a holiday"),
         _case("thirteen_months", "flagship_store", flagship, "2024-10-01", "2025-11-01", 30, note="13 months of history"),
@@ -181,6 +181,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             30,
             damage=_drop_zero_rows,
             note="intervals without contacts not exported",
+            expected_warning="no zero-contact rows",
         ),
         _case(
             "nights_missing_some_weeks",
@@ -213,7 +214,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             30,
             events=_before(center_events("flagship_store"), "double11", 2025),
             note="double11 listed for 2023 and 2024 only",
-            expected_warning="double11",
+            expected_warning="'double11' is listed for 2023, 2024 but not for 2025",
         ),
         _case(
             "event_queue_typo",
@@ -224,7 +225,7 @@ def cases(fast: bool = False) -> list[MessyCase]:
             14,
             events=_retarget(center_events("flagship_store"), "livestream", ("presales-chat", "vip_chat")),
             note="livestream's queues: names presales-chat (no such queue)",
-            expected_warning="presales-chat",
+            expected_warning="Did you mean presales_chat?",
         ),
         _case(
             "gap_before_start",
