@@ -110,16 +110,20 @@ class IntradayProfiles:
     def profile_for(self, date: pd.Timestamp, events_on_day: list[tuple[str, str, float]]) -> np.ndarray:
         """The share per slot for a future date; `events_on_day` lists (name, key, |its own log effect|).
 
-        The shape of the event with the largest own effect that has one wins (ties by name), whatever the
-        order the events were listed in."""
+        Of the events on the day with a learned shape, the one whose shape stands out most from a normal
+        day wins (ties: the larger effect, then the name), whatever the order the events were listed in."""
         weekday = date.weekday()
         profile = self.normal_profile(weekday)
         mask = self.open_slots[weekday]
-        for name, key, _ in sorted(events_on_day, key=lambda item: (-item[2], item[0], item[1])):
-            delta = self.event_deltas.get((name, key))
-            if delta is not None:
-                return _normalized(np.clip(profile + delta, 0, None) * mask, mask)
-        return profile
+        shaped = [
+            (float(np.sum(self.event_deltas[(name, key)] ** 2)), effect, name, key)
+            for name, key, effect in events_on_day
+            if (name, key) in self.event_deltas
+        ]
+        if not shaped:
+            return profile
+        _, _, name, key = max(shaped, key=lambda item: (item[0], item[1], item[2], item[3]))
+        return _normalized(np.clip(profile + self.event_deltas[(name, key)], 0, None) * mask, mask)
 
 
 def _normalized(profile: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -73,7 +73,6 @@ def _closed_by_event(dates: pd.DatetimeIndex, has_rows: np.ndarray, inside: pd.D
     rows = inside[inside.date.isin(dates)]
     if rows.empty:
         return pd.DatetimeIndex([])
-    empty = ~has_rows[dates.get_indexer(rows.date)]
-    rows = rows.assign(empty=empty)
-    per_key = rows.groupby(["name", "key"]).empty.transform("sum")
-    return pd.DatetimeIndex(rows.date[rows.empty & (per_key >= 2)].unique())
+    rows = rows.assign(no_rows=~has_rows[dates.get_indexer(rows.date)])
+    per_key = rows.groupby(["name", "key"])["no_rows"].transform("sum")
+    return pd.DatetimeIndex(rows.date[rows["no_rows"] & (per_key >= 2)].unique())

@@ -60,6 +60,16 @@ def test_missing_event_day_is_a_gap_not_a_closure():
     assert total == pytest.approx(truth, rel=0.1)
 
 
+def test_event_closing_the_queue_every_time_is_a_closure():
+    holidays = ("2024-02-10", "2024-03-10", "2024-04-10", "2024-05-12")
+    frame = synthetic_history(days=150, seed=6)
+    frame = frame[~frame.interval_start.dt.normalize().isin(pd.to_datetime(holidays))]
+    events = [Event(name="holiday", kind="holiday", start=d, end=d) for d in holidays]
+    forecast = forecast_contacts(validate_history(frame[frame.interval_start < "2024-05-10"]), events, datetime.date(2024, 5, 10), 7).table
+    totals = daily(forecast)
+    assert totals[("chat", pd.Timestamp("2024-05-12"))] < 0.1 * totals[("chat", pd.Timestamp("2024-05-11"))]
+
+
 def test_queue_with_a_few_days_does_not_stop_the_others():
     old = synthetic_history(days=120, queues=("chat",), seed=1)
     new = synthetic_history(start="2024-04-20", days=10, queues=("new",), seed=2)
@@ -109,14 +119,19 @@ def test_band_never_closed_where_the_queue_is_open():
 
 
 def test_event_order_does_not_change_the_forecast():
+    """A sale with a midnight rush and a payday without one fall on the same future day: the shape is the
+    sale's (the larger effect) whichever is listed first."""
     sale_days = ("2024-02-15", "2024-03-15", "2024-04-15", "2024-05-15")
-    frame = synthetic_history(days=150, lift={d: 2.0 for d in sale_days}, rush_dates=sale_days, seed=9)
+    paydays = ("2024-02-01", "2024-03-01", "2024-04-01", "2024-05-01", "2024-05-15")
+    frame = synthetic_history(days=150, lift={d: 2.0 for d in sale_days} | {d: 1.1 for d in paydays[:-1]}, rush_dates=sale_days, seed=9)
     events = [Event(name="sale", kind="promotion", start=d, end=d) for d in sale_days]
-    events += [Event(name="payday", kind="campaign", start=d, end=d) for d in sale_days]
+    events += [Event(name="payday", kind="campaign", start=d, end=d) for d in paydays]
     history = validate_history(frame[frame.interval_start < "2024-05-10"])
     one = forecast_contacts(history, events, datetime.date(2024, 5, 10), 7).table
     two = forecast_contacts(history, events[::-1], datetime.date(2024, 5, 10), 7).table
     pd.testing.assert_frame_equal(one, two)
+    day = one[one.interval_start.dt.normalize() == pd.Timestamp("2024-05-15")]
+    assert day.contacts.iloc[0] > 3 * day.contacts.iloc[1:4].mean()  # the midnight rush
 
 
 def test_overlapping_events_do_not_add_up_their_aht():
