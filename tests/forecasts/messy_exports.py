@@ -246,7 +246,8 @@ def evaluate(case: MessyCase, forecast: pd.DataFrame) -> dict[str, float]:
 
     Returns:
         daily_wape, daily_bias, interval_wape, coverage_80, the share of truth intervals with expected contacts >= 1
-        that the forecast leaves out or bands at [0, 0] (dead_share), and the median hi / forecast ratio.
+        that the forecast leaves out, forecasts at under a tenth of that or bands at [0, 0] (dead_share), and the
+        median hi / forecast ratio.
     """
     from forecasts.backtest import bias, wape
 
@@ -261,6 +262,8 @@ def evaluate(case: MessyCase, forecast: pd.DataFrame) -> dict[str, float]:
         "daily_bias": bias(daily.contacts, daily.contacts_f),
         "interval_wape": wape(joined.contacts, joined.contacts_f),
         "coverage_80": float(inside.mean()),
-        "dead_share": float((possible & (joined.contacts_hi <= 0)).sum() / max(possible.sum(), 1)),
+        "dead_share": float(
+            (possible & ((joined.contacts_hi <= 0) | (joined.contacts_f < 0.1 * joined.expected_contacts))).sum() / max(possible.sum(), 1)
+        ),
         "hi_ratio": float((joined.contacts_hi[busy] / joined.contacts_f[busy]).median()) if busy.any() else float("nan"),
     }
