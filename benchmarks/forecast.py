@@ -5,9 +5,14 @@
    the mean of the last 4 same weekdays. Skipped when ../shared is absent.
 2. Example centers: train to 2025-10-31, forecast 2025-11-01..30; interval and daily WAPE, the noise
    floor (WAPE of the generator's expected_contacts), the 11.11 daily total error, 80% coverage.
+   The bank data again with zero rows for the closed half-hours of its days (nights), as some ACDs export it.
 3. Speed: 3-year, 30-minute, 5-queue history -> 8-week forecast.
+4. With --messy (2 queues per case) or --full-corpus (every queue): the messy exports of
+   tests/forecasts/messy_exports.py, each against the undamaged history of the same span; dead_share is
+   the share of intervals expecting a contact or more that get no band above 0, hi_ratio the median
+   contacts_hi / contacts.
 
-Run: .venv/bin/python benchmarks/forecast.py [--quick]   (--quick skips the speed run)
+Run: .venv/bin/python benchmarks/forecast.py [--quick] [--messy | --full-corpus]   (--quick skips the speed run)
 """
 
 from __future__ import annotations
@@ -32,14 +37,16 @@ def bank_rows() -> list[dict]:
         print(f"skipping the bank data: {BANK} not found", file=sys.stderr)
         return []
     raw = pd.read_csv(BANK, parse_dates=["timestamp"])
-    history = (
-        raw.assign(interval_start=raw.timestamp.dt.floor("30min"))
-        .groupby("interval_start")
-        .calls.sum()
-        .rename("contacts")
-        .reset_index()
-        .assign(queue="bank")
+    history = raw.assign(interval_start=raw.timestamp.dt.floor("30min")).groupby("interval_start").calls.sum().rename("contacts")
+    days = history.index.normalize().unique()
+    grid = pd.DatetimeIndex((days.to_numpy()[:, None] + pd.timedelta_range(0, periods=48, freq="30min").to_numpy()).ravel())
+    with_zeros = history.reindex(grid, fill_value=0.0).rename_axis("interval_start")  # every half-hour of the days with calls
+    return _bank_rows(history.reset_index().assign(queue="bank"), "bank 30min, 4x1 week") + _bank_rows(
+        with_zeros.reset_index().assign(queue="bank"), "bank 30min + night zero rows"
     )
+
+
+def _bank_rows(history: pd.DataFrame, label: str) -> list[dict]:
     validated = validate_history(history)
     history = validated.table
     actual, methods = [], {"staffcast": [], "seasonal_naive": [], "weekday_mean_4w": []}
@@ -58,7 +65,7 @@ def bank_rows() -> list[dict]:
         result = score(actual, pd.concat(frames, ignore_index=True), method).iloc[-1]
         rows.append(
             {
-                "data": "bank 30min, 4x1 week",
+                "data": label,
                 "method": method,
                 "interval_wape": result.interval_wape,
                 "daily_wape": result.daily_wape,
@@ -140,15 +147,50 @@ def speed_rows() -> list[dict]:
     return [{"data": f"speed: 3 years x {history.queue.nunique()} queues x 30 min -> 8 weeks", "method": "staffcast", "seconds": min(timings)}]
 
 
+def messy_rows(full_corpus: bool) -> list[dict]:
+    """One row per messy export of tests/forecasts/messy_exports.py: the damaged history against the
+    undamaged history of the same span (same origin, same truth)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "forecasts"))
+    try:
+        from messy_exports import cases, evaluate
+    except ImportError:
+        print("skipping the messy exports: tests/forecasts/messy_exports.py or the example generator not available", file=sys.stderr)
+        return []
+    rows = []
+    for case in cases(fast=not full_corpus):
+        history = validate_history(case.history)
+        result = forecast_contacts(history, case.events, case.start, case.days)
+        damaged = evaluate(case, result.table)
+        undamaged = evaluate(case, forecast_contacts(validate_history(case.full_history), case.events, case.start, case.days).table)
+        rows.append(
+            {
+                "data": f"messy: {case.name}",
+                "method": "staffcast",
+                "interval_wape": damaged["interval_wape"],
+                "daily_wape": damaged["daily_wape"],
+                "coverage_80": damaged["coverage_80"],
+                "undamaged_daily_wape": undamaged["daily_wape"],
+                "dead_share": damaged["dead_share"],
+                "hi_ratio": damaged["hi_ratio"],
+                "warnings": len(history.warnings) + len(result.warnings),
+            }
+        )
+    return rows
+
+
 def main() -> None:
     rows = bank_rows() + example_rows() + ([] if "--quick" in sys.argv else speed_rows())
+    if "--messy" in sys.argv or "--full-corpus" in sys.argv:
+        rows += messy_rows("--full-corpus" in sys.argv)
     table = pd.DataFrame(rows)
-    for column in ("interval_wape", "daily_wape", "coverage_80", "d11_total_error"):
+    for column in ("interval_wape", "daily_wape", "coverage_80", "d11_total_error", "undamaged_daily_wape", "dead_share"):
         if column in table:
             table[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{100 * v:.2f}%")
-    for column in ("interval_wape_vs_noise", "seconds"):
+    for column in ("interval_wape_vs_noise", "seconds", "hi_ratio"):
         if column in table:
             table[column] = table[column].map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
+    if "warnings" in table:
+        table["warnings"] = table.warnings.map(lambda v: "" if pd.isna(v) else f"{v:.0f}")
     print(table.to_string(index=False))
 
 

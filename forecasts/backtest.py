@@ -40,7 +40,7 @@ def seasonal_naive(history: pd.DataFrame, start: datetime.date, days: int) -> pd
     origin = pd.Timestamp(start)
     past = history[history.interval_start < origin].set_index(["queue", "interval_start"]).contacts
     frames = []
-    for queue in history.queue.unique():
+    for queue in past.index.get_level_values("queue").unique():
         series = past.loc[queue]
         future = _future_slots(series.index, origin, days)
         values = pd.Series(np.nan, index=future)
@@ -106,9 +106,18 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataF
 
 
 def backtest(
-    history: History | pd.DataFrame, events: list[Event], days: int, folds: int, *, progress: Callable[[str], None] | None = None
+    history: History | pd.DataFrame,
+    events: list[Event],
+    days: int,
+    folds: int,
+    *,
+    progress: Callable[[str], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Rolling-origin evaluation: `folds` consecutive windows of `days` days at the end of the history.
+
+    A queue a fold cannot forecast (too little history before its origin) is left out of that fold's
+    scores for every method; the forecaster's warnings go to `on_warning`, each once.
 
     Returns:
         One row per queue (and 'all') and method (model, seasonal_naive, weekday_mean_4w): interval_wape,
@@ -123,15 +132,22 @@ def backtest(
     origins = [end - pd.Timedelta(days=days * (folds - j)) for j in range(folds)]
     if origins[0] - frame.interval_start.min() < pd.Timedelta(weeks=4):
         raise DataError(f"backtest: {folds} folds of {days} days leave less than 4 weeks of history to train on. Use fewer or shorter folds.")
-    actuals, forecasts = [], {"model": [], "seasonal_naive": [], "weekday_mean_4w": []}
+    actuals, forecasts, said = [], {"model": [], "seasonal_naive": [], "weekday_mean_4w": []}, set()
     for number, origin in enumerate(origins, start=1):
         if progress:
             progress(f"fold {number}/{folds}: {origin:%Y-%m-%d} + {days} days")
-        window = frame[(frame.interval_start >= origin) & (frame.interval_start < origin + pd.Timedelta(days=days))]
+        result = forecast_contacts(history, events, origin.date(), days)
+        for warning in result.warnings:
+            if on_warning and warning not in said:
+                said.add(warning)
+                on_warning(warning)
+        forecast = set(result.table.queue)
+        window = frame[(frame.interval_start >= origin) & (frame.interval_start < origin + pd.Timedelta(days=days)) & frame.queue.isin(forecast)]
         actuals.append(window[["queue", "interval_start", "contacts"]])
-        forecasts["model"].append(forecast_contacts(history, events, origin.date(), days).table)
-        forecasts["seasonal_naive"].append(seasonal_naive(frame, origin.date(), days))
-        forecasts["weekday_mean_4w"].append(weekday_mean(frame, origin.date(), days))
+        forecasts["model"].append(result.table)
+        for method, baseline in (("seasonal_naive", seasonal_naive), ("weekday_mean_4w", weekday_mean)):
+            values = baseline(frame, origin.date(), days)
+            forecasts[method].append(values[values.queue.isin(forecast)])
     actual = pd.concat(actuals, ignore_index=True)
     table = pd.concat([score(actual, pd.concat(frames, ignore_index=True), method) for method, frames in forecasts.items()])
     return table.sort_values(["queue", "method"], key=lambda s: s.map({"all": "~"}).fillna(s) if s.name == "queue" else s).reset_index(drop=True)

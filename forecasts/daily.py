@@ -25,9 +25,9 @@ WEEKDAY_WEEKS = 16  # weeks of history behind the weekday factors
 BASELINE_HALF_WINDOW_DAYS = 35  # the baseline is a centred median over +-5 weeks
 OUTLIER_SIGMAS = 5.0
 OUTLIER_MIN_LOG_RATIO = float(np.log(1.3))
-COMPLETE_DAY_SHARE = 0.9  # a day with fewer of its open slots than this is incomplete
 SMOOTH_DAYS = 2  # each key's effect is shrunk toward the mean of the keys this many days around it
 QUIET_LOG_EFFECT = 0.05  # days whose learned event effect is larger than this do not set the baseline
+LEVEL_SHIFT_MIN_DAYS = 5  # this many newest days in a row far off the same way are a new level
 SPIKE_SIGMAS = 3.0  # a key further than this many noise sds from its neighbours keeps its own effect
 
 
@@ -50,6 +50,12 @@ class DailyDecomposition:
     baseline: pd.Series  # centred level of the adjusted totals
     adjusted: pd.Series  # totals / (weekday factor x event effect); NaN where not clean
     effects: dict[str, EventEffect] = field(default_factory=dict)
+    level_shift: pd.Timestamp | None = None  # the first day of a new level at the end of the history
+
+    def outlier_days(self, kinds_by_date: pd.DatetimeIndex) -> pd.DatetimeIndex:
+        """Days left out as outliers, except those of outage events (`kinds_by_date`: the outage days)."""
+        days = self.outlier.index[self.outlier.to_numpy()]
+        return days[~days.isin(kinds_by_date)]
 
 
 def robust_sd(values: np.ndarray) -> float:
@@ -81,6 +87,7 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     outlier = pd.Series(False, index=dates)
     effects: dict[str, EventEffect] = {}
     in_window = pd.Series(dates.isin(day_keys.date), index=dates)
+    shift_start = None
     for _ in range(passes):
         clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
         factor = _weekday_factors(log_y - event_log, clean & (np.abs(event_log.to_numpy()) < 0.1) & ~inside.to_numpy(), open_weekdays)
@@ -93,14 +100,29 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
         sigma = max(robust_sd(residual.to_numpy()), 0.01)
         threshold = max(OUTLIER_SIGMAS * sigma, OUTLIER_MIN_LOG_RATIO)
         outlier = open_day & totals.notna() & ((ratio - event_log).abs() > threshold) & ~in_window
+        shift_start = shift_start or trailing_shift((ratio - event_log).where(open_day & totals.notna()), outlier)
+        if shift_start is not None:
+            outlier &= dates < shift_start  # the newest days all far off the same way: a new level, not outliers
         outlier |= pd.Series(dates.isin(day_keys.date[(day_keys.kind == "outage") & in_event(day_keys.key)]), index=dates)
         effects = _learn_effects(ratio.where(~outlier), day_keys, sigma, effects, kinds)
-        event_log = _apply_effects(dates, day_keys, effects, kinds)[0]
+        event_log = _apply_effects(dates, day_keys, effects, kinds).log
     clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
     adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
     quiet = ~inside & (event_log.abs() < QUIET_LOG_EFFECT)
     baseline = np.exp(_centred_median(np.log(adjusted).where(quiet)))
-    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects)
+    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects, shift_start)
+
+
+def trailing_shift(residual: pd.Series, outlier: pd.Series) -> pd.Timestamp | None:
+    """The first of the newest days with data when at least LEVEL_SHIFT_MIN_DAYS of them in a row are
+    outliers on the same side (the volume moved to a new level), else None."""
+    valid = residual.dropna()
+    flagged = outlier.reindex(valid.index).to_numpy()
+    side = np.sign(valid.to_numpy())
+    run = 0
+    while run < len(valid) and flagged[-1 - run] and side[-1 - run] == side[-1]:
+        run += 1
+    return valid.index[-run] if run >= LEVEL_SHIFT_MIN_DAYS else None
 
 
 def _weekday_factors(log_y: pd.Series, usable: np.ndarray, open_weekdays: np.ndarray) -> np.ndarray:
@@ -215,38 +237,89 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     return EventEffect(log_effect, log_spread)
 
 
-def _apply_effects(
-    dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect], kinds: dict[str, str]
-) -> tuple[pd.Series, list[str], pd.Series]:
-    """Log event effect per date (effects multiply), the names that used a fallback, and the spread per date."""
+@dataclass
+class AppliedEffects:
+    """Event effects on some dates: the log effect (events multiply) and spread per date, the names that
+    used their kind's effect, the days of events beyond what was seen of them, and each event's own log
+    effect per date (name -> Series)."""
+
+    log: pd.Series
+    spread: pd.Series
+    fallbacks: list[str]
+    beyond_seen: dict[str, list[pd.Timestamp]]
+    own: dict[str, pd.Series]
+
+
+def _apply_effects(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, effects: dict[str, EventEffect], kinds: dict[str, str]) -> AppliedEffects:
+    """Log event effect per date from the learned effects, with fallbacks for what was not seen.
+
+    A key not seen for the event is interpolated from (or extended beyond) the keys seen on its side of
+    the event; with none seen on its side, it takes its kind's typical effect at that key, else the
+    last day of the event seen (the part of an occurrence already running, say).
+    """
     event_log = np.zeros(len(dates))
     spread = np.zeros(len(dates))
-    fallbacks = []
+    fallbacks, beyond_seen, own = [], {}, {}
     for (name, kind), part in day_keys.groupby(["name", "kind"], sort=True):
-        effect = effects.get(name) or kind_fallback(kind, effects, kinds)
-        if name not in effects:
+        typical = kind_fallback(kind, {n: e for n, e in effects.items() if n != name}, kinds)
+        effect = effects.get(name)
+        if effect is None:
             fallbacks.append(name)
+            effect = typical
         if effect is None:
             continue
         positions = dates.get_indexer(part.date)
-        values = np.array([effect_for_key(effect.log_effect, key) for key in part.key], dtype=float)
-        key_spread = np.array([effect.log_spread.get(key, np.nan) for key in part.key], dtype=float)
+        values, key_spread, extrapolated = [], [], []
+        for key in part.key:
+            value, seen = effect_for_key(effect.log_effect, key), key in effect.log_effect or _within_seen(effect.log_effect, key)
+            if not _side_seen(effect.log_effect, key) and typical is not None and typical is not effect and key in typical.log_effect:
+                value, source = typical.log_effect[key], typical
+            else:
+                source = effect
+            values.append(np.nan if value is None else value)
+            key_spread.append(source.log_spread.get(key, np.nan))
+            extrapolated.append(not seen and value is not None and source is effect and name in effects)
+        values = np.array(values, dtype=float)
+        key_spread = np.array(key_spread, dtype=float)
         key_spread = np.where(np.isfinite(key_spread), key_spread, 0.5 * np.abs(values))
         keep = (positions >= 0) & np.isfinite(values)
         np.add.at(event_log, positions[keep], values[keep])
         np.maximum.at(spread, positions[keep], key_spread[keep])
-    return pd.Series(event_log, index=dates), fallbacks, pd.Series(spread, index=dates)
+        own[name] = pd.Series(values[keep], index=part.date.to_numpy()[keep]).groupby(level=0).sum()
+        if any(extrapolated):
+            beyond_seen[name] = sorted(part.date[np.array(extrapolated) & in_event(part.key).to_numpy()])
+    return AppliedEffects(pd.Series(event_log, index=dates), pd.Series(spread, index=dates), fallbacks, beyond_seen, own)
+
+
+def _side_seen(log_effect: dict[str, float], key: str) -> bool:
+    """Whether some key on the same side of the event (before, from the start, from the end, after) was seen."""
+    return any(k.startswith(key[:4]) for k in log_effect)
+
+
+def _within_seen(log_effect: dict[str, float], key: str) -> bool:
+    """Whether an in-event key lies between two keys seen on the same side (interpolated, not extrapolated)."""
+    prefix, number = key[:4], key[4:]
+    if prefix not in ("day-", "end-"):
+        return False
+    seen = [int(k[4:]) for k in log_effect if k.startswith(prefix)]
+    return bool(seen) and min(seen) < int(number) < max(seen)
 
 
 def effect_for_key(log_effect: dict[str, float], key: str) -> float | None:
-    """The effect for a key; a day inside a longer event than seen before uses the nearest seen day."""
+    """The effect for a key. An in-event key not seen is interpolated between the nearest days seen on
+    its side of the event, or takes the nearest one seen (a longer occurrence than before); without any
+    day seen on its side (only the start of an occurrence so far), the last day seen from the start."""
     if key in log_effect:
         return log_effect[key]
     prefix = key[:4]
-    if prefix in ("day-", "end-"):
-        seen = sorted(int(k[4:]) for k in log_effect if k.startswith(prefix) and int(k[4:]) <= int(key[4:]))
-        return log_effect[f"{prefix}{seen[-1]}"] if seen else None
-    return None
+    if prefix not in ("day-", "end-"):
+        return None
+    number = int(key[4:])
+    seen = sorted(int(k[4:]) for k in log_effect if k.startswith(prefix))
+    if seen:
+        return float(np.interp(number, seen, [log_effect[f"{prefix}{n}"] for n in seen]))
+    from_start = sorted(int(k[4:]) for k in log_effect if k.startswith("day-"))
+    return log_effect[f"day-{from_start[-1]}"] if prefix == "end-" and from_start else None
 
 
 def kind_fallback(kind: str, effects: dict[str, EventEffect], kinds: dict[str, str]) -> EventEffect | None:
@@ -260,8 +333,6 @@ def kind_fallback(kind: str, effects: dict[str, EventEffect], kinds: dict[str, s
     return EventEffect(log_effect, log_spread)
 
 
-def event_effect_on(
-    dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition, kinds: dict[str, str]
-) -> tuple[pd.Series, list[str], pd.Series]:
+def event_effect_on(dates: pd.DatetimeIndex, day_keys: pd.DataFrame, decomposition: DailyDecomposition, kinds: dict[str, str]) -> AppliedEffects:
     """Future log event effects for `dates` from the learned effects (with kind fallbacks)."""
     return _apply_effects(dates, day_keys[day_keys.date.isin(dates)], decomposition.effects, kinds)

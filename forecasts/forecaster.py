@@ -28,26 +28,35 @@ import pandas as pd
 
 from forecasts.aht import HandleTimes
 from forecasts.calendar import event_days
-from forecasts.daily import COMPLETE_DAY_SHARE, DailyDecomposition, decompose, event_effect_on
+from forecasts.daily import AppliedEffects, DailyDecomposition, decompose, event_effect_on
+from forecasts.event_checks import event_warnings
 from forecasts.events import Event
-from forecasts.history import History, open_slots, validate_history
+from forecasts.history import History, day_grid, open_slots, validate_history
 from forecasts.models import candidate_models
 from forecasts.profiles import IntradayProfiles
+from forecasts.totals import day_totals
 from staffcast.errors import DataError
 
 FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
 MIN_TRAINING_WEEKS = 8
+MIN_HISTORY_DAYS = 7  # a queue with less history before the start is left out of the forecast, with a warning
+SHORT_HISTORY_DAYS = 14
 RECENT_FOLD_DAYS = 56  # recent folds cover about this many days (at least MIN_RECENT_FOLDS folds)
 MIN_RECENT_FOLDS = 4
 DEFAULT_MODEL = "recent_mean_4w"
 SELECTION_MARGIN = 0.03  # another candidate must beat the default by this share of its error
 LONGEST_FOLD_DAYS = 56
+SHORTEST_FOLD_DAYS = 7  # a forecast of a few days is checked on week-long folds (8 of them, not 57 one-day ones)
 ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
 YEAR_DAYS = 364  # a year back, on the same weekday
 SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
+MIN_BAND_SD = 1.0
+GAP_WARNING_DAYS = 7  # a history ending more days than this before the start gets a warning
+SILENT_QUEUE_DAYS = 28  # a queue without contacts this long before the history ends is taken as closed
+OUTLIERS_SHOWN = 10
 
 Progress = Callable[[str], None] | None
 
@@ -79,16 +88,10 @@ class QueueFit:
 
 def queue_matrices(history: pd.DataFrame, interval_minutes: int) -> dict[str, QueueData]:
     """Split a history frame into per-queue days x slots matrices."""
-    slots_per_day = 24 * 60 // interval_minutes
     result = {}
     for queue, part in history.groupby("queue", sort=True):
-        dates = pd.date_range(part.interval_start.min().normalize(), part.interval_start.max().normalize(), freq="D")
-        day = ((part.interval_start.dt.normalize() - dates[0]).dt.days).to_numpy()
-        slot = ((part.interval_start.dt.hour * 60 + part.interval_start.dt.minute) // interval_minutes).to_numpy()
-        counts = np.full((len(dates), slots_per_day), np.nan)
-        aht = np.full((len(dates), slots_per_day), np.nan)
-        counts[day, slot] = part.contacts.to_numpy()
-        aht[day, slot] = part.aht_seconds.to_numpy()
+        dates, counts = day_grid(part, interval_minutes)
+        aht = day_grid(part, interval_minutes, "aht_seconds")[1]
         result[str(queue)] = QueueData(str(queue), dates, counts, aht, interval_minutes)
     return result
 
@@ -98,57 +101,55 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
     keep = data.dates < origin
     dates = data.dates[keep]
     counts, aht = data.counts[keep], data.aht_seconds[keep]
-    rows = np.argwhere(np.isfinite(counts))
-    frame = pd.DataFrame({"interval_start": dates[rows[:, 0]] + pd.to_timedelta(rows[:, 1] * data.interval_minutes, unit="min")})
-    frame["queue"] = data.queue
-    slots = open_slots(frame, data.interval_minutes).loc[data.queue].to_numpy()
+    slots = open_slots(dates, counts)
     open_weekdays = slots.any(axis=1)
     day_keys = event_days(events, data.queue, dates[0].date(), last_day.date())
     kinds = {event.name: event.kind for event in events}
-    present = np.isfinite(counts)
-    expected = slots[dates.day_of_week]
-    complete = (present & expected).sum(axis=1) >= COMPLETE_DAY_SHARE * expected.sum(axis=1)
-    totals = pd.Series(np.where(complete, np.nansum(counts, axis=1), np.nan), index=dates)
-    in_event_dates = day_keys.date[day_keys.key.str.startswith(("day-", "end-"))]
-    closed_by_event = dates.isin(in_event_dates) & (present.sum(axis=1) == 0) & open_weekdays[dates.day_of_week]
-    totals[closed_by_event] = 0.0
-    totals[~open_weekdays[dates.day_of_week]] = np.nan
-    decomposition = decompose(totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
-    usable = complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week]
+    observed = day_totals(counts, dates, slots, day_keys)
+    decomposition = decompose(observed.totals, open_weekdays, day_keys[day_keys.date < origin], kinds)
+    usable = observed.complete & ~decomposition.outlier.to_numpy() & open_weekdays[dates.day_of_week]
     profiles = IntradayProfiles(counts, dates, usable, slots, day_keys[day_keys.date < origin])
     handle_times = HandleTimes(counts, aht, dates, usable, day_keys[day_keys.date < origin])
     return QueueFit(data, origin, slots, decomposition, profiles, handle_times, day_keys, kinds)
 
 
 def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
-    """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the origin)."""
+    """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the data end).
+
+    The reference weeks end where the data ends (not at the origin), since that is where the level is
+    measured: a history ending weeks before the forecast start gets the seasonal change over the gap too.
+    """
     baseline = np.log(decomposition.baseline)
     first = baseline.index[0] + pd.Timedelta(days=21)
+    seen = decomposition.adjusted.dropna()
+    end = min(origin, seen.index[-1] + pd.Timedelta(days=1)) if len(seen) else origin
     changes = []
     for years in ANNUAL_YEARS:
         shift = pd.Timedelta(days=YEAR_DAYS * years)
-        reference_start = origin - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
+        reference_start = end - shift - pd.Timedelta(days=ANNUAL_REFERENCE_DAYS)
         if reference_start < first:
             continue
-        reference = baseline[(baseline.index >= reference_start) & (baseline.index < origin - shift)].mean()
+        reference = baseline[(baseline.index >= reference_start) & (baseline.index < end - shift)].mean()
         changes.append(baseline.reindex(future - shift).to_numpy() - reference)
     if not changes:
         return None
     return np.nan_to_num(np.mean(changes, axis=0))
 
 
-def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], pd.Series, list[str], pd.Series]:
+def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], AppliedEffects]:
     """Daily totals for the future dates from every candidate.
 
     Returns:
-        (alias -> daily totals, log event effect per date, event names that used a fallback, event log spread).
+        (alias -> daily totals, the event effects on the future dates).
     """
     decomposition = fit.decomposition
     level_series = decomposition.adjusted.dropna()
+    if decomposition.level_shift is not None:
+        level_series = level_series[level_series.index >= decomposition.level_shift]
     open_future = decomposition.open_weekdays[future.day_of_week]
     steps = int(open_future.sum())
-    event_log, fallbacks, spread = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
-    shape = decomposition.weekday_factor[future.day_of_week] * np.exp(event_log.to_numpy())
+    applied = event_effect_on(future, fit.day_keys, decomposition, fit.kinds)
+    shape = decomposition.weekday_factor[future.day_of_week] * np.exp(applied.log.to_numpy())
     log_levels = {}
     for model in candidate_models():
         if len(level_series) < 14 and model.alias != "recent_mean_4w":
@@ -165,14 +166,17 @@ def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str,
         result[alias] = level * shape
         if annual is not None:
             result[f"{alias}+annual"] = level * shape * np.exp(annual)
-    return result, event_log, fallbacks, spread
+    return result, applied
 
 
-def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray, event_log: pd.Series) -> pd.DataFrame:
+def interval_forecast(fit: QueueFit, future: pd.DatetimeIndex, daily: np.ndarray, applied: AppliedEffects) -> pd.DataFrame:
     """Split daily totals into the open intervals of each date, with AHT."""
     minutes = fit.data.interval_minutes
     future_keys = fit.day_keys[fit.day_keys.date.isin(future)]
-    by_date = {date: [(n, k, abs(event_log[date])) for n, k in zip(part.name, part.key)] for date, part in future_keys.groupby("date")}
+    by_date = {
+        date: [(n, k, abs(float(applied.own[n].get(date, 0.0))) if n in applied.own else 0.0) for n, k in zip(part.name, part.key)]
+        for date, part in future_keys.groupby("date")
+    }
     frames = []
     for i, date in enumerate(future):
         mask = fit.slots[date.weekday()]
@@ -254,45 +258,112 @@ def forecast_contacts(
         raise DataError(f"history: no data before the forecast start {origin:%Y-%m-%d}. Give history that ends before the start.")
     future = pd.date_range(origin, periods=days, freq="D")
     last_day = future[-1]
-    warnings, models, frames = [], {}, []
     matrices = queue_matrices(training, minutes)
+    warnings, models, frames = event_warnings(events, list(matrices), origin.date(), last_day.date()), {}, []
+    history_end = training.interval_start.max().normalize()
+    gap_days = (origin - history_end).days - 1
+    if gap_days > GAP_WARNING_DAYS:
+        warnings.append(
+            f"history: it ends on {history_end:%Y-%m-%d}, {gap_days} days before the forecast start; the level of "
+            "its last weeks is carried over the gap (with the seasonal change past years showed, when the history has them)."
+        )
     for number, (queue, data) in enumerate(matrices.items(), start=1):
         if progress:
             progress(f"queue {queue} ({number}/{len(matrices)}): fitting")
-        if (data.dates[-1] - data.dates[0]).days < 14:
-            raise DataError(f"history: queue {queue} has less than two weeks of data before {origin:%Y-%m-%d}; the forecast needs at least two.")
+        busy = np.flatnonzero(np.nansum(data.counts, axis=1) > 0)
+        silent_days = (history_end - data.dates[busy[-1]]).days if len(busy) else None
+        if silent_days is None or silent_days > SILENT_QUEUE_DAYS:
+            since = f"since {data.dates[busy[-1]]:%Y-%m-%d}, {silent_days} days before the history ends" if len(busy) else "at all"
+            warnings.append(
+                f"queue {queue}: no contacts {since}; it is taken as closed and not forecast. If it reopens, give a history with its recent contacts."
+            )
+            continue
+        span = (data.dates[-1] - data.dates[0]).days + 1
+        if span < MIN_HISTORY_DAYS:
+            warnings.append(
+                f"queue {queue}: only {span} day(s) of history before {origin:%Y-%m-%d}; it is not forecast. "
+                f"Give at least {MIN_HISTORY_DAYS} days (two weeks or more for a reliable weekday pattern)."
+            )
+            continue
+        if span < SHORT_HISTORY_DAYS:
+            warnings.append(f"queue {queue}: only {span} days of history; its weekday pattern rests on one or two weeks of data.")
         choice, band, score = _select_and_calibrate(data, events, origin, days, last_day, progress)
         fit = fit_queue(data, events, origin, last_day)
-        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        daily, applied = daily_candidates(fit, future)
         alias = choice if choice in daily else DEFAULT_MODEL
-        frame = interval_forecast(fit, future, daily[alias], event_log)
+        if gap_days > GAP_WARNING_DAYS and f"{alias}+annual" in daily:
+            alias = f"{alias}+annual"  # the folds cannot see the gap; past years' change over it can
+        frame = interval_forecast(fit, future, daily[alias], applied)
+        fallbacks, spread = applied.fallbacks, applied.spread
         frame["queue"] = queue
         phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
-        sd = np.sqrt(frame.contacts + (phi * frame.contacts) ** 2)
+        sd = band_sd(frame.contacts.to_numpy(), phi**2)
         frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
         frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
         models[queue] = ModelChoice(alias, score)
-        for name in fallbacks:
-            kind = fit.kinds.get(name, "?")
-            learned = sorted(n for n in fit.decomposition.effects if fit.kinds.get(n) == kind)
-            source = f"the typical {kind} effect learned from {', '.join(learned)}" if learned else "no effect (no event of its kind in the history)"
-            warnings.append(f"queue {queue}: event '{name}' has no past occurrence in the history; using {source}.")
+        warnings.extend(_queue_warnings(fit, applied))
+        if fit.handle_times.stale_since is not None:
+            warnings.append(
+                f"queue {queue}: aht_seconds is empty from {fit.handle_times.stale_since:%Y-%m-%d} on; the forecast's AHT comes from "
+                "the last weeks that have it. Check the export's handle-time column."
+            )
         if not fit.handle_times.known:
             warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
         if score is None:
             warnings.append(f"queue {queue}: history too short for backtest folds; using {alias} and a default 80% band.")
+    if not frames:
+        reasons = " ".join(warnings)
+        raise DataError(f"history: no queue has {MIN_HISTORY_DAYS} days of data before {origin:%Y-%m-%d}; give a longer history. {reasons}")
     table = pd.concat(frames, ignore_index=True)[FORECAST_COLUMNS].sort_values(["queue", "interval_start"]).reset_index(drop=True)
     return Forecast(table, minutes, models, warnings)
+
+
+def _queue_warnings(fit: QueueFit, applied: AppliedEffects) -> list[str]:
+    """What a planner should know about one queue's forecast: events without a past, a new level, outliers."""
+    queue, decomposition, warnings = fit.data.queue, fit.decomposition, []
+    for name in applied.fallbacks:
+        kind = fit.kinds.get(name, "?")
+        learned = sorted(n for n in decomposition.effects if fit.kinds.get(n) == kind)
+        source = f"the typical {kind} effect learned from {', '.join(learned)}" if learned else "no effect (no event of its kind in the history)"
+        warnings.append(f"queue {queue}: event '{name}' has no past occurrence in the history; using {source}.")
+    for name, days in applied.beyond_seen.items():
+        warnings.append(
+            f"queue {queue}: event '{name}' on {_days_text(days)}: no past occurrence shows these days of it; they repeat the effect "
+            "of the nearest day of it that was seen, so a peak on them (and its intraday shape) cannot be known from this history."
+        )
+    if decomposition.level_shift is not None:
+        adjusted = decomposition.adjusted.dropna()
+        after = adjusted[adjusted.index >= decomposition.level_shift]
+        before = adjusted[(adjusted.index < decomposition.level_shift) & (adjusted.index >= decomposition.level_shift - pd.Timedelta(days=28))]
+        ratio = f" at x{after.mean() / before.median():.2f} the level before" if len(before) else ""
+        warnings.append(
+            f"queue {queue}: volume moved to a new level{ratio} on {decomposition.level_shift:%Y-%m-%d} ({len(after)} days with data since); "
+            "the forecast follows the new level. If those days were a one-off, list them as an outage event."
+        )
+    outage_days = fit.day_keys.date[(fit.day_keys.kind == "outage")]
+    outliers = decomposition.outlier_days(pd.DatetimeIndex(outage_days))
+    if len(outliers):
+        shown = ", ".join(f"{d:%Y-%m-%d}" for d in outliers[-OUTLIERS_SHOWN:])
+        more = f"{len(outliers) - OUTLIERS_SHOWN} earlier ones and " if len(outliers) > OUTLIERS_SHOWN else ""
+        warnings.append(
+            f"queue {queue}: {len(outliers)} day(s) far from their expected volume and in no event were left out of fitting as outliers: "
+            f"{more}{shown}. List a real event on them in the events file to have it learned."
+        )
+    return warnings
+
+
+def _days_text(days: list[pd.Timestamp]) -> str:
+    return f"{days[0]:%Y-%m-%d}" if len(days) == 1 else f"{days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d} ({len(days)} days)"
 
 
 def _select_and_calibrate(
     data: QueueData, events: list[Event], origin: pd.Timestamp, days: int, last_day: pd.Timestamp, progress: Progress
 ) -> tuple[str, dict, float | None]:
     """Pick the daily candidate with the lowest fold WAPE; calibrate the band on its interval errors."""
-    horizon = min(days, LONGEST_FOLD_DAYS)
+    horizon = min(max(days, SHORTEST_FOLD_DAYS), LONGEST_FOLD_DAYS)
     end = data.dates[-1] + pd.Timedelta(days=1)
     origins = fold_origins(data.dates[0], end, horizon)
     errors: dict[str, list[float]] = {}
@@ -303,14 +374,14 @@ def _select_and_calibrate(
             progress(f"queue {data.queue}: backtest fold {number}/{len(origins)} from {fold_origin:%Y-%m-%d}")
         future = pd.date_range(fold_origin, periods=horizon, freq="D")
         fit = fit_queue(data, events, fold_origin, last_day)
-        daily, event_log, fallbacks, spread = daily_candidates(fit, future)
+        daily, applied = daily_candidates(fit, future)
         keep = data.dates.isin(future)
         actual_daily = pd.Series(np.nansum(data.counts[keep], axis=1), index=data.dates[keep]).reindex(future)
         has_data = actual_daily.notna().to_numpy() & (actual_daily.to_numpy() > 0)
         actual_total += float(actual_daily[has_data].sum())
         for alias, values in daily.items():
             errors.setdefault(alias, []).append(float(np.abs(values[has_data] - actual_daily.to_numpy()[has_data]).sum()))
-        fold_outputs.append((fit, future, daily, event_log, spread, actual_daily, has_data))
+        fold_outputs.append((fit, future, daily, applied, actual_daily, has_data))
     complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
     if not complete or actual_total <= 0:
         return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
@@ -319,21 +390,21 @@ def _select_and_calibrate(
     default_error = complete.get(default, np.inf)
     choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else default
     log_errors, standardized, weights = [], [], []
-    for _fit, _future, daily, _event_log, _spread, actual_daily, has_data in fold_outputs:
+    for _fit, _future, daily, _applied, actual_daily, has_data in fold_outputs:
         chosen = daily[choice]
         log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
     daily_phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
     joined_folds = []
-    for fit, future, daily, event_log, spread, _actual_daily, _has_data in fold_outputs:
-        frame = interval_forecast(fit, future, daily[choice], event_log)
+    for fit, future, daily, applied, _actual_daily, _has_data in fold_outputs:
+        frame = interval_forecast(fit, future, daily[choice], applied)
         actual = _actual_intervals(data, future)
         joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
-        joined["spread"] = spread.reindex(joined.date).to_numpy()
+        joined["spread"] = applied.spread.reindex(joined.date).to_numpy()
         joined_folds.append((joined, fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
     phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
     group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}
     for joined, same_season in joined_folds:
-        sd = np.sqrt(joined.contacts + (phi**2 + joined.spread**2) * joined.contacts**2 + 1e-9)
+        sd = band_sd(joined.contacts.to_numpy(), phi**2 + joined.spread.to_numpy() ** 2)
         standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
         share = SAME_SEASON_SHARE if same_season else 1.0 - SAME_SEASON_SHARE
         weights.append(np.full(len(joined), share / group_sizes[same_season]))
@@ -341,6 +412,12 @@ def _select_and_calibrate(
     q_lo, q_hi = _weighted_quantiles(values, np.concatenate(weights)) if len(values) else DEFAULT_BAND_QUANTILES
     band = {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
     return choice, band, complete[choice] / actual_total
+
+
+def band_sd(contacts: np.ndarray, relative_variance: np.ndarray | float) -> np.ndarray:
+    """The scale of an interval's error: Poisson plus relative over-dispersion, and at least MIN_BAND_SD
+    contacts, so an open interval forecast near 0 keeps a band and its calibration errors stay finite."""
+    return np.sqrt(contacts + relative_variance * contacts**2 + MIN_BAND_SD**2)
 
 
 def _interval_dispersion(joined_folds: list[pd.DataFrame], daily_phi: float) -> float:

@@ -14,6 +14,7 @@ import pandas as pd
 
 PROFILE_WEEKS = 8
 POOL_WEIGHT_DAYS = 2.0  # the pooled profile counts as this many same-weekday days
+MIN_POOLED_DAYS = 4  # fewer normal days of the class before a day: its normal shape also looks at the weeks after
 EVENT_PROFILE_KEYS_AROUND = ("pre-1", "post-1")  # besides the days inside the event
 
 
@@ -54,11 +55,13 @@ class IntradayProfiles:
         cached = self._normal_cache.get((weekday, end))
         if cached is not None:
             return cached
-        start = max(0, end - 7 * PROFILE_WEEKS)
-        window = np.arange(start, end)
-        window = window[self.normal[window]]
+        window = self._normal_days_around(end)
         same = window[self.day_of_week[window] == weekday]
         pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
+        if len(pooled) < MIN_POOLED_DAYS:  # a history starting on a holiday: the weeks after it tell the normal shape
+            window = self._normal_days_around(end, after=True)
+            same = window[self.day_of_week[window] == weekday]
+            pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
         mask = self.open_slots[weekday]
         if len(pooled) == 0:
             profile = mask / max(mask.sum(), 1)
@@ -69,6 +72,12 @@ class IntradayProfiles:
         profile = _normalized(profile * mask, mask)
         self._normal_cache[(weekday, end)] = profile
         return profile
+
+    def _normal_days_around(self, end: int, after: bool = False) -> np.ndarray:
+        """Normal days in the PROFILE_WEEKS weeks before day index `end` (and after it too, if `after`)."""
+        stop = min(len(self.dates), end + 7 * PROFILE_WEEKS) if after else end
+        window = np.arange(max(0, end - 7 * PROFILE_WEEKS), stop)
+        return window[self.normal[window]]
 
     def day_noise(self, end: int | None = None) -> np.ndarray:
         """Mean squared deviation per slot of normal days' shares from their profile (day-to-day noise)."""
@@ -99,15 +108,22 @@ class IntradayProfiles:
         return deltas
 
     def profile_for(self, date: pd.Timestamp, events_on_day: list[tuple[str, str, float]]) -> np.ndarray:
-        """The share per slot for a future date; `events_on_day` lists (name, key, |log effect|)."""
+        """The share per slot for a future date; `events_on_day` lists (name, key, |its own log effect|).
+
+        Of the events on the day with a learned shape, the one whose shape stands out most from a normal
+        day wins (ties: the larger effect, then the name), whatever the order the events were listed in."""
         weekday = date.weekday()
         profile = self.normal_profile(weekday)
         mask = self.open_slots[weekday]
-        for name, key, _ in sorted(events_on_day, key=lambda item: -item[2]):
-            delta = self.event_deltas.get((name, key))
-            if delta is not None:
-                return _normalized(np.clip(profile + delta, 0, None) * mask, mask)
-        return profile
+        shaped = [
+            (float(np.sum(self.event_deltas[(name, key)] ** 2)), effect, name, key)
+            for name, key, effect in events_on_day
+            if (name, key) in self.event_deltas
+        ]
+        if not shaped:
+            return profile
+        _, _, name, key = max(shaped, key=lambda item: (item[0], item[1], item[2], item[3]))
+        return _normalized(np.clip(profile + self.event_deltas[(name, key)], 0, None) * mask, mask)
 
 
 def _normalized(profile: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -181,18 +181,25 @@ def forecast(
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     write_forecast(result.table, output)
-    if plot:
-        from forecasts.plots import plot_forecast
-        from staffcast.atomic import write_atomic
-
-        write_atomic(
-            plot,
-            lambda tmp: plot_forecast(past.table, result.table, calendar, interval_minutes=result.interval_minutes).savefig(
-                tmp, format="png", dpi=110
-            ),
-        )
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
+    if plot:
+        _plot_forecast(plot, past, result, calendar)
+
+
+def _plot_forecast(path: Path, past, result, calendar) -> None:
+    """Draw the forecast; a failure (no matplotlib, a folder that cannot be written) is reported, the CSV stays."""
+    from forecasts.plots import plot_forecast
+    from staffcast.atomic import write_atomic
+
+    def draw(tmp: Path) -> None:
+        plot_forecast(past.table, result.table, calendar, interval_minutes=result.interval_minutes).savefig(tmp, format="png", dpi=110)
+
+    try:
+        write_atomic(path, draw)
+    except (ImportError, OSError, ValueError) as exc:
+        print(f"error: the forecast CSV was written, but the plot {path} was not: {exc}", file=sys.stderr)
+        raise typer.Exit(code=1) from None
 
 
 @app.command()
@@ -213,7 +220,7 @@ def backtest(
     calendar = read_events(events) if events else []
     for warning in past.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    result = run_backtest(past, calendar, days, folds, progress=_say)
+    result = run_backtest(past, calendar, days, folds, progress=_say, on_warning=lambda warning: print(f"warning: {warning}", file=sys.stderr))
     print(format_backtest(result))
     if output:
         write_csv_atomic(result.round(5), output)

@@ -96,7 +96,15 @@ def parse_column(
 
 def parse_timestamps(frame: pd.DataFrame, column: str, path: Path | str, error: type[Exception] = DataError) -> pd.Series:
     """Parse ISO 8601 local date-times ('2025-11-11 00:30'); the first bad cell names its row."""
-    parsed = pd.to_datetime(frame[column], format="ISO8601", errors="coerce")
+    try:
+        parsed = pd.to_datetime(frame[column], format="ISO8601", errors="coerce")
+    except ValueError:  # pandas refuses a column whose cells carry different UTC offsets
+        offsets = frame[column].astype(str).str.extract(r"(Z|[+-]\d\d:?\d\d)$", expand=False).fillna("")
+        number = (offsets != offsets.iloc[0]).idxmax()
+        raise error(
+            f"{path}: row {number}, column {column}: '{frame.at[number, column]}' has another UTC offset than row {frame.index[0]} "
+            f"('{frame[column].iloc[0]}'). Write local wall-clock times without an offset."
+        ) from None
     bad = parsed.isna()
     if bad.any():
         number = bad.idxmax()

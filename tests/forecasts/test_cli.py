@@ -52,3 +52,13 @@ def test_bad_history_exits_1_naming_the_row(tmp_path):
     assert result.exit_code == 1
     assert "row 3" in result.output and "Traceback" not in result.output
     assert not (tmp_path / "f.csv").exists()
+
+
+def test_failed_plot_keeps_the_csv_and_says_so(tmp_path):
+    history = write_history(tmp_path, synthetic_history(days=42, seed=3))
+    (tmp_path / "not_a_folder").write_text("")
+    out = tmp_path / "forecast.csv"
+    args = ["forecast", str(history), "--start", "2024-02-12", "--days", "2", "-o", str(out), "--plot", str(tmp_path / "not_a_folder" / "f.png")]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and out.exists()
+    assert "the forecast CSV was written, but the plot" in result.output and "Traceback" not in result.output
