@@ -120,7 +120,9 @@ def parse_previous(previous: pd.DataFrame | None, center: Center, horizon: Horiz
 class WeekLimits:
     """What one calendar week asks of one agent inside the horizon, after the previous roster's shifts in it.
 
-    `days` are the week's planned day indices; `rest_days` the planned days that may count as rest (not leave).
+    `days` are the week's planned day indices; `rest_days` the planned days that may count as rest (not leave);
+    `min_rest_days_after_spill` the rest days asked when a shift of the last planned day runs into the first day
+    after the horizon, which then cannot be a rest day.
     """
 
     days: range
@@ -129,6 +131,7 @@ class WeekLimits:
     max_paid_minutes: int
     min_rest_days: int
     max_nights: int
+    min_rest_days_after_spill: int
 
 
 def week_limits(m: RosterModel, a: int, week: range) -> WeekLimits:
@@ -151,13 +154,16 @@ def week_limits(m: RosterModel, a: int, week: range) -> WeekLimits:
     daily = agent.min_hours_per_week * 60 / workdays if workdays else 0.0
     low = max(0.0, agent.min_hours_per_week * 60 - len(leave) * daily) - sum(s.paid_minutes for s in before) - len(unknown) * longest
     rest_known = sum(d not in worked_before and d not in leave for d in known)
+    rest_asked = min(rules.min_days_off_per_week, 7 - len(leave)) - rest_known
+    spill = int(m.horizon.days in unknown)
     return WeekLimits(
         days=planned,
         rest_days=[d for d in planned if d not in leave],
         min_paid_minutes=max(0, math.floor(low + 1e-9)),
         max_paid_minutes=max(0, math.floor(agent.max_hours_per_week * 60 + 1e-9) - sum(s.paid_minutes for s in before)),
-        min_rest_days=max(0, min(rules.min_days_off_per_week, 7 - len(leave)) - rest_known - len(unknown)),
+        min_rest_days=max(0, rest_asked - len(unknown)),
         max_nights=max(0, rules.max_nights_per_week - sum(s.night for s in before)),
+        min_rest_days_after_spill=max(0, rest_asked - len(unknown) + spill),
     )
 
 

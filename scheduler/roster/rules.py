@@ -243,7 +243,7 @@ def min_days_off_per_week(m: RosterModel) -> list[RestDay]:
     for a, agent in enumerate(m.agents):
         for week in m.weeks:
             limits = week_limits(m, a, week)
-            if not limits.min_rest_days:
+            if not limits.min_rest_days_after_spill:
                 continue
             literals = m.enforce("min_days_off_per_week", agent, f"week {week.start}")
             rest = []
@@ -256,7 +256,9 @@ def min_days_off_per_week(m: RosterModel) -> list[RestDay]:
                     m.model.add(day_off + overnight(m, a, d - 1) <= 1)
                 rest.append(day_off)
                 created.append(RestDay(a, d, day_off))
-            m.model.add(LinearExpr.sum(rest) >= limits.min_rest_days).only_enforce_if(literals)
+            extra = limits.min_rest_days_after_spill - limits.min_rest_days
+            spilled = overnight(m, a, m.horizon.days - 1) if extra else 0
+            m.model.add(LinearExpr.sum(rest) >= limits.min_rest_days + extra * spilled).only_enforce_if(literals)
     return created
 
 
