@@ -291,6 +291,7 @@ def evaluate(
     handle_times: Annotated[str, typer.Option(help="Simulated handle times: exponential or lognormal.")] = "exponential",
     handle_time_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
     overdispersion: Annotated[float, typer.Option(help="Gamma-Poisson arrivals: variance = mean + this x mean^2 (0 = Poisson).")] = 0.0,
+    previous: Annotated[bool, typer.Option(help="The roster continues a previous one: the first day's early hours count.")] = False,
 ) -> None:
     """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
     from scheduler.contracts.center import load_center
@@ -309,7 +310,8 @@ def evaluate(
         if simulate
         else None
     )
-    result = evaluate_roster(loaded, shifts, worked, read_workload(forecast_csv, loaded.config), simulation=options, progress=_say)
+    workload = read_workload(forecast_csv, loaded.config)
+    result = evaluate_roster(loaded, shifts, worked, workload, has_previous=previous, simulation=options, progress=_say)
     paths = write_evaluation(result, output)
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
 
@@ -358,7 +360,7 @@ def plan(
         raise typer.Exit(code=1)
     paths = write_plan(result, output, team=team)
     _check_written(loaded, output, result.requirements, start.date(), days, before)
-    print(summary_text(result.evaluation) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
+    print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
 @app.command()

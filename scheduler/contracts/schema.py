@@ -8,6 +8,7 @@ import re
 import zoneinfo
 from typing import Literal
 
+import numpy as np
 from pydantic import Field, field_validator, model_validator
 
 from scheduler.contracts.capacity_schema import CapacityConfig
@@ -115,6 +116,20 @@ class Staffing(StrictModel):
 
     shrinkage: float = Field(0.25, ge=0, lt=0.9)
     max_occupancy: float = Field(0.85, gt=0, le=1)
+    shrinkage_by_hour: dict[int, float] = Field(default_factory=dict)
+
+    @field_validator("shrinkage_by_hour")
+    @classmethod
+    def _check_hours(cls, value: dict[int, float]) -> dict[int, float]:
+        for hour, share in value.items():
+            if not 0 <= hour <= 23 or not 0 <= share < 0.9:
+                raise ValueError(f"shrinkage_by_hour {{{hour}: {share}}}: hours are 0-23 and shrinkage is in [0, 0.9)")
+        return value
+
+    def shrinkage_at(self, hours) -> np.ndarray:
+        """Shrinkage at each hour of day (`shrinkage_by_hour` where given, else `shrinkage`)."""
+        table = np.array([self.shrinkage_by_hour.get(hour, self.shrinkage) for hour in range(24)])
+        return table[np.asarray(hours, dtype=int)]
 
 
 class Break(StrictModel):
@@ -211,6 +226,7 @@ class Weights(StrictModel):
     start_time_change: float = Field(5, ge=0)
     weekend_fairness: float = Field(20, ge=0)
     night_fairness: float = Field(20, ge=0)
+    late_work: float = Field(4000, ge=0)
 
 
 class Costs(StrictModel):

@@ -7,15 +7,18 @@ after breaks and shrinkage. Optionally also a discrete-event simulation (schedul
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.schema import night_overlap_minutes
+from scheduler.evaluation.deferred_outcome import DeferredOutcome, deferred_outcome
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
+from scheduler.roster.grid import answered_requirements, first_answered
 from scheduler.staffing.coverage import coverage_table
 from scheduler.staffing.requirements import compute_requirements
 from staffcast.errors import DataError
@@ -38,6 +41,8 @@ class Evaluation:
         agents: per agent: shifts, paid hours, night shifts, weekend days worked, cost.
         totals: overall figures (service level, paid hours, cost, hours per agent min/median/max, ...).
         simulation: the simulation result, when asked for.
+        deferred: per deferred queue, its tickets late, backlog and missing capacity.
+        targets: the center's queues (their targets), in YAML order.
     """
 
     coverage: pd.DataFrame
@@ -48,6 +53,8 @@ class Evaluation:
     agents: pd.DataFrame
     totals: dict[str, float | str]
     simulation: SimulationResult | None = None
+    deferred: dict[str, DeferredOutcome] = field(default_factory=dict)
+    targets: tuple = ()
 
 
 def evaluate_roster(
@@ -57,6 +64,9 @@ def evaluate_roster(
     workload: pd.DataFrame,
     *,
     requirements: pd.DataFrame | None = None,
+    coverage: pd.DataFrame | None = None,
+    start: dt.date | None = None,
+    has_previous: bool = False,
     simulation: SimulationOptions | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> Evaluation:
@@ -68,6 +78,10 @@ def evaluate_roster(
         activities: agent_id, interval_start, activity (queue id or "break").
         workload: the forecast: queue, interval_start, contacts, aht_seconds.
         requirements: the requirements of this forecast when already computed (else computed here).
+        coverage: the roster's coverage table when already computed (`RosterResult.coverage`).
+        start: the first planned day (default: the roster's first shift date).
+        has_previous: the roster continues a previous one, so the first day's early hours count
+            (`scheduler.roster.grid.answered`: which intervals the plan answers for).
         simulation: simulate too, with these options.
         progress: receives short progress messages.
 
@@ -78,16 +92,23 @@ def evaluate_roster(
     workload = roster_horizon(workload, shifts)
     if requirements is None:
         requirements = compute_requirements(center.config, workload)
+    start = start or pd.to_datetime(shifts.date).min().date()
+    days = (pd.to_datetime(shifts.date).max().date() - start).days + 1
     requirements = requirements[requirements.interval_start.isin(workload.interval_start)]
-    coverage = coverage_table(center, activities, requirements)
+    requirements = answered_requirements(center.config, requirements, start, days, has_previous)
+    if coverage is None:
+        coverage = coverage_table(center, activities, requirements)
     intervals = coverage.merge(requirements[["queue", "interval_start", "contacts", "aht_seconds"]], on=["queue", "interval_start"], how="left")
     intervals[["contacts", "aht_seconds"]] = intervals[["contacts", "aht_seconds"]].fillna(0.0)
+    intervals["deferred"] = intervals.queue.isin([q.id for q in center.config.queues if q.respond_within_hours is not None])
     step_hours = center.config.interval_minutes / 60
-    queues = _queue_table(center, intervals, step_hours)
+    deferred = {q.id: deferred_outcome(center, q, intervals, activities) for q in center.config.queues if q.respond_within_hours is not None}
+    queues = _queue_table(center, intervals, step_hours, deferred)
     agents = agent_table(center, shifts)
     simulated = None
     if simulation is not None:
-        simulated = simulate_roster(center.config, center.agents, activities, workload, simulation, progress)
+        first = first_answered(center.config, start, has_previous)
+        simulated = simulate_roster(center.config, center.agents, activities, workload, simulation, progress, first_answered=first)
         queues = queues.merge(
             simulated.queues.rename(columns={c: f"simulated_{c}" for c in simulated.queues.columns if c != "queue"}), on="queue", how="left"
         )
@@ -103,6 +124,8 @@ def evaluate_roster(
         agents=agents,
         totals=totals,
         simulation=simulated,
+        deferred=deferred,
+        targets=tuple(center.config.queues),
     )
 
 
@@ -146,11 +169,13 @@ def _weighted(values: pd.Series, weights: pd.Series) -> float:
     return float(np.average(values[mask], weights=weights[mask])) if mask.any() else float("nan")
 
 
-def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float) -> pd.DataFrame:
+def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float, deferred: dict[str, DeferredOutcome]) -> pd.DataFrame:
     rows = []
     for queue in center.config.queues:
         part = intervals[intervals.queue == queue.id]
         gap = part.agents_required - part.agents_scheduled
+        if queue.id in deferred:
+            gap = pd.Series(0.0, index=part.index)
         rows.append(
             {
                 "queue": queue.id,
@@ -164,6 +189,7 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float) -> 
                 "understaffed_agent_hours": float(gap.clip(lower=0).sum() * step_hours),
                 "overstaffed_agent_hours": float((-gap).clip(lower=0).sum() * step_hours),
                 "intervals_below_target": int(((part.service_level < queue.service_level) & (part.contacts > 0)).sum()),
+                "tickets_late": deferred[queue.id].tickets_late if queue.id in deferred else float("nan"),
             }
         )
     return pd.DataFrame(rows)
@@ -171,7 +197,7 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float) -> 
 
 def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
     frame = intervals.assign(date=intervals.interval_start.dt.strftime("%Y-%m-%d"))
-    realtime = frame.asa_seconds.notna() & np.isfinite(frame.asa_seconds.astype(float))
+    realtime = frame.asa_seconds.notna() & np.isfinite(frame.asa_seconds.astype(float)) & ~frame.deferred
 
     def summarize(group: pd.DataFrame) -> pd.Series:
         live = group[realtime.loc[group.index]]
@@ -182,6 +208,7 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
                 "asa_seconds": _weighted(live.asa_seconds, live.contacts),
                 "abandon_rate": _weighted(group.abandon_rate, group.contacts),
                 "understaffed_intervals": int((group.agents_scheduled < group.agents_required).sum()),
+                "contacts_late": float((group.contacts * (1 - group.service_level)).where(group.deferred, 0.0).fillna(0.0).sum()),
             }
         )
 
@@ -191,7 +218,7 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
 
 
 def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
-    busy = intervals[intervals.contacts >= 1]
+    busy = intervals[(intervals.contacts >= 1) & ~intervals.deferred]
     worst = busy.sort_values(["service_level", "contacts"], ascending=[True, False]).head(WORST_INTERVALS)
     return worst[
         ["queue", "interval_start", "contacts", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]
@@ -264,10 +291,62 @@ def summary_table(evaluation: Evaluation) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["metric", "queue", "value"])
 
 
-def summary_text(evaluation: Evaluation) -> str:
-    """A short plain-text summary for the terminal and summary.txt."""
+def understaffed_by_day(evaluation: Evaluation, queue: str) -> pd.Series:
+    """Understaffed gross agent-hours of a real-time queue per day (days with any), largest first."""
+    part = evaluation.intervals.loc[(evaluation.intervals.queue == queue) & ~evaluation.intervals.deferred]
+    step_hours = part.interval_start.sort_values().diff().min() / pd.Timedelta(hours=1) if len(part) > 1 else 0.0
+    hours = (part.agents_required - part.agents_scheduled).clip(lower=0) * step_hours
+    by_day = hours.groupby(part.interval_start.dt.strftime("%Y-%m-%d")).sum()
+    return by_day[by_day > 0].sort_values(ascending=False, kind="stable")
+
+
+def _day_span(days) -> str:
+    days = sorted(days)
+    return f"on {len(days)} day(s), {days[0]} to {days[-1]}" if len(days) > 1 else f"on {days[0]}"
+
+
+def headline_lines(evaluation: Evaluation) -> list[str]:
+    """Per queue, in words: target met or not, tickets late (deferred), understaffed hours and when."""
+    lines = []
+    for queue, row in zip(evaluation.targets, evaluation.queues.itertuples(index=False)):
+        outcome = evaluation.deferred.get(queue.id)
+        if outcome is not None:
+            met = outcome.on_time >= queue.service_level
+            lines.append(
+                f"{queue.id}: {'target met' if met else 'TARGET MISSED'}, {format_finite(outcome.on_time, '.1%')} answered within "
+                f"{queue.respond_within_hours:g} h (target {queue.service_level:.0%}); {outcome.tickets_late:,.0f} tickets late"
+                + (f" {_day_span(outcome.late_by_day)}" if outcome.late_by_day else "")
+                + f"; oldest ticket {outcome.oldest_hours:.0f} h; backlog at the end {outcome.backlog_tickets:,.0f} tickets"
+            )
+            if outcome.late_with_every_skilled_agent >= 0.5:
+                lines.append(
+                    f"  the skill matrix cannot clear it: even with every agent skilled for {queue.id} who is on shift working it, "
+                    f"{outcome.late_with_every_skilled_agent:,.0f} tickets would be late; about {outcome.missing_agent_hours:,.0f} skilled "
+                    f"agent-hours are missing before those deadlines"
+                )
+            elif outcome.tickets_late >= 0.5:
+                lines.append(f"  {outcome.missing_agent_hours:,.0f} more agent-hours on the queue before those deadlines would clear it")
+            continue
+        met = row.service_level >= queue.service_level and (queue.max_abandon_rate is None or row.abandon_rate <= queue.max_abandon_rate)
+        days = understaffed_by_day(evaluation, queue.id)
+        worst = ", ".join(f"{day} {hours:,.1f} h" for day, hours in days.head(3).items())
+        lines.append(
+            f"{queue.id}: {'target met' if met else 'TARGET MISSED'}, service level {format_finite(row.service_level, '.1%')} "
+            f"(target {queue.service_level:.0%} in {queue.answer_within_seconds:g} s); understaffed {row.understaffed_agent_hours:,.1f} "
+            f"agent-hours" + (f" {_day_span(days.index)}, most on {worst}" if len(days) else "")
+        )
+    return lines
+
+
+def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
+    """A short plain-text summary for the terminal and summary.txt: the headline per queue, the roster status
+    (when given), then the figures."""
     t = evaluation.totals
-    lines = [
+    lines = headline_lines(evaluation)
+    if status is not None:
+        lines.append(f"Roster status {status}")
+    lines += [""]
+    lines += [
         f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat): {t['asa_seconds']:.1f} s   "
         f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}",
         f"Understaffed: {t['understaffed_agent_hours']:,.1f} agent-hours   overstaffed: {t['overstaffed_agent_hours']:,.1f} agent-hours",

@@ -11,7 +11,10 @@ The model, per replication:
   so the simulated net agents match the analytic net agents = scheduled * (1 - shrinkage).
   An agent going on break, off shift or away finishes the current contact first.
 - Email: answered first come, first served when no voice or chat contact waits; an email still
-  unanswered when the horizon ends counts as late (as in the analytic model: no backlog is left).
+  unanswered when the horizon ends counts as late only if its deadline has passed (else it belongs
+  to the next plan, as in the analytic model).
+- Counted contacts: those of the intervals the plan answers for (`first_answered`: real-time queues
+  from then on; deferred queues from the start).
 - Capacity: a voice or email contact takes a whole agent; chat sessions share an agent up to
   the queue's concurrency (chat never mixes with a call or an email on the same agent).
 - Routing ("skills"): a contact goes to an available agent holding the skill, preferring the
@@ -106,6 +109,7 @@ class _Model:
     agent_rank: list[dict[int, int]]  # per agent: queue -> preference rank (lower is preferred)
     presence: list[dict[int, int]]  # per interval: present agent -> assigned queue
     shrinkage: float
+    first_counted: list[int]  # per queue: the first interval whose contacts are counted
 
 
 def simulate_roster(
@@ -115,6 +119,7 @@ def simulate_roster(
     workload: pd.DataFrame,
     options: SimulationOptions = SimulationOptions(),
     progress: Callable[[str], None] | None = None,
+    first_answered: pd.Timestamp | None = None,
 ) -> SimulationResult:
     """Simulate the roster against the forecast over the forecast's horizon.
 
@@ -125,11 +130,12 @@ def simulate_roster(
         workload: queue, interval_start, contacts, aht_seconds (a forecast).
         options: replications, seed, distributions, routing, worker processes.
         progress: called with a short message after each replication.
+        first_answered: contacts of real-time queues before it are simulated but not counted.
 
     Raises:
         DataError: when activities name unknown agents or queues.
     """
-    model = _compile(config, agents, activities, workload)
+    model = _compile(config, agents, activities, workload, first_answered)
     seeds = [options.seed * 1000 + r for r in range(options.replications)]
     workers = options.workers if options.workers is not None else min(2, options.replications)
     runs = []
@@ -148,7 +154,9 @@ def simulate_roster(
     return _summarize(model, runs)
 
 
-def _compile(config: CenterConfig, agents: list[Agent], activities: pd.DataFrame, workload: pd.DataFrame) -> _Model:
+def _compile(
+    config: CenterConfig, agents: list[Agent], activities: pd.DataFrame, workload: pd.DataFrame, first_answered: pd.Timestamp | None = None
+) -> _Model:
     queue_ids = [q.id for q in config.queues]
     queue_index = {q: i for i, q in enumerate(queue_ids)}
     step = pd.Timedelta(minutes=config.interval_minutes)
@@ -197,6 +205,9 @@ def _compile(config: CenterConfig, agents: list[Agent], activities: pd.DataFrame
         agent_rank=ranks,
         presence=presence,
         shrinkage=config.staffing.shrinkage,
+        first_counted=[
+            0 if q.respond_within_hours is not None or first_answered is None else int(np.searchsorted(starts, first_answered)) for q in config.queues
+        ],
     )
 
 
@@ -397,13 +408,11 @@ def run_replication(model: _Model, options: SimulationOptions, seed: int) -> dic
     target = np.asarray(model.target_seconds)[queue]
     answered = ~np.isnan(start)
     wait = np.where(answered, start - arrival, np.nan)
-    met = answered & (wait <= target)
-    # A voice or chat contact unanswered at the end but still within target has an unknown outcome and is
-    # not counted. Email left unanswered at the end counts as late, as in the analytic deferred-work
-    # model (a plan leaves no backlog behind).
-    realtime = np.asarray([c != "email" for c in model.channels])[queue]
-    censored = ~answered & ~abandoned & (horizon - arrival <= target) & realtime
-    counted = ~censored
+    met = answered & (wait <= target) & (interval >= np.asarray(model.first_counted)[queue])
+    # A contact unanswered at the end but still within target (an email not yet due) has an unknown outcome
+    # and is not counted; nor are contacts before the intervals the plan answers for.
+    censored = ~answered & ~abandoned & (horizon - arrival <= target)
+    counted = ~censored & (interval >= np.asarray(model.first_counted)[queue])
     shape = model.contacts.shape
 
     def tally(mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
@@ -414,9 +423,9 @@ def run_replication(model: _Model, options: SimulationOptions, seed: int) -> dic
     return {
         "offered": tally(counted),
         "met": tally(met),
-        "answered": tally(answered),
-        "abandoned": tally(abandoned),
-        "wait_seconds": tally(answered, np.nan_to_num(wait)),
+        "answered": tally(answered & counted),
+        "abandoned": tally(abandoned & counted),
+        "wait_seconds": tally(answered & counted, np.nan_to_num(wait)),
         "occupancy": np.array(center.busy_seconds / present_seconds if present_seconds else math.nan),
     }
 

@@ -144,3 +144,31 @@ def deferred_performance(work_seconds, agents, deadline: int, interval_minutes: 
         done = np.diff(processed, prepend=0.0)
         occupancy = np.where(agents > 0, done / (np.where(agents > 0, agents, 1.0) * interval_seconds), 0.0)
     return {"service_level": done_share, "asa_seconds": np.where(work > 0, delay, 0.0), "abandon_rate": np.zeros(work.size), "occupancy": occupancy}
+
+
+def deadline_service(work_seconds, capacity_seconds, deadline: int) -> dict[str, np.ndarray]:
+    """Deferred work served FIFO with the given capacity, judged against deadlines inside the horizon only.
+
+    Unlike `deferred_performance`, work due after the horizon is not taken as due at its end: its share
+    on time is NaN unless it is done by then (it belongs to the next plan).
+
+    Returns:
+        on_time (share of each interval's work done by its deadline; NaN: not yet due), done (cumulative
+        work done by the end of each interval), oldest_intervals (age in intervals, at the end of each
+        interval, of the oldest work still open; 0 when none).
+    """
+    work = np.asarray(work_seconds, float)
+    processed = fifo_processed(work, np.asarray(capacity_seconds, float))
+    arrived = np.cumsum(work)
+    before = arrived - work
+    size = work.size
+    due_at = np.arange(size) + deadline - 1
+    due = processed[np.minimum(due_at, size - 1)]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(work > 0, np.clip((due - before) / np.where(work > 0, work, 1.0), 0.0, 1.0), 1.0)
+    share = np.where(due >= arrived * (1 - _RELATIVE_SLACK), 1.0, share)
+    share = np.where((due_at >= size) & (share < 1.0), np.nan, share)
+    oldest_open = np.searchsorted(arrived, processed * (1 + _RELATIVE_SLACK) + _NO_WORK_SECONDS, side="right")
+    open_work = arrived - processed > _RELATIVE_SLACK * np.maximum(arrived, 1.0)
+    age = np.where(open_work, np.arange(size) + 1 - np.minimum(oldest_open, size - 1), 0)
+    return {"on_time": share, "done": processed, "oldest_intervals": age}

@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
-from scheduler.evaluation.evaluate import Evaluation, format_finite, summary_table, summary_text
+from scheduler.evaluation.evaluate import Evaluation, format_finite, headline_lines, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
 from scheduler.reports.html import Section, figure_png, render_report
 from staffcast.atomic import write_atomic, write_csv_atomic
@@ -69,7 +69,7 @@ def _release(figure) -> None:
         plt.close(figure)
 
 
-def write_evaluation(evaluation: Evaluation, directory: Path | str) -> list[Path]:
+def write_evaluation(evaluation: Evaluation, directory: Path | str, *, status: str | None = None) -> list[Path]:
     """coverage.csv (contract), summary.csv, summary.txt, service_by_day.csv, worst_intervals.csv, agent_hours.csv
     and, when simulated, simulation.csv (per queue and interval, means and 95% intervals)."""
     directory = Path(directory)
@@ -89,7 +89,7 @@ def write_evaluation(evaluation: Evaluation, directory: Path | str) -> list[Path
     for name, frame in files.items():
         write_csv_atomic(frame, directory / name)
         paths.append(directory / name)
-    write_atomic(directory / "summary.txt", lambda tmp: tmp.write_text(summary_text(evaluation) + "\n", encoding="utf-8"))
+    write_atomic(directory / "summary.txt", lambda tmp: tmp.write_text(summary_text(evaluation, status) + "\n", encoding="utf-8"))
     return paths + [directory / "summary.txt"]
 
 
@@ -198,8 +198,10 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
         Section(
             "Headline",
             [
-                f"Roster status {roster.status}; understaffing is priced at {config.weights.understaffing:g} per missing agent and interval, "
-                "so the roster covers the requirements wherever the agents, their contracts and the labor rules allow."
+                *headline_lines(evaluation),
+                f"Roster status {roster.status}; understaffing is priced at {config.weights.understaffing:g} per missing agent and interval "
+                f"and late deferred work at {config.weights.late_work:g} per agent-interval of work per interval overdue, so the roster "
+                "covers the requirements and deadlines wherever the agents, their contracts and the labor rules allow.",
             ],
             tables={"Key figures": headline_table(evaluation), "Service per queue": queue_display(evaluation)},
         ),
@@ -264,7 +266,7 @@ def plan_figures(result, team: str | None = None, week_start: dt.date | None = N
     agents = pd.DataFrame({"agent_id": [a.agent_id for a in result.center.agents], "team": [a.team for a in result.center.agents]})
     team = team or agents.team.value_counts().index[0]
     return {
-        "coverage": plot_coverage(evaluation.coverage, [q.id for q in result.center.config.queues]),
+        "coverage": plot_coverage(evaluation.coverage, [q.id for q in result.center.config.queues], frozenset(evaluation.deferred)),
         "service_heatmap": plot_service_heatmap(evaluation.intervals),
         "roster_gantt": plot_roster_gantt(result.roster.shifts, agents, team, pd.Timestamp(week_start or result.start)),
         "forecast": plot_forecast(result.history.table, result.forecast, result.events, interval_minutes=result.center.config.interval_minutes),
@@ -281,8 +283,8 @@ def write_plan(result, directory: Path | str, *, team: str | None = None, week_s
     write_forecast(result.forecast, directory / "forecast.csv")
     write_requirements(result.requirements, directory / "requirements.csv")
     paths = [directory / "forecast.csv", directory / "requirements.csv"]
-    paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.evaluation.coverage, directory)
-    paths += write_evaluation(result.evaluation, directory)
+    paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.roster.coverage, directory)
+    paths += write_evaluation(result.evaluation, directory, status=result.roster.status)
     paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))
     pngs = {}
     for name, figure in plan_figures(result, team, week_start).items():
@@ -314,10 +316,11 @@ def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
         "metrics": _save_png(plot_scenario_bars(comparison, metrics), directory / "plots" / "scenario_metrics.png"),
     }
     paths += [directory / "plots" / "cost_vs_service_level.png", directory / "plots" / "scenario_metrics.png"]
-    shown = comparison.copy()
+    shown = comparison.drop(columns=["description"]).astype(object)
     for column in shown.columns:
         if column.startswith("service_level") or column in ("abandon_rate", "occupancy"):
             shown[column] = shown[column].map(_percent)
+    shown = shown.set_index("scenario").T.rename_axis("measure").reset_index()  # scenarios as columns: fits the page
     sections = [
         Section(
             "Scenarios side by side",
@@ -325,7 +328,7 @@ def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
                 "Each scenario ran the whole chain (requirements, roster, evaluation) on the shared forecast; "
                 "service levels are analytic (the staffing engine's queueing models on the agents each roster puts on each queue)."
             ],
-            tables={"comparison.csv": shown},
+            tables={"comparison.csv (required_paid_hours: what meeting every target takes; paid_hours: what the roster has)": shown},
         ),
         Section("Trade-offs", figures={"Cost vs service level": pngs["tradeoff"], "Metrics per scenario": pngs["metrics"]}),
     ]

@@ -18,12 +18,14 @@ REQUIRED_COLOR = "#1f77b4"
 SCHEDULED_COLOR = "#2ca02c"
 
 
-def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None) -> Figure:
-    """Required vs scheduled agents per queue over the horizon, understaffing shaded.
+def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None, deferred: frozenset[str] = frozenset()) -> Figure:
+    """Required (gross) vs scheduled agents per queue over the horizon, understaffing shaded.
 
     Args:
         coverage: the coverage.csv frame (queue, interval_start, agents_required, agents_scheduled).
         queues: the queues to draw, in order (default: all in the frame).
+        deferred: deferred queues: their per-interval requirement is only a reference (work is planned by its
+            deadlines), so no interval of theirs is shaded as understaffed.
     """
     queues = queues or list(dict.fromkeys(coverage.queue))
     figure = Figure(figsize=(13, 2.3 * len(queues) + 0.8), layout="constrained")
@@ -33,6 +35,13 @@ def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None) -> Fi
         times = rows.interval_start.to_numpy()
         required = rows.agents_required.to_numpy(float)
         scheduled = rows.agents_scheduled.to_numpy(float)
+        if queue in deferred:
+            axis.step(times, required, where="post", color=REQUIRED_COLOR, linewidth=1.0, linestyle=":", label="reference (deadlines)")
+            axis.step(times, scheduled, where="post", color=SCHEDULED_COLOR, linewidth=1.0)
+            axis.set_title(f"{queue}: deferred work, planned by its deadlines (see the headline for tickets late)", fontsize=10, loc="left")
+            axis.set_ylabel("agents")
+            axis.grid(alpha=0.3)
+            continue
         axis.step(times, required, where="post", color=REQUIRED_COLOR, linewidth=1.0, label="required (gross)")
         axis.step(times, scheduled, where="post", color=SCHEDULED_COLOR, linewidth=1.0, label="scheduled")
         axis.fill_between(

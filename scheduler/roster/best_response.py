@@ -32,6 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.roster.deferred_work import deadline_hint, deferred_cost, marginal_values
 from scheduler.roster.hint import hint_values
 from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel, agent_queues, points
@@ -79,6 +80,12 @@ class CoverageLedger:
         breakpoints = np.array([shortfall_breakpoints(int(v)) for v in self.target.ravel()], dtype=np.int64)
         self.breakpoints = breakpoints.reshape(*self.target.shape, 2)
         self.cover = np.zeros_like(self.target)
+        self.deferred = {self.queues.index(name): queue for name, queue in m.deferred.items()}
+        self.idle = np.zeros(self.target.shape, dtype=bool)  # deferred queue-intervals without capacity (cost overstaffing)
+        for q, queue in self.deferred.items():
+            self.idle[q, : queue.capacity.size] = queue.capacity == 0
+        self._prices = np.zeros(self.target.shape, dtype=np.int64)
+        self._stale = True
         self.previous_flows: dict[tuple[int, int, int], int] = {}
         for (g, t), count in sorted(m.previous_on_queue.items()):
             serves = [self.queues.index(q) for q in m.groups[g].queues]
@@ -94,17 +101,32 @@ class CoverageLedger:
         self.layouts = _layouts(m)
 
     def cost(self, cover: np.ndarray) -> np.ndarray:
-        """The model's coverage cost in objective points per queue and interval (0 outside the planned ones)."""
+        """The model's per-interval coverage cost in objective points per queue and interval (0 outside the planned
+        ones; for deferred queues only the cost of agents placed where the queue has no capacity)."""
         short = np.maximum(0, self.target - cover)
         value = self.under * short + self.over * np.maximum(0, cover - self.target)
         for k, weight in enumerate(self.deep):
             breakpoint = self.breakpoints[..., k]
             value += np.where(breakpoint < self.target, weight * np.maximum(0, short - breakpoint), 0)
-        return np.where(self.planned, value, 0)
+        value = np.where(self.planned, value, 0)
+        for q in self.deferred:
+            value[q] = np.where(self.idle[q], self.over * cover[q], 0)
+        return value
 
     def total(self) -> int:
-        """The coverage cost of the whole ledger in objective points."""
-        return int(self.cost(self.cover).sum())
+        """The coverage cost of the whole ledger in objective points (deferred queues: their deadline cost)."""
+        late = sum(deferred_cost(queue, self.cover[q, : queue.work.size], self.m.late_points) for q, queue in self.deferred.items())
+        return int(self.cost(self.cover).sum()) + late
+
+    def prices(self) -> np.ndarray:
+        """Per deferred queue and interval, what one more agent saves there (`marginal_values`), recomputed when
+        the cover of a deferred queue changed."""
+        if self._stale:
+            for q, queue in self.deferred.items():
+                size = queue.work.size
+                self._prices[q, :size] = marginal_values(queue, self.cover[q, :size], self.m.late_points)
+            self._stale = False
+        return self._prices
 
     def understaffed_agent_hours(self) -> float:
         """Missing agents summed over the planned queue-intervals, in agent-hours."""
@@ -120,7 +142,12 @@ class CoverageLedger:
         for k, weight in enumerate(self.deep):
             breakpoint = self.breakpoints[serves, :, k]
             saved = saved + np.where((breakpoint < target) & (short > breakpoint), weight, 0)
-        return np.where(self.planned, saved, 0)
+        saved = np.where(self.planned, saved, 0)
+        deferred = [i for i, q in enumerate(serves) if q in self.deferred]
+        if deferred:
+            rows = [serves[i] for i in deferred]
+            saved[deferred] = np.where(self.idle[rows], -self.over, self.prices()[rows])
+        return saved
 
     def layout(self, d: int, o: int, best: np.ndarray) -> tuple[np.ndarray, int, tuple[int, ...]]:
         """The working intervals of option `o` on day `d` with its breaks where `best` gains least, their gain,
@@ -176,8 +203,22 @@ class CoverageLedger:
                 while self._reroute(t):
                     pass
 
+    def _change(self, q: int, t: int, step: int) -> int:
+        """The exact change of the coverage cost when queue q gets `step` (+1 or -1) agents in interval t."""
+        if q not in self.deferred:
+            return self._point_cost(q, t, self.cover[q, t] + step) - self._point_cost(q, t, self.cover[q, t])
+        if self.idle[q, t]:
+            return self.over * step
+        queue = self.deferred[q]
+        if t >= queue.work.size:
+            return 0
+        cover = self.cover[q, : queue.work.size].copy()
+        before = deferred_cost(queue, cover, self.m.late_points)
+        cover[t] += step
+        return deferred_cost(queue, cover, self.m.late_points) - before
+
     def _point_cost(self, q: int, t: int, cover: int) -> int:
-        """The coverage cost of one queue-interval at a given cover (objective points)."""
+        """The coverage cost of one real-time queue-interval at a given cover (objective points)."""
         target = int(self.target[q, t])
         short = max(0, target - cover)
         value = self.under * short + self.over * max(0, cover - target)
@@ -205,11 +246,14 @@ class CoverageLedger:
                                 frontier.append(target)
             reach[source] = seen
         best, chosen = 0, None
+        added = {}
         for source, seen in reach.items():
-            saved = self._point_cost(source, t, self.cover[source, t] - 1) - self._point_cost(source, t, self.cover[source, t])
+            saved = self._change(source, t, -1)
             for end in seen:
                 if end != source:
-                    change = saved + self._point_cost(end, t, self.cover[end, t] + 1) - self._point_cost(end, t, self.cover[end, t])
+                    if end not in added:
+                        added[end] = self._change(end, t, +1)
+                    change = saved + added[end]
                     if change < best:
                         best, chosen = change, (source, end)
         if chosen is None:
@@ -225,6 +269,7 @@ class CoverageLedger:
             queue = previous
         self.cover[source, t] -= 1
         self.cover[end, t] += 1
+        self._stale = self._stale or source in self.deferred or end in self.deferred
         return True
 
     def remove(self, a: int) -> tuple:
@@ -235,6 +280,7 @@ class CoverageLedger:
             self.cover[q, t] -= 1
             counts[q, t] -= 1
             del self.at[t][a]
+        self._stale = True
         return placed, self.breaks.pop(a, {})
 
     def restore(self, a: int, contribution: tuple) -> None:
@@ -249,6 +295,7 @@ class CoverageLedger:
             counts[q, t] += 1
             self.at[t][a] = k
         self.placed[a] = placed
+        self._stale = True
 
     def add(self, a: int, shifts: dict[int, int], serves: list[int]) -> None:
         """Place agent `a`'s shifts ({day: option}): breaks where least needed, each interval on the queue that
@@ -427,6 +474,8 @@ def ledger_hint(m: RosterModel, variables: RuleVariables, ledger: CoverageLedger
     for (g, q, t), count in ledger.previous_flows.items():
         if (g, queues[q], t) in coverage.flows:
             counts[coverage.flows[g, queues[q], t]] += count
+    for var, value in deadline_hint(m.deferred, coverage.deferred, {name: ledger.cover[queues.index(name)] for name in m.deferred}):
+        counts[var] = value
     for (queue, t), var in coverage.shortfalls.items():
         counts[var] = max(0, int(ledger.target[queues.index(queue), t] - ledger.cover[queues.index(queue), t]))
     for (queue, t, _), (var, breakpoint) in coverage.deeper.items():

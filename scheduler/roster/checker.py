@@ -243,8 +243,9 @@ def check_roster(
 
 
 def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:
-    """Every queue and interval the roster answers for, with the given requirement (0 when none): all planned
-    intervals with a previous roster; without one, from the latest end of an overnight template on the first day."""
+    """Every queue and interval the roster answers for, with the given requirement and workload (0 when none):
+    all planned intervals with a previous roster; without one, real-time queues from the latest end of an
+    overnight template on the first day (deferred queues from the start: their work is due later)."""
     config = center.config
     step = pd.Timedelta(minutes=config.interval_minutes)
     first = pd.Timestamp(start)
@@ -252,9 +253,15 @@ def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: i
         ends = [pd.Timedelta(minutes=minutes_of_day(t)) + pd.Timedelta(hours=s.length_hours) for s in config.shifts for t in s.start_times]
         spill = max([e - pd.Timedelta(days=1) for e in ends] + [pd.Timedelta(0)])
         first = first + step * math.ceil(spill / step)
-    moments = pd.date_range(first, pd.Timestamp(start + dt.timedelta(days=days)), freq=step, inclusive="left")
-    grid = pd.MultiIndex.from_product([[q.id for q in config.queues], moments], names=["queue", "interval_start"])
-    given = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])["agents_required"]
+    end = pd.Timestamp(start + dt.timedelta(days=days))
+    keys = [
+        (q.id, moment)
+        for q in config.queues
+        for moment in pd.date_range(pd.Timestamp(start) if q.respond_within_hours is not None else first, end, freq=step, inclusive="left")
+    ]
+    grid = pd.MultiIndex.from_tuples(keys, names=["queue", "interval_start"])
+    columns = [c for c in ["agents_required", "contacts", "aht_seconds"] if c in requirements]
+    given = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     return given.reindex(grid, fill_value=0).reset_index()
 
 
@@ -499,6 +506,38 @@ def _nanoseconds(value: pd.Timestamp | pd.Timedelta) -> int:
     return value.as_unit("ns").value
 
 
+def _deadline_points(config, queue, requirements, on_queue: dict, scale: int) -> int:
+    """A deferred queue's cost, replayed minute by minute: work (whole minutes, rounded up) served first come
+    first served by the agents on the queue inside its work hours (whole minutes each, net of shrinkage, at
+    the occupancy cap); every minute overdue at an interval's end costs late_work per agent-interval, every
+    minute open at the end one point, every agent placed outside the work hours overstaffing."""
+    step = config.interval_minutes
+    rows = requirements.loc[requirements.queue == queue.id].sort_values("interval_start")
+    deadline = max(1, math.floor(queue.respond_within_hours * 60 / step + 1e-9))
+    late_points = max(1, math.floor(config.weights.late_work * scale / step + 0.5))
+    begin, end = queue.work_hours or ("00:00", "24:00")
+    first, last = (int(v[:2]) * 60 + int(v[3:]) for v in (begin, end))
+    total = done = due = 0
+    arrivals: list[int] = []
+    cost = 0
+    for i, row in enumerate(rows.itertuples(index=False)):
+        minute = row.interval_start.hour * 60 + row.interval_start.minute
+        inside = first <= minute < last if first < last else (minute >= first or minute < last)
+        agents = int(on_queue.get((queue.id, row.interval_start), 0))
+        arrivals.append(math.ceil(getattr(row, "contacts", 0.0) * getattr(row, "aht_seconds", 0.0) / 60 - 1e-9))
+        total += arrivals[-1]
+        if inside:
+            shrinkage = config.staffing.shrinkage_by_hour.get(row.interval_start.hour, config.staffing.shrinkage)
+            done = min(total, done + math.floor(step * (1 - shrinkage) * config.staffing.max_occupancy + 1e-9) * agents)
+        else:
+            cost += _points(config.weights.overstaffing * scale) * agents
+        if i - deadline + 1 >= 0:
+            due += arrivals[i - deadline + 1]
+        cost += late_points * max(0, due - done)
+    cost += total - done
+    return cost
+
+
 def _penalties(center, shifts, old, activities, requirements, start, days, scale, report: CheckReport) -> None:
     """The soft penalties in weight units (see the soft rules in rules.py)."""
     config = center.config
@@ -508,14 +547,20 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
     on_queue = dict(zip(counts.index, counts.tolist()))
     under_points, over_points = _points(weights.understaffing * scale), _points(weights.overstaffing * scale)
     short_total = over_total = 0
+    deferred = {q.id for q in config.queues if q.respond_within_hours is not None}
     for row in requirements.itertuples(index=False):
-        target = max(0, math.ceil(row.agents_required / (1 - config.staffing.shrinkage) - 1e-9))
+        if row.queue in deferred:
+            continue
+        shrinkage = config.staffing.shrinkage_by_hour.get(row.interval_start.hour, config.staffing.shrinkage)
+        target = max(0, math.ceil(row.agents_required / (1 - shrinkage) - 1e-9))
         covered = int(on_queue.get((row.queue, row.interval_start), 0))
         short, over = max(0, target - covered), max(0, covered - target)
         short_total, over_total = short_total + short, over_total + over
         first, second = math.ceil(0.1 * target), math.ceil(0.3 * target)
         points["cover_requirements"] += under_points * short + _points(weights.understaffing * scale * 1) * max(0, short - first)
         points["cover_requirements"] += _points(weights.understaffing * scale * 2) * max(0, short - second) + over_points * over
+    for queue in (q for q in config.queues if q.id in deferred):
+        points["cover_requirements"] += _deadline_points(config, queue, requirements, on_queue, scale)
     report.understaffed_agent_hours = short_total * step / 60
     report.overstaffed_agent_hours = over_total * step / 60
     agents = {a.agent_id: a for a in center.agents}

@@ -144,3 +144,28 @@ class Horizon:
 def spill_intervals(options: list[ShiftOption], interval_minutes: int) -> int:
     """How many intervals of a day the previous day's shifts can reach into (0 without overnight shifts)."""
     return max(0, max(math.ceil((o.end_minute - 24 * 60) / interval_minutes) for o in options))
+
+
+def first_answered(config: CenterConfig, start: dt.date, has_previous: bool) -> pd.Timestamp:
+    """The first interval whose real-time requirements a plan answers for: its start with a previous roster;
+    without one, the first day's hours the day before's shifts reach belong to that unknown roster."""
+    spill = 0 if has_previous else spill_intervals(shift_options(config), config.interval_minutes)
+    return pd.Timestamp(start) + pd.Timedelta(minutes=min(spill, 24 * 60 // config.interval_minutes) * config.interval_minutes)
+
+
+def answered(config: CenterConfig, frame: pd.DataFrame, start: dt.date, has_previous: bool) -> pd.Series:
+    """True for the rows (queue, interval_start) a plan answers for: real-time queues from `first_answered`,
+    deferred queues (work done by deadlines, later in the day) from the start."""
+    deferred = {q.id for q in config.queues if q.respond_within_hours is not None}
+    return frame.queue.isin(deferred) | (frame.interval_start >= first_answered(config, start, has_previous))
+
+
+def answered_requirements(config: CenterConfig, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:
+    """The requirements rows a roster of these days answers for (`answered`), completed with zero rows for
+    missing queue-intervals: the rows of its coverage table."""
+    times = pd.date_range(pd.Timestamp(start), periods=days * 24 * 60 // config.interval_minutes, freq=f"{config.interval_minutes}min")
+    grid = pd.MultiIndex.from_product([[q.id for q in config.queues], times], names=["queue", "interval_start"])
+    columns = ["contacts", "aht_seconds", "agents_required"]
+    table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
+    table = table.reindex(grid, fill_value=0).reset_index()
+    return table.loc[answered(config, table, start, has_previous)].reset_index(drop=True)

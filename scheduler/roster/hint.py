@@ -13,6 +13,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from scheduler.contracts.schema import minutes_of_day
+from scheduler.roster.deferred_work import deadline_hint
 from scheduler.roster.model import RosterModel, week_limits
 from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute, previous_streak
 
@@ -25,7 +26,7 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
     queues = [q.id for q in m.config.queues]
     span = horizon.intervals + per_day * 2
     deficit = np.zeros((len(queues), span))
-    for (queue, t), target in m.targets.items():
+    for (queue, t), target in {**m.deferred_guide, **m.targets}.items():
         deficit[queues.index(queue), t] = target
     for (g, t), count in m.previous_on_queue.items():
         serves = [queues.index(q) for q in m.groups[g].queues]
@@ -203,7 +204,7 @@ def hint_values(m: RosterModel, variables: RuleVariables, plan: dict[tuple[int, 
                 for j in range(slot.length_intervals):
                     on_queue[g, first + offset + j] -= taken
     queues = [q.id for q in m.config.queues]
-    remaining = {key: target for key, target in m.targets.items()}
+    remaining = {**m.deferred_guide, **m.targets}
     covered: dict[tuple[str, int], int] = {}
     for (g, t), available in sorted(on_queue.items(), key=lambda item: (len(m.groups[item[0][0]].queues), item[0][1], item[0][0])):
         serves = m.groups[g].queues
@@ -216,6 +217,11 @@ def hint_values(m: RosterModel, variables: RuleVariables, plan: dict[tuple[int, 
             covered[queue, t] = covered.get((queue, t), 0) + count
             if (g, queue, t) in coverage.flows:
                 values.append((coverage.flows[g, queue, t], count))
+    on = {name: np.zeros(horizon.intervals, dtype=np.int64) for name in m.deferred}
+    for (queue, t), count in covered.items():
+        if queue in on and 0 <= t < horizon.intervals:
+            on[queue][t] = count
+    values += deadline_hint(m.deferred, coverage.deferred, on)
     for (queue, t), short_var in coverage.shortfalls.items():
         values.append((short_var, max(0, m.targets[queue, t] - covered.get((queue, t), 0))))
     for (queue, t, _), (deeper_var, breakpoint) in coverage.deeper.items():

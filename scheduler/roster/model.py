@@ -26,8 +26,9 @@ from ortools.sat.python import cp_model
 from scheduler.contracts.center import Agent, Center
 from scheduler.contracts.plan_tables import parse_break_ranges
 from scheduler.contracts.schema import night_overlap_minutes
-from scheduler.roster.grid import Horizon, ShiftOption, shift_options, spill_intervals
-from scheduler.staffing.coverage import gross_agents
+from scheduler.roster.deferred_work import deferred_queues, late_points_per_unit
+from scheduler.roster.grid import Horizon, ShiftOption, first_answered, shift_options
+from scheduler.staffing.coverage import gross_requirements
 from staffcast.errors import ConfigError, DataError
 
 
@@ -234,6 +235,7 @@ class RosterModel(SoftCosts):
             for o in range(len(self.options))
         }
         self.groups: list[QueueGroup] = []
+        self.deferred: dict = {}
         if with_coverage:
             self._build_groups()
             self.targets = self._targets(requirements)
@@ -270,9 +272,8 @@ class RosterModel(SoftCosts):
         return {rule: total / self.scale for rule, total in sorted(totals.items())}
 
     def planned_intervals(self) -> range:
-        """Intervals whose requirements the roster answers for; without a previous roster the first day's
-        hours reachable by the day before's shifts belong to that (unknown) roster and are left out."""
-        first = 0 if self.has_previous else spill_intervals(self.options, self.horizon.interval_minutes)
+        """Intervals whose real-time requirements the roster answers for (`grid.first_answered`)."""
+        first = self.horizon.index(first_answered(self.config, self.horizon.start, self.has_previous))
         return range(min(first, self.horizon.intervals), self.horizon.intervals)
 
     def alone(self, a: int) -> RosterModel:
@@ -306,16 +307,22 @@ class RosterModel(SoftCosts):
         self.groups = list(by_queues.values())
 
     def _targets(self, requirements: pd.DataFrame | None) -> dict[tuple[str, int], int]:
-        """Gross agents to place per (queue, interval) over the planned intervals."""
-        shrinkage = self.config.staffing.shrinkage
+        """Gross agents to place per (real-time queue, interval) over the planned intervals; deferred queues
+        are planned by their deadlines instead (`deferred`), their per-interval requirement kept in
+        `deferred_guide` for the greedy roster."""
+        start = pd.Timestamp(self.horizon.start)
+        self.deferred = deferred_queues(self.config, requirements, start, self.horizon.intervals)
+        self.late_points = late_points_per_unit(self.config, self.scale)
+        self.deferred_guide: dict[tuple[str, int], int] = {}
         planned = self.planned_intervals()
         targets: dict[tuple[str, int], int] = {}
         if requirements is None:
             return targets
-        for row in requirements.itertuples(index=False):
+        gross = gross_requirements(self.config, requirements)
+        for row, value in zip(requirements.itertuples(index=False), gross):
             t = self.horizon.index(row.interval_start)
             if t in planned:
-                targets[row.queue, t] = gross_agents(row.agents_required, shrinkage)
+                (self.deferred_guide if row.queue in self.deferred else targets)[row.queue, t] = int(value)
         return targets
 
     def _build_counts(self) -> None:

@@ -24,6 +24,7 @@ from typing import Protocol
 from ortools.sat.python.cp_model import LinearExpr
 
 from scheduler.contracts.schema import minutes_of_day
+from scheduler.roster.deferred_work import OPEN_AT_END_POINTS, DeferredQueue
 from scheduler.roster.model import RosterModel, points, week_limits
 
 
@@ -57,11 +58,20 @@ class Rule:
 class CoverageVariables:
     """The coverage rule's variables: members of group g on queue q in interval t (`flows[g, q, t]`, for groups
     serving several queues), the shortfall per (queue, t), and the deeper shortfall beyond each breakpoint
-    (`deeper[queue, t, extra] = (variable, breakpoint)`)."""
+    (`deeper[queue, t, extra] = (variable, breakpoint)`), and per deferred queue its `DeadlineVariables`."""
 
     flows: dict = field(default_factory=dict)
     shortfalls: dict = field(default_factory=dict)
     deeper: dict = field(default_factory=dict)
+    deferred: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DeadlineVariables:
+    """A deferred queue's variables: work done by the end of each interval and work overdue then (units)."""
+
+    done: list
+    late: list
 
 
 @dataclass(frozen=True)
@@ -347,9 +357,10 @@ def shortfall_breakpoints(target: int) -> tuple[int, int]:
 def cover_requirements(m: RosterModel) -> CoverageVariables:
     """Place agents on queues; shortfall against the gross target is costly and convex, overstaffing cheap.
 
-    Per queue and planned interval with gross target T and coverage c, the shortfall s = max(0, T - c)
-    costs understaffing * (s + max(0, s - b1) + 2 * max(0, s - b2)) with (b1, b2) from
-    `shortfall_breakpoints`; overstaffing costs overstaffing * max(0, c - T).
+    Per real-time queue and planned interval with gross target T and coverage c, the shortfall
+    s = max(0, T - c) costs understaffing * (s + max(0, s - b1) + 2 * max(0, s - b2)) with (b1, b2) from
+    `shortfall_breakpoints`; overstaffing costs overstaffing * max(0, c - T). Deferred queues are
+    planned against their deadlines (`meet_deadlines`).
     """
     model, scale = m.model, m.scale
     created = CoverageVariables()
@@ -366,8 +377,10 @@ def cover_requirements(m: RosterModel) -> CoverageVariables:
             created.flows[g, queue, t] = flow
             coverage.setdefault((queue, t), []).append(flow)
     under, over = m.config.weights.understaffing * scale, m.config.weights.overstaffing * scale
+    for queue, deferred in m.deferred.items():
+        created.deferred[queue] = meet_deadlines(m, deferred, coverage)
     for t in m.planned_intervals():
-        for queue in (q.id for q in m.config.queues):
+        for queue in (q.id for q in m.config.queues if q.id not in m.deferred):
             target = m.targets.get((queue, t), 0)
             covered = sum(coverage.get((queue, t), []))
             if target == 0:
@@ -385,6 +398,34 @@ def cover_requirements(m: RosterModel) -> CoverageVariables:
                     created.deeper[queue, t, extra] = (deeper, breakpoint)
                     m.penalize("cover_requirements", points(under * extra), deeper)
     return created
+
+
+def meet_deadlines(m: RosterModel, queue: DeferredQueue, coverage: dict[tuple[str, int], list]) -> DeadlineVariables:
+    """Work of a deferred queue is done by its deadline: D[t] <= D[t-1] + capacity[t] * c[t], D[t] <= arrived[t];
+    late[t] >= due[t] - D[t] costs `late_work` per agent-interval of work per interval, and the work open at
+    the horizon end one point per unit (see scheduler.roster.deferred_work). Coverage where the queue's
+    capacity is 0 (outside its work hours) costs overstaffing."""
+    model = m.model
+    arrived, due = queue.arrived.tolist(), queue.due.tolist()
+    total = arrived[-1] if arrived else 0
+    over = points(m.config.weights.overstaffing * m.scale)
+    done, late = [], []
+    for t, capacity in enumerate(queue.capacity.tolist()):
+        covered = sum(coverage.get((queue.queue, t), []))
+        if capacity == 0:
+            m.penalize("cover_requirements", over, covered)
+        done_t = model.new_int_var(0, arrived[t], f"done_{queue.queue}_{t}")
+        model.add(done_t <= (done[-1] if done else 0) + capacity * covered)
+        if done:
+            model.add(done_t >= done[-1])
+        late_t = model.new_int_var(0, due[t], f"late_{queue.queue}_{t}")
+        model.add(late_t >= due[t] - done_t)
+        m.penalize("cover_requirements", m.late_points, late_t)
+        done.append(done_t)
+        late.append(late_t)
+    if done:
+        m.penalize("cover_requirements", OPEN_AT_END_POINTS, total - done[-1])
+    return DeadlineVariables(done, late)
 
 
 def paid_hours(m: RosterModel) -> None:

@@ -18,6 +18,7 @@ from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.checker import CheckReport, check_roster
 from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
+from scheduler.roster.grid import answered_requirements
 from scheduler.roster.hint import greedy_roster
 from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
 from scheduler.roster.model import RosterModel
@@ -85,12 +86,8 @@ def relative_gap(objective: float, bound: float) -> float:
 
 
 def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataFrame:
-    """The requirements rows of the planned intervals, completed with zero rows for missing queue-intervals."""
-    planned = m.planned_intervals()
-    grid = pd.MultiIndex.from_product([[q.id for q in m.config.queues], [m.horizon.timestamp(t) for t in planned]], names=["queue", "interval_start"])
-    columns = ["contacts", "aht_seconds", "agents_required"]
-    table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
-    return table.reindex(grid, fill_value=0).reset_index()
+    """The requirements rows the roster answers for (`answered_requirements` on the model's horizon)."""
+    return answered_requirements(m.config, requirements, m.horizon.start, m.horizon.days, m.has_previous)
 
 
 BEST_RESPONSE_SHARE = 0.75

@@ -1,8 +1,10 @@
 """Coverage of a roster per queue and interval: gross agents required and scheduled, and the service they give.
 
 Shared by the roster (coverage.csv) and by evaluation. Both counts are GROSS (on shift, on the queue,
-not on break); the service figures come from `scheduler.staffing.requirements.queue_performance` with
-net agents = agents_scheduled * (1 - shrinkage).
+not on break): `agents_required` is the requirements' net figure / (1 - shrinkage of that hour), rounded
+up. The service figures come from `scheduler.staffing.requirements.queue_performance` with net agents =
+agents_scheduled * (1 - shrinkage of the hour); deferred queues are judged by `scheduler.queueing.deferred.deadline_service` (work due
+after the horizon is not yet late: NaN unless done).
 """
 
 from __future__ import annotations
@@ -14,11 +16,22 @@ import pandas as pd
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
+from scheduler.contracts.schema import CenterConfig
+
+PERFORMANCE = ["service_level", "asa_seconds", "abandon_rate", "occupancy"]
 
 
 def gross_agents(agents_required: float, shrinkage: float) -> int:
     """Agents to place on a queue (on shift, not on break) for a NET requirement: ceil(required / (1 - shrinkage))."""
     return max(0, math.ceil(agents_required / (1 - shrinkage) - 1e-9))
+
+
+def gross_requirements(config: CenterConfig, requirements: pd.DataFrame) -> np.ndarray:
+    """Gross agents per requirements row, from its net `agents_required` and the shrinkage of the row's hour."""
+    hours = pd.DatetimeIndex(requirements.interval_start).hour
+    shrinkage = config.staffing.shrinkage_at(hours)
+    net = requirements.agents_required.to_numpy(float)
+    return np.maximum(0, np.ceil(net / (1 - shrinkage) - 1e-9)).astype(np.int64)
 
 
 def scheduled_agents(activities: pd.DataFrame) -> pd.Series:
@@ -27,8 +40,24 @@ def scheduled_agents(activities: pd.DataFrame) -> pd.Series:
     return on_queue.groupby(["activity", "interval_start"]).size().rename_axis(["queue", "interval_start"])
 
 
+def _deferred_figures(config: CenterConfig, queue, rows: pd.DataFrame, net: np.ndarray) -> dict[str, np.ndarray]:
+    """Service of a deferred queue's consecutive rows against deadlines inside the rows' span."""
+    from scheduler.queueing.deferred import deadline_intervals, deadline_service
+
+    step = config.interval_minutes
+    work = rows.contacts.to_numpy(float) * rows.aht_seconds.to_numpy(float)
+    served = deadline_service(work, net * step * 60, deadline_intervals(queue.respond_within_hours, step))
+    done = np.diff(served["done"], prepend=0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        occupancy = np.where(net > 0, done / (np.where(net > 0, net, 1.0) * step * 60), 0.0)
+    age = served["oldest_intervals"] * step * 60.0
+    return {"service_level": served["on_time"], "asa_seconds": age, "abandon_rate": np.zeros(len(rows)), "occupancy": occupancy}
+
+
 def coverage_table(center: Center, activities: pd.DataFrame, requirements: pd.DataFrame) -> pd.DataFrame:
     """The coverage.csv frame: one row per requirements row (queue, interval_start).
+
+    For deferred queues `asa_seconds` is the age of the oldest open work at the end of the interval.
 
     Args:
         center: the center (shrinkage, queues, interval).
@@ -38,28 +67,27 @@ def coverage_table(center: Center, activities: pd.DataFrame, requirements: pd.Da
     from scheduler.staffing.requirements import queue_performance
 
     config = center.config
-    shrinkage = config.staffing.shrinkage
     counts = scheduled_agents(activities)
     table = requirements[["queue", "interval_start", "contacts", "aht_seconds", "agents_required"]].sort_values(["queue", "interval_start"])
+    table = table.assign(agents_required=gross_requirements(config, table))
     keys = pd.MultiIndex.from_frame(table[["queue", "interval_start"]])
     scheduled = counts.reindex(keys, fill_value=0).to_numpy().astype(int)
     parts = []
     for queue_id, rows in table.assign(agents_scheduled=scheduled).groupby("queue", sort=False):
-        performance = queue_performance(
-            config.queue(queue_id),
-            rows.contacts.to_numpy(float),
-            rows.aht_seconds.to_numpy(float),
-            rows.agents_scheduled.to_numpy(float) * (1 - shrinkage),
-            config.interval_minutes,
-        )
+        queue = config.queue(queue_id)
+        net = rows.agents_scheduled.to_numpy(float) * (1 - config.staffing.shrinkage_at(pd.DatetimeIndex(rows.interval_start).hour))
+        if queue.respond_within_hours is not None:
+            performance = _deferred_figures(config, queue, rows, net)
+        else:
+            performance = queue_performance(queue, rows.contacts.to_numpy(float), rows.aht_seconds.to_numpy(float), net, config.interval_minutes)
         parts.append(
             pd.DataFrame(
                 {
                     "queue": queue_id,
                     "interval_start": rows.interval_start.to_numpy(),
-                    "agents_required": [gross_agents(v, shrinkage) for v in rows.agents_required],
+                    "agents_required": rows.agents_required.to_numpy(),
                     "agents_scheduled": rows.agents_scheduled.to_numpy(),
-                    **{column: np.asarray(performance[column], dtype=float) for column in COVERAGE_COLUMNS[4:]},
+                    **{column: np.asarray(performance[column], dtype=float) for column in PERFORMANCE},
                 }
             )
         )

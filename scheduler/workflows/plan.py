@@ -93,7 +93,16 @@ def run_plan(
     clock = time.perf_counter()
     say("evaluating the roster" + (" (with simulation)" if simulation else ""))
     evaluation = evaluate_roster(
-        center, roster.shifts, roster.activities, forecast, requirements=requirements, simulation=simulation, progress=progress
+        center,
+        roster.shifts,
+        roster.activities,
+        forecast,
+        requirements=requirements,
+        coverage=roster.coverage,
+        start=start,
+        has_previous=previous is not None,
+        simulation=simulation,
+        progress=progress,
     )
     timings["evaluation_seconds"] = time.perf_counter() - clock
     return PlanResult(

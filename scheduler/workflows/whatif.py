@@ -388,7 +388,9 @@ def run_scenario(
             evaluation=None,
             roster_status=f"roster fails the independent check: {'; '.join(map(str, roster.check.violations[:3]))}",
         )
-    evaluation = evaluate_roster(changed, roster.shifts, roster.activities, changed_workload, requirements=requirements)
+    evaluation = evaluate_roster(
+        changed, roster.shifts, roster.activities, changed_workload, requirements=requirements, coverage=roster.coverage, start=start
+    )
     return ScenarioOutcome(
         name=scenario.name,
         center=changed,
@@ -493,7 +495,27 @@ def comparison_row(scenario: Scenario, outcome: ScenarioOutcome) -> dict[str, An
             "understaffed_agent_hours": round(float(totals["understaffed_agent_hours"]), 2),
             "overstaffed_agent_hours": round(float(totals["overstaffed_agent_hours"]), 2),
             "occupancy": round(float(totals["occupancy"]), 4),
+            **required_hours(outcome.center, outcome.requirements, float(totals["paid_hours"])),
             "roster_status": outcome.roster_status,
         }
     )
     return row
+
+
+def required_hours(center: Center, requirements: pd.DataFrame, rostered_paid_hours: float) -> dict[str, float]:
+    """What meeting every target would take: the gross agent-hours the requirements ask for on the queues, as paid
+    hours (/ the shifts' on-queue share of paid time) and FTE over the scenario's days, and the gap to the
+    roster's paid hours (positive: the team is short)."""
+    from scheduler.capacity.requirements import on_queue_share
+    from scheduler.staffing.coverage import gross_requirements
+
+    config = center.config
+    days = max(1, requirements.interval_start.dt.normalize().nunique())
+    paid = float(gross_requirements(config, requirements).sum()) * config.interval_minutes / 60 / on_queue_share(config.shifts)
+    fte_hours = (config.capacity.fte_hours_per_week if config.capacity else 40.0) * days / 7
+    return {
+        "required_paid_hours": round(paid, 1),
+        "required_fte": round(paid / fte_hours, 1),
+        "paid_hours_gap": round(paid - rostered_paid_hours, 1),
+        "fte_gap": round((paid - rostered_paid_hours) / fte_hours, 1),
+    }

@@ -76,12 +76,13 @@ def test_hours_cost_nights_and_weekends(center):
 def test_service_figures_are_volume_weighted_and_consistent(center):
     shifts, activities = _roster()
     result = evaluate_roster(center, shifts, activities, _workload())
-    queues = result.queues.set_index("queue")
-    overall = np.average(queues.service_level, weights=queues.contacts)
+    known = result.intervals.loc[result.intervals.service_level.notna()]  # deferred work due after the horizon: not yet judged
+    overall = np.average(known.service_level, weights=known.contacts)
     assert result.totals["service_level"] == pytest.approx(overall)
     day_all = result.daily[(result.daily.queue == "all")].iloc[0]
     assert day_all.service_level == pytest.approx(overall)
-    gaps = result.coverage.agents_required - result.coverage.agents_scheduled
+    realtime = result.coverage.loc[~result.coverage.queue.isin(result.deferred)]
+    gaps = realtime.agents_required - realtime.agents_scheduled
     assert result.totals["understaffed_agent_hours"] == pytest.approx(gaps.clip(lower=0).sum() * 0.5)
     assert result.totals["overstaffed_agent_hours"] == pytest.approx((-gaps).clip(lower=0).sum() * 0.5)
     assert result.worst.service_level.is_monotonic_increasing
@@ -155,3 +156,23 @@ def test_night_shifts_are_counted_by_the_clock(center):
         ]
     )
     assert agent_table(center, shifts).set_index("agent_id").night_shifts.to_dict() == {"A01": 1, "A02": 0}
+
+
+def test_the_first_night_counts_only_when_the_roster_continues_a_previous_one(center):
+    shifts, activities = _roster()
+    alone = evaluate_roster(center, shifts, activities, _workload())
+    realtime = alone.coverage.loc[~alone.coverage.queue.isin(alone.deferred)]
+    assert realtime.interval_start.min() == DAY + pd.Timedelta(hours=6)  # the tiny center's night shift reaches 06:00
+    assert (alone.worst.interval_start >= DAY + pd.Timedelta(hours=6)).all()
+    continued = evaluate_roster(center, shifts, activities, _workload(), has_previous=True)
+    assert continued.coverage.loc[continued.coverage.queue == "service_voice"].interval_start.min() == DAY
+
+
+def test_the_summary_starts_with_each_queue_then_the_roster_status(center):
+    shifts, activities = _roster()
+    text = summary_text(evaluate_roster(center, shifts, activities, _workload()), "FEASIBLE").splitlines()
+    queues = [q.id for q in center.config.queues]
+    assert [line.split(":")[0] for line in text[: len(queues)]] == queues
+    assert "TARGET MISSED" in text[queues.index("sales_chat")] and "understaffed" in text[queues.index("sales_chat")]
+    assert "tickets late" in text[queues.index("complaints_email")]
+    assert text[len(queues)] == "Roster status FEASIBLE"

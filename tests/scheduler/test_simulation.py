@@ -137,11 +137,13 @@ def test_email_is_answered_within_its_deadline_when_capacity_suffices():
     assert 0.97 < result.queues.service_level.iloc[0] <= 1.0
 
 
-def test_email_left_at_the_end_of_the_horizon_is_late():
-    config = _config([{"id": "mail", "channel": "email", "skill": "s", "respond_within_hours": 48}])
+def test_email_left_at_the_end_of_the_horizon_is_late_only_past_its_deadline():
     people, activities, workload = _constant_world("mail", agents=1, contacts=4, aht_seconds=600, days=1)
-    result = simulate_roster(config, people, activities.iloc[:0], workload, SimulationOptions(replications=2, workers=1))
-    assert result.queues.service_level.iloc[0] == 0.0
+    options = SimulationOptions(replications=2, workers=1)
+    due_inside = _config([{"id": "mail", "channel": "email", "skill": "s", "respond_within_hours": 2}])
+    assert simulate_roster(due_inside, people, activities.iloc[:0], workload, options).queues.service_level.iloc[0] == 0.0
+    due_later = _config([{"id": "mail", "channel": "email", "skill": "s", "respond_within_hours": 48}])
+    assert simulate_roster(due_later, people, activities.iloc[:0], workload, options).queues.contacts.iloc[0] == 0  # the next plan's
 
 
 def test_lognormal_and_overdispersion_options_run():

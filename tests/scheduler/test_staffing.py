@@ -237,3 +237,19 @@ def test_bad_workloads_name_the_problem(config):
         compute_requirements(config, broken)
     with pytest.raises(DataError, match=">= 0"):
         queue_performance(config.queue("service_voice"), [1.0], [100.0], [-1.0], 30)
+
+
+def test_gross_agents_use_the_shrinkage_of_their_hour():
+    from scheduler.contracts.schema import CenterConfig
+    from scheduler.staffing.coverage import gross_requirements
+
+    config = CenterConfig.model_validate(
+        {
+            "name": "hours",
+            "queues": [{"id": "q", "channel": "voice", "skill": "s", "answer_within_seconds": 20}],
+            "staffing": {"shrinkage": 0.25, "shrinkage_by_hour": {3: 0.0}},
+            "shifts": [{"id": "day", "start_times": ["08:00"], "length_hours": 8, "paid_hours": 8, "breaks": []}],
+        }
+    )
+    rows = pd.DataFrame({"queue": "q", "interval_start": pd.to_datetime(["2025-11-10 03:00", "2025-11-10 10:00"]), "agents_required": [3.0, 3.0]})
+    assert gross_requirements(config, rows).tolist() == [3, 4]  # no coaching at 03:00; ceil(3 / 0.75) = 4 by day

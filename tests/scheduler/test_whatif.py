@@ -184,6 +184,10 @@ def test_scenarios_run_in_parallel_and_compare(tmp_path, center):
 
     assert chat_need(more) > chat_need(base)
     assert len(messages) == 3
+    # what meeting every target takes, against what each roster has: more chat needs more
+    assert (table.required_paid_hours - table.paid_hours).round(1).equals(table.paid_hours_gap)
+    assert table.loc["double_chat", "required_paid_hours"] > table.loc["base", "required_paid_hours"]
+    assert (table.required_fte > 0).all()
 
 
 def test_a_scenario_without_roster_is_reported_and_the_others_still_compare(tmp_path, center):

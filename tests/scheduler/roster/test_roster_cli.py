@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.contracts.center import load_center
-from scheduler.contracts.plan_tables import read_roster, write_requirements
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS, read_roster, write_requirements
 from scheduler.roster import check_roster
 
 TINY = Path(__file__).parents[2] / "fixtures" / "tiny_center"
@@ -113,9 +113,7 @@ def test_roster_round_trips_through_csv(tmp_path):
         ]
     )
     empty = pd.DataFrame(columns=["agent_id", "interval_start", "activity"])
-    coverage = pd.DataFrame(
-        columns=["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
-    )
+    coverage = pd.DataFrame(columns=COVERAGE_COLUMNS)
     write_roster_outputs(shifts, empty, coverage, tmp_path)
     back = read_roster(tmp_path / "roster.csv")
     pd.testing.assert_frame_equal(back, shifts, check_dtype=False)
