@@ -327,13 +327,15 @@ def headline_lines(evaluation: Evaluation) -> list[str]:
             elif outcome.tickets_late >= 0.5:
                 lines.append(f"  {outcome.missing_agent_hours:,.0f} more agent-hours on the queue before those deadlines would clear it")
             continue
-        met = row.service_level >= queue.service_level and (queue.max_abandon_rate is None or row.abandon_rate <= queue.max_abandon_rate)
+        capped = queue.max_abandon_rate is not None
+        met = row.service_level >= queue.service_level and (not capped or row.abandon_rate <= queue.max_abandon_rate)
         days = understaffed_by_day(evaluation, queue.id)
         worst = ", ".join(f"{day} {hours:,.1f} h" for day, hours in days.head(3).items())
+        abandoned = f", abandoned {format_finite(row.abandon_rate, '.1%')} (at most {queue.max_abandon_rate:.0%})" if capped else ""
         lines.append(
             f"{queue.id}: {'target met' if met else 'TARGET MISSED'}, service level {format_finite(row.service_level, '.1%')} "
-            f"(target {queue.service_level:.0%} in {queue.answer_within_seconds:g} s); understaffed {row.understaffed_agent_hours:,.1f} "
-            f"agent-hours" + (f" {_day_span(days.index)}, most on {worst}" if len(days) else "")
+            f"(target {queue.service_level:.0%} in {queue.answer_within_seconds:g} s){abandoned}; understaffed "
+            f"{row.understaffed_agent_hours:,.1f} agent-hours" + (f" {_day_span(days.index)}, most on {worst}" if len(days) else "")
         )
     return lines
 

@@ -176,3 +176,6 @@ def test_the_summary_starts_with_each_queue_then_the_roster_status(center):
     assert "TARGET MISSED" in text[queues.index("sales_chat")] and "understaffed" in text[queues.index("sales_chat")]
     assert "tickets late" in text[queues.index("complaints_email")]
     assert text[len(queues)] == "Roster status FEASIBLE"
+    voice = text[queues.index("service_voice")]
+    assert "abandoned" in voice and "(at most 5%)" in voice  # a queue with an abandon cap says how it stands against it
+    assert "abandoned" not in text[queues.index("sales_chat")]
