@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from scheduler.contracts.schema import CenterConfig
@@ -86,7 +87,8 @@ def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd
 
 def write_requirements(table: pd.DataFrame, path: Path | str) -> None:
     """Write the requirements CSV contract, times as 'YYYY-MM-DD HH:MM'."""
-    out = table[REQUIREMENT_COLUMNS].copy()
+    gross = ["agents_required_gross"] if "agents_required_gross" in table else []
+    out = table[REQUIREMENT_COLUMNS[:5] + gross + REQUIREMENT_COLUMNS[5:]].copy()
     out["interval_start"] = out.interval_start.dt.strftime("%Y-%m-%d %H:%M")
     out["contacts"] = out.contacts.round(3)
     out["aht_seconds"] = out.aht_seconds.round(1)
@@ -97,7 +99,17 @@ def write_requirements(table: pd.DataFrame, path: Path | str) -> None:
 
 ROSTER_COLUMNS = ["agent_id", "date", "shift", "start", "end", "paid_minutes", "breaks"]
 ACTIVITY_COLUMNS = ["agent_id", "interval_start", "activity"]
-COVERAGE_COLUMNS = ["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
+COVERAGE_COLUMNS = [
+    "queue",
+    "interval_start",
+    "agents_required",
+    "agents_required_gross",
+    "agents_scheduled",
+    "service_level",
+    "asa_seconds",
+    "abandon_rate",
+    "occupancy",
+]
 
 
 def parse_break_ranges(text: str, shift_start: pd.Timestamp) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -185,13 +197,37 @@ def write_roster_outputs(shifts: pd.DataFrame, activities: pd.DataFrame, coverag
 def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     """Read a requirements CSV (`queue, interval_start, contacts, aht_seconds, agents_required, ...`).
 
-    Checks the workload columns like `read_workload` and that agents_required is a number >= 0.
+    Checks the workload columns like `read_workload` and that agents_required is a number >= 0. The optional
+    `agents_required_gross` (agents to place, written by `staffcast requirements`) is kept when every row has one;
+    without it the roster places ceil(agents_required / (1 - shrinkage of the hour)).
     """
     path = Path(path)
-    frame = read_csv_table(path, REQUIREMENT_COLUMNS, ["abandon_rate", "occupancy"])
+    frame = read_csv_table(path, REQUIREMENT_COLUMNS, ["agents_required_gross", "abandon_rate", "occupancy"])
     workload = _workload_table(frame, path, config)
     workload["agents_required"] = parse_column(frame, "agents_required", _finite_non_negative, path, "a number of agents >= 0").astype(float)
+    if "agents_required_gross" in frame.columns and (frame.agents_required_gross != "").all():
+        gross = parse_column(frame, "agents_required_gross", _finite_non_negative, path, "a whole number of agents >= 0")
+        workload["agents_required_gross"] = np.ceil(gross.astype(float) - 1e-9).astype(np.int64)
+        _check_gross(workload, config, path)
     return workload.sort_values(["queue", "interval_start"]).reset_index(drop=True)
+
+
+def _check_gross(table: pd.DataFrame, config: CenterConfig, path: Path) -> None:
+    """Gross agents must be the net figure rounded once at the hour's shrinkage: between
+    floor((net - 1) / (1 - s)) + 1 and ceil(net / (1 - s)) (a net figure edited by hand leaves it outside)."""
+    keep = 1 - config.staffing.shrinkage_at(table.interval_start.dt.hour)
+    net = table.agents_required.to_numpy(float)
+    low = np.maximum(0, np.floor((net - 1) / keep + 1e-9) + 1)
+    high = np.maximum(0, np.ceil(net / keep - 1e-9))
+    gross = table.agents_required_gross.to_numpy()
+    wrong = np.flatnonzero((gross < low) | (gross > high))
+    if wrong.size:
+        number = table.index[wrong[0]]
+        raise DataError(
+            f"{path}: row {number}, column agents_required_gross: {gross[wrong[0]]} agents do not fit agents_required {net[wrong[0]]:g} "
+            f"at this center's shrinkage (expected {low[wrong[0]]:.0f} to {high[wrong[0]]:.0f}). After editing agents_required by hand, "
+            f"delete the agents_required_gross column: it is then recomputed."
+        )
 
 
 def read_activities(path: Path | str, config: CenterConfig) -> pd.DataFrame:

@@ -173,7 +173,7 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float, def
     rows = []
     for queue in center.config.queues:
         part = intervals[intervals.queue == queue.id]
-        gap = part.agents_required - part.agents_scheduled
+        gap = part.agents_required_gross - part.agents_scheduled
         if queue.id in deferred:
             gap = pd.Series(0.0, index=part.index)
         rows.append(
@@ -207,7 +207,7 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
                 "service_level": _weighted(group.service_level, group.contacts),
                 "asa_seconds": _weighted(live.asa_seconds, live.contacts),
                 "abandon_rate": _weighted(group.abandon_rate, group.contacts),
-                "understaffed_intervals": int((group.agents_scheduled < group.agents_required).sum()),
+                "understaffed_intervals": int((group.agents_scheduled < group.agents_required_gross).sum()),
                 "contacts_late": float((group.contacts * (1 - group.service_level)).where(group.deferred, 0.0).fillna(0.0).sum()),
             }
         )
@@ -221,7 +221,7 @@ def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
     busy = intervals[(intervals.contacts >= 1) & ~intervals.deferred]
     worst = busy.sort_values(["service_level", "contacts"], ascending=[True, False]).head(WORST_INTERVALS)
     return worst[
-        ["queue", "interval_start", "contacts", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]
+        ["queue", "interval_start", "contacts", "agents_required_gross", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate"]
     ].reset_index(drop=True)
 
 
@@ -295,7 +295,7 @@ def understaffed_by_day(evaluation: Evaluation, queue: str) -> pd.Series:
     """Understaffed gross agent-hours of a real-time queue per day (days with any), largest first."""
     part = evaluation.intervals.loc[(evaluation.intervals.queue == queue) & ~evaluation.intervals.deferred]
     step_hours = part.interval_start.sort_values().diff().min() / pd.Timedelta(hours=1) if len(part) > 1 else 0.0
-    hours = (part.agents_required - part.agents_scheduled).clip(lower=0) * step_hours
+    hours = (part.agents_required_gross - part.agents_scheduled).clip(lower=0) * step_hours
     by_day = hours.groupby(part.interval_start.dt.strftime("%Y-%m-%d")).sum()
     return by_day[by_day > 0].sort_values(ascending=False, kind="stable")
 
@@ -383,7 +383,7 @@ def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
         for row in evaluation.worst.head(5).itertuples(index=False):
             lines.append(
                 f"  {row.interval_start:%Y-%m-%d %H:%M} {row.queue:<22} SL {row.service_level:.1%}  "
-                f"{row.agents_scheduled:.0f} of {row.agents_required:.0f} agents, {row.contacts:.0f} contacts"
+                f"{row.agents_scheduled:.0f} of {row.agents_required_gross:.0f} agents, {row.contacts:.0f} contacts"
             )
     return "\n".join(lines)
 

@@ -247,7 +247,7 @@ def _worst_display(evaluation: Evaluation) -> pd.DataFrame:
             "interval": pd.to_datetime(w.interval_start).dt.strftime("%Y-%m-%d %H:%M"),
             "queue": w.queue,
             "contacts": w.contacts.map(lambda v: format_finite(v, ",.0f", "")),
-            "agents required": w.agents_required,
+            "agents required": w.agents_required_gross,
             "agents scheduled": w.agents_scheduled,
             "service level": w.service_level.map(_percent),
         }

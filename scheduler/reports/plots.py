@@ -22,7 +22,7 @@ def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None, defer
     """Required (gross) vs scheduled agents per queue over the horizon, understaffing shaded.
 
     Args:
-        coverage: the coverage.csv frame (queue, interval_start, agents_required, agents_scheduled).
+        coverage: the coverage.csv frame (queue, interval_start, agents_required_gross, agents_scheduled).
         queues: the queues to draw, in order (default: all in the frame).
         deferred: deferred queues: their per-interval requirement is only a reference (work is planned by its
             deadlines), so no interval of theirs is shaded as understaffed.
@@ -33,7 +33,7 @@ def plot_coverage(coverage: pd.DataFrame, queues: list[str] | None = None, defer
     for axis, queue in zip(axes, queues):
         rows = coverage[coverage.queue == queue].sort_values("interval_start")
         times = rows.interval_start.to_numpy()
-        required = rows.agents_required.to_numpy(float)
+        required = rows.agents_required_gross.to_numpy(float)
         scheduled = rows.agents_scheduled.to_numpy(float)
         if queue in deferred:
             axis.step(times, required, where="post", color=REQUIRED_COLOR, linewidth=1.0, linestyle=":", label="reference (deadlines)")

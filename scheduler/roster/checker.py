@@ -260,7 +260,7 @@ def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: i
         for moment in pd.date_range(pd.Timestamp(start) if q.respond_within_hours is not None else first, end, freq=step, inclusive="left")
     ]
     grid = pd.MultiIndex.from_tuples(keys, names=["queue", "interval_start"])
-    columns = [c for c in ["agents_required", "contacts", "aht_seconds"] if c in requirements]
+    columns = [c for c in ["agents_required", "agents_required_gross", "contacts", "aht_seconds"] if c in requirements]
     given = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     return given.reindex(grid, fill_value=0).reset_index()
 
@@ -552,7 +552,8 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
         if row.queue in deferred:
             continue
         shrinkage = config.staffing.shrinkage_by_hour.get(row.interval_start.hour, config.staffing.shrinkage)
-        target = max(0, math.ceil(row.agents_required / (1 - shrinkage) - 1e-9))
+        target = getattr(row, "agents_required_gross", None)
+        target = max(0, math.ceil(row.agents_required / (1 - shrinkage) - 1e-9)) if target is None else int(target)
         covered = int(on_queue.get((row.queue, row.interval_start), 0))
         short, over = max(0, target - covered), max(0, covered - target)
         short_total, over_total = short_total + short, over_total + over

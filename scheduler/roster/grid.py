@@ -165,7 +165,7 @@ def answered_requirements(config: CenterConfig, requirements: pd.DataFrame, star
     missing queue-intervals: the rows of its coverage table."""
     times = pd.date_range(pd.Timestamp(start), periods=days * 24 * 60 // config.interval_minutes, freq=f"{config.interval_minutes}min")
     grid = pd.MultiIndex.from_product([[q.id for q in config.queues], times], names=["queue", "interval_start"])
-    columns = ["contacts", "aht_seconds", "agents_required"]
+    columns = ["contacts", "aht_seconds", "agents_required"] + [c for c in ["agents_required_gross"] if c in requirements]
     table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     table = table.reindex(grid, fill_value=0).reset_index()
     return table.loc[answered(config, table, start, has_previous)].reset_index(drop=True)

@@ -1,9 +1,10 @@
-"""Coverage of a roster per queue and interval: gross agents required and scheduled, and the service they give.
+"""Coverage of a roster per queue and interval: agents required (net and gross) and scheduled, and the service they give.
 
-Shared by the roster (coverage.csv) and by evaluation. Both counts are GROSS (on shift, on the queue,
-not on break): `agents_required` is the requirements' net figure / (1 - shrinkage of that hour), rounded
-up. The service figures come from `scheduler.staffing.requirements.queue_performance` with net agents =
-agents_scheduled * (1 - shrinkage of the hour); deferred queues are judged by `scheduler.queueing.deferred.deadline_service` (work due
+Shared by the roster (coverage.csv) and by evaluation. `agents_required` is NET (the requirements'
+figure), `agents_required_gross` the agents to place on the queue (on shift, not on break) for it,
+net / (1 - shrinkage of that hour) rounded up; `agents_scheduled` is gross. The service figures come from
+`scheduler.staffing.requirements.queue_performance` with net agents = agents_scheduled * (1 - shrinkage
+of the hour); deferred queues are judged by `scheduler.queueing.deferred.deadline_service` (work due
 after the horizon is not yet late: NaN unless done).
 """
 
@@ -27,11 +28,20 @@ def gross_agents(agents_required: float, shrinkage: float) -> int:
 
 
 def gross_requirements(config: CenterConfig, requirements: pd.DataFrame) -> np.ndarray:
-    """Gross agents per requirements row, from its net `agents_required` and the shrinkage of the row's hour."""
+    """Gross agents per requirements row: its `agents_required_gross` when given, else from the net figure and
+    the shrinkage of the row's hour."""
+    if "agents_required_gross" in requirements:
+        return requirements.agents_required_gross.to_numpy().astype(np.int64)
     hours = pd.DatetimeIndex(requirements.interval_start).hour
     shrinkage = config.staffing.shrinkage_at(hours)
     net = requirements.agents_required.to_numpy(float)
     return np.maximum(0, np.ceil(net / (1 - shrinkage) - 1e-9)).astype(np.int64)
+
+
+def _whole_if_integral(values: np.ndarray) -> np.ndarray:
+    """Net agents as integers when they are whole (the usual case), so a requirements CSV read back as floats
+    gives the same coverage.csv as the in-memory requirements."""
+    return values.astype(np.int64) if np.all(values == np.round(values)) else values
 
 
 def scheduled_agents(activities: pd.DataFrame) -> pd.Series:
@@ -62,14 +72,16 @@ def coverage_table(center: Center, activities: pd.DataFrame, requirements: pd.Da
     Args:
         center: the center (shrinkage, queues, interval).
         activities: agent_id, interval_start, activity (a queue id or 'break').
-        requirements: queue, interval_start, contacts, aht_seconds, agents_required (NET).
+        requirements: queue, interval_start, contacts, aht_seconds, agents_required (NET), optionally
+            agents_required_gross.
     """
     from scheduler.staffing.requirements import queue_performance
 
     config = center.config
     counts = scheduled_agents(activities)
-    table = requirements[["queue", "interval_start", "contacts", "aht_seconds", "agents_required"]].sort_values(["queue", "interval_start"])
-    table = table.assign(agents_required=gross_requirements(config, table))
+    columns = ["queue", "interval_start", "contacts", "aht_seconds", "agents_required"]
+    table = requirements[columns + [c for c in ["agents_required_gross"] if c in requirements]].sort_values(["queue", "interval_start"])
+    table = table.assign(agents_required_gross=gross_requirements(config, table))
     keys = pd.MultiIndex.from_frame(table[["queue", "interval_start"]])
     scheduled = counts.reindex(keys, fill_value=0).to_numpy().astype(int)
     parts = []
@@ -85,7 +97,8 @@ def coverage_table(center: Center, activities: pd.DataFrame, requirements: pd.Da
                 {
                     "queue": queue_id,
                     "interval_start": rows.interval_start.to_numpy(),
-                    "agents_required": rows.agents_required.to_numpy(),
+                    "agents_required": _whole_if_integral(rows.agents_required.to_numpy(float)),
+                    "agents_required_gross": rows.agents_required_gross.to_numpy(),
                     "agents_scheduled": rows.agents_scheduled.to_numpy(),
                     **{column: np.asarray(performance[column], dtype=float) for column in PERFORMANCE},
                 }

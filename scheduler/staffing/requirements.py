@@ -15,9 +15,13 @@ Channels:
 - email: deferred work, see scheduler.queueing.deferred (valleys of the center's voice+chat requirement,
   within the queue's optional daily `work_hours`).
 
-Requirements are NET agents on the queue at once; shrinkage is applied by the roster, the
-occupancy cap (`staffing.max_occupancy`) here. A zero-volume interval needs 0 agents; any positive
-volume at least 1.
+Requirements are NET agents on the queue at once (`agents_required`), with the occupancy cap
+(`staffing.max_occupancy`) applied here. A zero-volume interval needs 0 agents; any positive volume at
+least 1. `agents_required_gross` is what the roster places (on shift, on the queue, not on break):
+rounded once, the fewest agents whose net share, agents x (1 - shrinkage of that hour), meets the
+targets at the interpolated service of `queue_performance`, not ceil(whole net / (1 - shrinkage)),
+which rounds twice (email: ceil(net / (1 - shrinkage)), a reference curve the roster replaces by
+deadlines).
 """
 
 from __future__ import annotations
@@ -28,11 +32,11 @@ import pandas as pd
 from scheduler.contracts.schema import CenterConfig, Queue, minutes_of_day
 from scheduler.queueing.deferred import deadline_intervals, deferred_agents, deferred_performance
 from scheduler.queueing.erlang_a import erlang_a_agents, erlang_a_performance
-from scheduler.queueing.erlang_c import erlang_c_agents, erlang_c_performance
+from scheduler.queueing.erlang_c import TARGET_TOLERANCE, erlang_c_agents, erlang_c_performance
 from staffcast.errors import DataError
 
 PERFORMANCE_COLUMNS = ["service_level", "asa_seconds", "abandon_rate", "occupancy"]
-REQUIREMENT_TABLE_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds", "agents_required", *PERFORMANCE_COLUMNS]
+REQUIREMENT_TABLE_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds", "agents_required", "agents_required_gross", *PERFORMANCE_COLUMNS]
 
 
 def offered_load(contacts, aht_seconds, interval_minutes: int) -> np.ndarray:
@@ -94,6 +98,35 @@ def queue_performance(queue: Queue, contacts, aht_seconds, agents, interval_minu
     return pd.DataFrame(blended)
 
 
+def gross_rounded_once(queue: Queue, contacts, aht_seconds, net_agents, shrinkage, interval_minutes: int, max_occupancy: float) -> np.ndarray:
+    """Fewest agents on shift per interval whose net share (agents x (1 - shrinkage)) meets the queue's targets
+    (service level, abandon cap, occupancy cap) at `queue_performance`'s interpolated service.
+
+    `net_agents` is the whole net count that meets them (so net - 1 does not): the answer lies between
+    floor((net - 1) / (1 - shrinkage)) + 1 and ceil(net / (1 - shrinkage)), the double-rounded figure.
+    """
+    contacts, aht, net = (np.asarray(v, float) for v in (contacts, aht_seconds, net_agents))
+    keep = 1 - np.broadcast_to(np.asarray(shrinkage, float), net.shape)
+    upper = np.maximum(0, np.ceil(net / keep - 1e-9))
+    gross = upper.copy()
+    load_slots = offered_load(contacts, aht, interval_minutes) / _servers_per_agent(queue)
+    candidate = np.maximum(0, np.floor((net - 1) / keep + 1e-9) + 1)
+    undecided = candidate < upper
+    while undecided.any():
+        rows = np.flatnonzero(undecided)
+        net_share = candidate[rows] * keep[rows]
+        figures = queue_performance(queue, contacts[rows], aht[rows], net_share, interval_minutes)
+        met = figures.service_level.to_numpy() >= queue.service_level - TARGET_TOLERANCE
+        if queue.max_abandon_rate is not None and queue.patience_seconds is not None:
+            met &= figures.abandon_rate.to_numpy() <= queue.max_abandon_rate + TARGET_TOLERANCE
+        met &= load_slots[rows] <= max_occupancy * net_share + 1e-9
+        gross[rows[met]] = candidate[rows[met]]
+        undecided[rows[met]] = False
+        candidate = candidate + 1
+        undecided &= candidate < upper
+    return gross.astype(np.int64)
+
+
 def _check_workload(config: CenterConfig, workload: pd.DataFrame) -> None:
     missing = [c for c in ("queue", "interval_start", "contacts", "aht_seconds") if c not in workload.columns]
     if missing:
@@ -135,6 +168,7 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
     table = workload[["queue", "interval_start", "contacts", "aht_seconds"]].sort_values(["queue", "interval_start"]).reset_index(drop=True)
     table["aht_seconds"] = table.aht_seconds.astype(float)
     table["agents_required"] = 0
+    table["agents_required_gross"] = 0
     for name in PERFORMANCE_COLUMNS:
         table[name] = 0.0
     queues = {q.id: q for q in config.queues}
@@ -147,6 +181,8 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
         per_agent = _servers_per_agent(queue)
         agents = -(-_queueing_servers(queue, load, aht, cap) // per_agent)
         table.loc[rows, "agents_required"] = agents
+        shrinkage = config.staffing.shrinkage_at(pd.DatetimeIndex(table.interval_start.iloc[rows]).hour)
+        table.loc[rows, "agents_required_gross"] = gross_rounded_once(queue, contacts, aht, agents, shrinkage, step, cap)
         figures = _whole_server_figures(queue, load, aht, agents * per_agent)
         for name in PERFORMANCE_COLUMNS:
             table.loc[rows, name] = figures[name]
@@ -168,8 +204,11 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
         agents = deferred_agents(work, others, deadline, step, cap)
         figures = deferred_performance(work, agents, deadline, step, cap)
         table.loc[rows, "agents_required"] = agents[positions]
+        shrinkage = config.staffing.shrinkage_at(pd.DatetimeIndex(own.interval_start).hour)
+        table.loc[rows, "agents_required_gross"] = np.maximum(0, np.ceil(agents[positions] / (1 - shrinkage) - 1e-9))
         for name in PERFORMANCE_COLUMNS:
             table.loc[rows, name] = figures[name][positions]
         base = base.add(pd.Series(agents, index=grid), fill_value=0)
     table["agents_required"] = table.agents_required.astype(np.int64)
+    table["agents_required_gross"] = table.agents_required_gross.astype(np.int64)
     return table[REQUIREMENT_TABLE_COLUMNS]

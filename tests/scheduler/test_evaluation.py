@@ -82,7 +82,7 @@ def test_service_figures_are_volume_weighted_and_consistent(center):
     day_all = result.daily[(result.daily.queue == "all")].iloc[0]
     assert day_all.service_level == pytest.approx(overall)
     realtime = result.coverage.loc[~result.coverage.queue.isin(result.deferred)]
-    gaps = realtime.agents_required - realtime.agents_scheduled
+    gaps = realtime.agents_required_gross - realtime.agents_scheduled
     assert result.totals["understaffed_agent_hours"] == pytest.approx(gaps.clip(lower=0).sum() * 0.5)
     assert result.totals["overstaffed_agent_hours"] == pytest.approx((-gaps).clip(lower=0).sum() * 0.5)
     assert result.worst.service_level.is_monotonic_increasing

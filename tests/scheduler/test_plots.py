@@ -27,6 +27,7 @@ def _coverage(days: int = 2) -> pd.DataFrame:
                     "queue": queue,
                     "interval_start": starts,
                     "agents_required": required,
+                    "agents_required_gross": required,
                     "agents_scheduled": scheduled,
                     "service_level": np.where(scheduled < required, 0.4, 0.85),
                     "asa_seconds": 10.0,

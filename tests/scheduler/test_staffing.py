@@ -47,12 +47,13 @@ def test_contract_columns_and_types(requirements):
         "contacts",
         "aht_seconds",
         "agents_required",
+        "agents_required_gross",
         "service_level",
         "asa_seconds",
         "abandon_rate",
         "occupancy",
     ]
-    assert requirements.agents_required.dtype == np.int64
+    assert requirements.agents_required.dtype == np.int64 and requirements.agents_required_gross.dtype == np.int64
     assert len(requirements) == 3 * 48 * 3
     assert requirements.equals(requirements.sort_values(["queue", "interval_start"]).reset_index(drop=True))
     zero = requirements[requirements.contacts == 0]
@@ -253,3 +254,54 @@ def test_gross_agents_use_the_shrinkage_of_their_hour():
     )
     rows = pd.DataFrame({"queue": "q", "interval_start": pd.to_datetime(["2025-11-10 03:00", "2025-11-10 10:00"]), "agents_required": [3.0, 3.0]})
     assert gross_requirements(config, rows).tolist() == [3, 4]  # no coaching at 03:00; ceil(3 / 0.75) = 4 by day
+    assert gross_requirements(config, rows.assign(agents_required_gross=[5, 6])).tolist() == [5, 6]  # given, used as given
+
+
+def _erlang_c_service_level(agents: int, load: float, aht_seconds: float, within_seconds: float) -> float:
+    """Textbook Erlang C service level for whole agents (0 when the queue is unstable)."""
+    if agents <= load:
+        return 0.0
+    top = load**agents / math.factorial(agents) * agents / (agents - load)
+    waiting = top / (sum(load**k / math.factorial(k) for k in range(agents)) + top)
+    return 1 - waiting * math.exp(-(agents - load) * within_seconds / aht_seconds)
+
+
+def test_gross_agents_are_rounded_once_from_the_queueing_target(config):
+    queue = config.queue("service_voice").model_copy(update={"patience_seconds": None, "max_abandon_rate": None})
+    one = config.model_copy(update={"queues": [queue]})
+    contacts = np.arange(5, 80, 3, dtype=float)
+    starts = pd.date_range("2026-11-02 08:00", periods=len(contacts), freq="30min")
+    table = compute_requirements(one, pd.DataFrame({"queue": queue.id, "interval_start": starts, "contacts": contacts, "aht_seconds": 240.0}))
+    keep = 1 - one.staffing.shrinkage
+
+    def meets(gross: int, load: float) -> bool:
+        net = gross * keep  # agents on the queue net of shrinkage, linear between whole agents
+        below = math.floor(net + 1e-9)
+        share = net - below
+        level = (1 - share) * _erlang_c_service_level(below, load, 240, 20) + share * _erlang_c_service_level(below + 1, load, 240, 20)
+        return level >= 0.8 - 1e-9 and load <= 0.85 * net + 1e-9
+
+    for row in table.itertuples():
+        load = row.contacts * 240 / 1800
+        assert meets(row.agents_required_gross, load) and not meets(row.agents_required_gross - 1, load), row
+    assert (table.agents_required_gross < np.ceil(table.agents_required / keep - 1e-9)).sum() >= len(table) // 3  # rounding twice places more
+
+
+def test_requirements_csv_keeps_the_gross_figure_and_refuses_one_a_hand_edit_left_behind(config, requirements, tmp_path):
+    from scheduler.contracts.plan_tables import read_requirements, write_requirements
+    from scheduler.staffing.coverage import gross_requirements
+
+    path = tmp_path / "requirements.csv"
+    write_requirements(requirements, path)
+    back = read_requirements(path, config)
+    assert back.agents_required_gross.tolist() == requirements.agents_required_gross.tolist()
+    frame = pd.read_csv(path)
+    busy = int(frame.agents_required.idxmax())
+    frame.loc[busy, "agents_required"] += 5  # the planner raises the net figure and forgets the gross one
+    frame.to_csv(path, index=False)
+    with pytest.raises(DataError, match=rf"row {busy + 2}, column agents_required_gross: .*delete the agents_required_gross column"):
+        read_requirements(path, config)
+    frame.drop(columns="agents_required_gross").to_csv(path, index=False)
+    edited = read_requirements(path, config)
+    assert "agents_required_gross" not in edited  # recomputed where it is used: ceil(net / (1 - shrinkage))
+    assert gross_requirements(config, edited)[busy] == math.ceil(frame.agents_required[busy] / (1 - config.staffing.shrinkage) - 1e-9)

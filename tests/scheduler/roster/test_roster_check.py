@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.contracts.center import load_center
-from scheduler.contracts.plan_tables import write_roster_outputs
+from scheduler.contracts.plan_tables import COVERAGE_COLUMNS, write_roster_outputs
 from scheduler.roster import build_roster, check_roster
 from staffcast.errors import InfeasibleError
 
@@ -193,9 +193,7 @@ def test_written_files_are_what_the_check_command_reads(tmp_path):
     activities = pd.DataFrame(
         {"agent_id": "A04", "interval_start": pd.date_range(row["start"], row["end"], freq="30min", inclusive="left"), "activity": "service_voice"}
     )
-    coverage = pd.DataFrame(
-        columns=["queue", "interval_start", "agents_required", "agents_scheduled", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
-    )
+    coverage = pd.DataFrame(columns=COVERAGE_COLUMNS)
     write_roster_outputs(shifts, activities, coverage, tmp_path)
     result = _run(TINY / "center.yaml", tmp_path / "roster.csv", "--activities", tmp_path / "activities.csv")
     assert result.exit_code == 0, result.output

@@ -52,7 +52,7 @@ def test_roster_command_writes_checked_contract_files(tmp_path):
     assert (out / "roster.csv").read_text().splitlines()[0] == "agent_id,date,shift,start,end,paid_minutes,breaks"
     assert (out / "activities.csv").read_text().splitlines()[0] == "agent_id,interval_start,activity"
     assert (out / "coverage.csv").read_text().splitlines()[0] == (
-        "queue,interval_start,agents_required,agents_scheduled,service_level,asa_seconds,abandon_rate,occupancy"
+        "queue,interval_start,agents_required,agents_required_gross,agents_scheduled,service_level,asa_seconds,abandon_rate,occupancy"
     )
     center = load_center(TINY / "center.yaml")
     shifts = read_roster(out / "roster.csv")
