@@ -59,16 +59,3 @@ def test_it_never_makes_the_roster_worse_and_repeats_for_a_seed(model):
     assert runs[0].objective <= start.objective
     assert runs[0].plan == runs[1].plan and runs[0].objective == runs[1].objective
     assert fixed_penalties(model, runs[0].hint) is not None
-
-
-def test_after_ctrl_c_in_the_best_response_its_roster_is_returned_and_checked(monkeypatch):
-    def interrupted_after_one_pass(*args, **kwargs):
-        return dataclasses.replace(best_response.improve_by_best_response(*args, **{**kwargs, "max_passes": 1}), interrupted=True)
-
-    monkeypatch.setattr(solve, "improve_by_best_response", interrupted_after_one_pass)
-    center = load_center(TINY)
-    result = build_roster(center, tiny_requirements(DAYS), MONDAY, DAYS, time_limit_seconds=30, workers=1)
-    assert result.summary["best_response"]["interrupted"] and result.status == "FEASIBLE"
-    assert result.check.violations == []
-    assert result.check.objective == pytest.approx(result.objective)
-    assert result.objective == pytest.approx(sum(result.summary["solver_penalties"].values()))
