@@ -42,12 +42,12 @@ class Deadline:
         stages after it (deterministic time spent before is carried over)."""
         return Deadline(share * self.seconds, self.deterministic, self.started, self.spent_deterministic)
 
-    def limit_solver(self, parameters, share: float = 1.0) -> None:
-        """Bound a CP-SAT solve by `share` of the budget left: wall seconds, or deterministic seconds (then
-        without a wall limit, so that the load cannot change where it stops)."""
-        left = share * self.remaining()
+    def limit_solver(self, parameters, share: float = 1.0, floor: float = 1e-3) -> None:
+        """Bound a CP-SAT solve by `share` of the budget left, at least `floor`: wall seconds, or deterministic
+        seconds (then without a wall limit, so that the load cannot change where it stops)."""
+        left = max(share * self.remaining(), floor)
         if self.deterministic:
-            parameters.max_deterministic_time = max(left, 1e-3)
+            parameters.max_deterministic_time = left
             parameters.max_time_in_seconds = math.inf
         else:
-            parameters.max_time_in_seconds = max(left, 1e-3)
+            parameters.max_time_in_seconds = left

@@ -20,6 +20,11 @@ from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
 
+MIN_REPAIR_SECONDS = 1.0
+"""A repair may run this long even past the deadline: every answer, even one cut short, needs the greedy roster
+(a repair of one agent's month takes a few milliseconds)."""
+
+
 def greedy_roster(m: RosterModel, deadline: Deadline) -> tuple[dict[tuple[int, int], int], list[int]]:
     """(agent index, day) -> shift option index for the days the agents work, and the agents whose own hard
     rules cannot all hold (no valid shifts exist for them, so the roster is infeasible).
@@ -179,7 +184,7 @@ def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int], deadline: 
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.catch_sigint_signal = False
-    deadline.limit_solver(solver.parameters)
+    deadline.limit_solver(solver.parameters, floor=MIN_REPAIR_SECONDS)
     status = solver.solve(single.model)
     deadline.spend(solver.response_proto.deterministic_time)
     if status == cp_model.INFEASIBLE:

@@ -463,7 +463,7 @@ def run_whatif(
     def finished(outcome: ScenarioOutcome) -> None:
         outcomes[outcome.name] = outcome
         if progress:
-            progress(f"[{len(outcomes)}/{len(arguments)}] " + _finished(outcome))
+            progress(_finished(outcome) + f" ({len(outcomes)} of {len(arguments)} scenarios)")
 
     if processes == 1:
         for args in arguments:
