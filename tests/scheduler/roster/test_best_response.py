@@ -3,14 +3,11 @@ it never makes a roster worse, and it repeats for a seed."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from ortools.sat.python import cp_model
 from roster_worlds import MONDAY, TINY, tiny_requirements
 
 from scheduler.contracts.center import load_center
-from scheduler.roster import best_response, build_roster, solve
 from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.hint import greedy_roster
 from scheduler.roster.model import RosterModel
