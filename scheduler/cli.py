@@ -88,7 +88,9 @@ def requirements(
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload, write_requirements
     from scheduler.staffing.requirements import compute_requirements
+    from staffcast.atomic import check_output_file
 
+    check_output_file(output)
     loaded = load_center(center)
     workload = read_workload(forecast, loaded.config)
     table = compute_requirements(loaded.config, workload)
@@ -211,7 +213,11 @@ def forecast(
 ) -> None:
     """Forecast contacts (with an 80% band) and AHT per queue and interval."""
     from forecasts import forecast_contacts, read_events, read_history, write_forecast
+    from staffcast.atomic import check_output_file
 
+    for path in (output, plot):
+        if path is not None:
+            check_output_file(path)
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
@@ -253,8 +259,10 @@ def backtest(
     """Rolling-origin backtest: WAPE, bias and 80% coverage per queue, against seasonal naive and a 4-week weekday mean."""
     from forecasts import backtest as run_backtest
     from forecasts import format_backtest, read_events, read_history
-    from staffcast.atomic import write_csv_atomic
+    from staffcast.atomic import check_output_file, write_csv_atomic
 
+    if output is not None:
+        check_output_file(output)
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
@@ -345,7 +353,9 @@ def evaluate(
     from scheduler.evaluation.evaluate import evaluate_roster, summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import write_evaluation
+    from staffcast.atomic import check_output_folder, write_into_folder
 
+    check_output_folder(output)
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
     worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
@@ -358,7 +368,7 @@ def evaluate(
     )
     workload = read_workload(forecast_csv, loaded.config)
     result = evaluate_roster(loaded, shifts, worked, workload, has_previous=previous, simulation=options, progress=_say)
-    paths = write_evaluation(result, output)
+    paths = write_into_folder(output, lambda folder: write_evaluation(result, folder))
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
 
 
@@ -498,10 +508,18 @@ def export(
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import write_exports
     from scheduler.reports.hr_export import FORMATS
+    from staffcast.atomic import check_output_file, check_output_folder, write_into_folder
 
     if export_format not in FORMATS:
         raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.UTC))
+    in_folder = export_format == "ics"
+    (check_output_folder if in_folder else check_output_file)(output)
+    loaded, shifts, now = load_center(center), read_roster(roster_csv), datetime.datetime.now(datetime.UTC)
+    paths = (
+        write_into_folder(output, lambda folder: write_exports(loaded, shifts, folder, "ics", now))
+        if in_folder
+        else write_exports(loaded, shifts, output, export_format, now)
+    )
     print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
 
 

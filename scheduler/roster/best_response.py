@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -331,15 +332,24 @@ def _layouts(m: RosterModel) -> list[list[tuple[tuple[int, ...], np.ndarray]]]:
 
 
 class _AgentModel:
-    """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel."""
+    """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel
+    (built at the first solve, so that a search cut short by its deadline does not build them all)."""
 
     def __init__(self, m: RosterModel, a: int) -> None:
-        self.single = m.alone(a)
-        apply_rules(self.single, with_coverage=False)
-        self.own = sum(p.coefficient * p.expression for p in self.single.penalties)
+        self.m, self.a = m, a
         ids = agent_queues(m.agents[a], m.center)
         self.serves = [k for k, q in enumerate(m.config.queues) if q.id in ids]
         self.cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
+        self._single: RosterModel | None = None
+
+    @property
+    def single(self) -> RosterModel:
+        if self._single is None:
+            single = self.m.alone(self.a)
+            apply_rules(single, with_coverage=False)
+            self.own = sum(p.coefficient * p.expression for p in single.penalties)
+            self._single = single
+        return self._single
 
     def solve(
         self, value: dict[tuple[int, int], int], current: dict[int, int], seed: int, deterministic_seconds: float, fixed: bool = False
@@ -408,15 +418,20 @@ def improve_by_best_response(
         return deadline.remaining() <= stop_when_left
 
     with deferred_interrupt() as stopped, ThreadPoolExecutor(max_workers=parallel) as pool:
-        evaluated = list(pool.map(lambda a: agents[a].solve({}, shifts[a], seed, deterministic_seconds_per_agent, fixed=True), range(len(agents))))
+
+        def evaluate(a: int) -> tuple[tuple[dict[int, int], int] | None, float]:  # skipped once out of time: no passes follow
+            return (None, 0.0) if stopped() or out_of_time() else agents[a].solve({}, shifts[a], seed, deterministic_seconds_per_agent, fixed=True)
+
+        evaluated = list(pool.map(evaluate, range(len(agents))))
         deadline.spend(sum(spent for _, spent in evaluated))
         own = {a: answer[1] if answer is not None else 0 for a, (answer, _) in enumerate(evaluated)}
+        priced = all(answer is not None for answer, _ in evaluated)
         for a, agent in enumerate(agents):
             ledger.add(a, shifts[a], agent.serves)
         ledger.rebalance()
-        objective = ledger.total() + sum(own.values())
+        objective = ledger.total() + sum(own.values()) if priced else math.nan
         _report(progress, deadline, objective / m.scale, ledger, passes)
-        while (max_passes is None or passes < max_passes) and not stopped() and not out_of_time():
+        while priced and (max_passes is None or passes < max_passes) and not stopped() and not out_of_time():
             order = list(range(len(agents)))
             rng.shuffle(order)
             before = objective

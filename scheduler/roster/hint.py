@@ -19,7 +19,6 @@ from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute
 from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
-
 MIN_REPAIR_SECONDS = 1.0
 """A repair may run this long even past the deadline: every answer, even one cut short, needs the greedy roster
 (a repair of one agent's month takes a few milliseconds)."""

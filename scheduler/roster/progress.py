@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
@@ -25,9 +26,13 @@ def format_progress(report: RosterProgress) -> str:
     until a bound is proven; a bound of 0 proves nothing, every cost being non-negative)."""
     stage = report.stage + (f" pass {report.passes}" if report.passes is not None else "")
     return (
-        f"{stage}  {report.elapsed_seconds:.1f} s  objective {report.objective:,.1f}  {_bound_text(report.bound, report.gap)}  "
+        f"{stage}  {report.elapsed_seconds:.1f} s  objective {_objective_text(report.objective)}  {_bound_text(report.bound, report.gap)}  "
         f"understaffed {report.understaffed_agent_hours:,.1f} agent-h"
     )
+
+
+def _objective_text(objective: float) -> str:
+    return "not priced (out of time)" if math.isnan(objective) else f"{objective:,.1f}"
 
 
 def _bound_text(bound: float | None, gap: float | None) -> str:

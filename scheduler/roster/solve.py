@@ -169,9 +169,12 @@ def build_roster(
 
 def _search(center, requirements, start, days, deadline: Deadline, seed, workers, previous, progress, stopped) -> RosterResult:
     """The stages of `build_roster`, with Ctrl-C deferred to `stopped`."""
+    stages = {"before_seconds": deadline.elapsed()}
     m = RosterModel(center, requirements, start, days, previous=previous)
     variables = apply_rules(m)
+    stages["model_seconds"] = deadline.elapsed()
     plan, stuck = greedy_roster(m, deadline)
+    stages["greedy_seconds"] = deadline.elapsed()
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
     best = improve_by_best_response(
@@ -184,6 +187,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
         parallel=workers or os.cpu_count() or 1,
         progress=_stage_reporter(progress, deadline),
     )
+    stages["best_response_seconds"] = deadline.elapsed()
     hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
     cpsat_seconds = deadline.remaining() - FINISH_SHARE * deadline.seconds
@@ -201,6 +205,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
             raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
             status_name, bound_points, value = solver.status_name(status), solver.best_objective_bound, solver.value
+    stages["cp_sat_seconds"] = deadline.elapsed()
     shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
@@ -225,6 +230,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
         "penalties": report.penalties,
         "solver_penalties": solver_penalties,
         "solve_seconds": deadline.elapsed(),
+        "stages_end_seconds": {**stages, "check_seconds": deadline.elapsed()},  # when each stage ended, from the deadline's start
         "interrupted": stopped(),
         "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves, "interrupted": best.interrupted},
     }

@@ -197,8 +197,18 @@ def _describe(path: Path, data: dict, exc: ValidationError) -> str:
 
 
 def scenario_center_path(scenarios_path: Path | str, scenarios: ScenarioFile) -> Path:
-    """The base center YAML, resolved relative to the scenarios file."""
-    return (Path(scenarios_path).parent / scenarios.center).resolve()
+    """The base center YAML, resolved relative to the scenarios file.
+
+    Raises:
+        ConfigError: naming the scenarios file and its `center` field when that file does not exist.
+    """
+    path = (Path(scenarios_path).parent / scenarios.center).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"{scenarios_path}: field center: the base center {scenarios.center} ({path}) is not a file. Give the center YAML's path "
+            "relative to the scenarios file."
+        )
+    return path
 
 
 # --- applying a scenario -------------------------------------------------------------------------

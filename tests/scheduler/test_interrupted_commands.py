@@ -48,7 +48,16 @@ def _interrupt_at(monkeypatch, owner, name: str, calls: list[int]) -> list[int]:
 def _check_roster_file(center_dir: Path, folder: Path) -> None:
     """The written roster passes `staffcast check` in a separate process (no code shared with the writer's run)."""
     done = subprocess.run(
-        [sys.executable, "-m", "scheduler.cli", "check", str(center_dir / "center.yaml"), str(folder / "roster.csv"), "--activities", str(folder / "activities.csv")],
+        [
+            sys.executable,
+            "-m",
+            "scheduler.cli",
+            "check",
+            str(center_dir / "center.yaml"),
+            str(folder / "roster.csv"),
+            "--activities",
+            str(folder / "activities.csv"),
+        ],
         capture_output=True,
         text=True,
     )
