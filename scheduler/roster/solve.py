@@ -98,7 +98,12 @@ BEST_RESPONSE_SHARE = 0.75
 """The share of the time limit the agent-by-agent best response may use; CP-SAT on the whole model gets the rest."""
 
 FINISH_SHARE = 0.05
-"""The share of the time limit kept for extraction and the independent check after the last solve."""
+"""The least share of the time limit kept for extraction and the independent check after the last solve."""
+
+FINISH_PER_MODEL_SECOND = 1.5
+"""Seconds kept after the last solve per second the model took to build: extraction, the check, writing and the
+check of the written files scale with the model (flagship store, 28 days, load 10 on 2 cores: model 7.7 s, all of
+that 11 s)."""
 
 LNS_ONLY_FROM_AGENT_DAYS = 500
 """From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
@@ -142,7 +147,8 @@ def build_roster(
     Stages, all on one deadline: the model; a greedy roster (whose one-agent repairs always finish, so that a
     valid roster exists); agent-by-agent best responses (`best_response`, until BEST_RESPONSE_SHARE of the
     limit is spent, one agent per worker at once); CP-SAT on the whole model, hinted with that roster complete
-    with breaks and queues, until FINISH_SHARE of the limit is left; then extraction and the independent checker.
+    with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_PER_MODEL_SECOND
+    times the model's build time if longer); then extraction and the independent checker.
     Ctrl-C in any stage (deferred to a flag, `staffcast.interrupts`) skips the stages after it and keeps the
     best roster found so far; `summary["interrupted"]` says so.
 
@@ -190,7 +196,8 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     stages["best_response_seconds"] = deadline.elapsed()
     hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
-    cpsat_seconds = deadline.remaining() - FINISH_SHARE * deadline.seconds
+    finish = max(FINISH_SHARE * deadline.seconds, FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
+    cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
     if not stopped() and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
