@@ -16,6 +16,10 @@ from typing import Annotated
 import typer
 
 from staffcast.errors import StaffcastError
+from staffcast.status_line import StatusLine
+
+_say = StatusLine()
+"""Progress of every command: one live line on a terminal, plain lines elsewhere."""
 
 app = typer.Typer(
     help="staffcast: forecast contacts, staff queues and build 24/7 rosters for a customer-service center.",
@@ -36,14 +40,19 @@ def planner_errors(command: Callable) -> Callable:
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        _say.restart()
         try:
             return command(*args, **kwargs)
         except StaffcastError as exc:
+            _say.close()
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(code=1) from None
         except KeyboardInterrupt:
+            _say.close()
             print("interrupted (Ctrl-C): stopped before writing anything new.", file=sys.stderr)
             raise typer.Exit(code=130) from None
+        finally:
+            _say.close()
 
     return run
 
@@ -120,16 +129,15 @@ def roster(
     from scheduler.roster.progress import format_progress, format_summary
     from staffcast.atomic import check_output_folder, write_into_folder
     from staffcast.deadline import Deadline
-    from staffcast.status_line import StatusLine
 
     deadline = Deadline(time_limit, deterministic)
     check_output_folder(output)
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
     before = read_roster(previous, known_agents=loaded) if previous else None
-    with StatusLine() as say:
-        report = lambda update: say("roster " + format_progress(update))  # noqa: E731
-        result = build_roster(loaded, table, start.date(), days, seed=seed, workers=workers, previous=before, progress=report, deadline=deadline)
+    report = lambda update: _say("roster " + format_progress(update))  # noqa: E731
+    result = build_roster(loaded, table, start.date(), days, seed=seed, workers=workers, previous=before, progress=report, deadline=deadline)
+    _say.close()
     _stop_on_violations(result.check)
 
     def write(folder: Path) -> list[Path]:
@@ -274,10 +282,6 @@ def backtest(
         print(f"wrote {output}")
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 @app.command()
 @planner_errors
 @keeps_best_on_ctrl_c
@@ -396,26 +400,25 @@ def plan(
     from scheduler.workflows.plan import run_plan
     from staffcast.atomic import check_output_folder, write_into_folder
     from staffcast.deadline import Deadline
-    from staffcast.status_line import StatusLine
 
     deadline = Deadline(time_limit, deterministic)
     check_output_folder(output)
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous, known_agents=loaded) if previous else None
-    with StatusLine() as say:
-        result = run_plan(
-            loaded,
-            history,
-            events,
-            start.date(),
-            days,
-            seed=seed,
-            workers=workers,
-            simulation=SimulationOptions(seed=seed) if simulate else None,
-            previous=before,
-            progress=say,
-            deadline=deadline,
-        )
+    result = run_plan(
+        loaded,
+        history,
+        events,
+        start.date(),
+        days,
+        seed=seed,
+        workers=workers,
+        simulation=SimulationOptions(seed=seed) if simulate else None,
+        previous=before,
+        progress=_say,
+        deadline=deadline,
+    )
+    _say.close()
     _stop_on_violations(result.roster.check)
 
     def write(folder: Path) -> list[Path]:
@@ -446,25 +449,24 @@ def whatif(
     from scheduler.reports.folders import read_center_inputs, write_whatif
     from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
     from staffcast.atomic import check_output_folder, write_into_folder
-    from staffcast.status_line import StatusLine
 
     check_output_folder(output)
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
     before = read_roster(previous, known_agents=loaded) if previous else None
-    with StatusLine() as say:
-        forecast = forecast_contacts(history, events, spec.start, spec.days, progress=say).table
-        result = run_whatif(
-            loaded,
-            forecast,
-            events,
-            spec,
-            time_limit_seconds=time_limit,
-            processes=processes,
-            previous=before,
-            progress=say,
-            deterministic=deterministic,
-        )
+    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
+    result = run_whatif(
+        loaded,
+        forecast,
+        events,
+        spec,
+        time_limit_seconds=time_limit,
+        processes=processes,
+        previous=before,
+        progress=_say,
+        deterministic=deterministic,
+    )
+    _say.close()
     paths = write_into_folder(output, lambda folder: write_whatif(result, folder, f"What-if: {loaded.config.name}"))
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
 

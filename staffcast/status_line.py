@@ -10,16 +10,25 @@ from typing import TextIO
 
 class StatusLine:
     """Call with a progress message (stage, queue k of n, incumbent, bound, ...). On a terminal the message
-    replaces the line before it, prefixed with the elapsed time; warnings and errors keep lines of their own."""
+    replaces the line before it, prefixed with the seconds since `restart`; warnings and errors keep lines of
+    their own. The stream defaults to sys.stderr as it is at each call."""
 
     def __init__(self, stream: TextIO | None = None) -> None:
-        self.stream = stream or sys.stderr
-        self.live = bool(getattr(self.stream, "isatty", lambda: False)())
+        self._stream = stream
         self.started = time.monotonic()
         self.showing = False
 
+    @property
+    def stream(self) -> TextIO:
+        return self._stream or sys.stderr
+
+    def restart(self) -> None:
+        """Count the elapsed time from now (a command's start)."""
+        self.started = time.monotonic()
+
     def __call__(self, message: str) -> None:
-        if not self.live or message.startswith(("warning", "error")):
+        live = bool(getattr(self.stream, "isatty", lambda: False)())
+        if not live or message.startswith(("warning", "error")):
             self.close()
             print(message, file=self.stream, flush=True)
             return
@@ -35,9 +44,3 @@ class StatusLine:
             self.stream.write("\n")
             self.stream.flush()
             self.showing = False
-
-    def __enter__(self) -> StatusLine:
-        return self
-
-    def __exit__(self, *_exc) -> None:
-        self.close()
