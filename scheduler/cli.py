@@ -74,6 +74,13 @@ def keeps_best_on_ctrl_c(command: Callable) -> Callable:
     return run
 
 
+def _command_deadline(time_limit: float, deterministic: bool):
+    """The command's one deadline, counted from when the command began (its imports and file reading included)."""
+    from staffcast.deadline import Deadline
+
+    return Deadline(time_limit, deterministic, started=_say.started)
+
+
 Deterministic = Annotated[
     bool,
     typer.Option(
@@ -123,14 +130,13 @@ def roster(
     deterministic: Deterministic = False,
 ) -> None:
     """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
+    deadline = _command_deadline(time_limit, deterministic)
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_requirements, read_roster, write_roster_outputs
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress, format_summary
     from staffcast.atomic import check_output_folder, write_into_folder
-    from staffcast.deadline import Deadline
 
-    deadline = Deadline(time_limit, deterministic)
     check_output_folder(output)
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
@@ -301,15 +307,14 @@ def capacity(
     ] = 120,
 ) -> None:
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
+    deadline = _command_deadline(time_limit, False)
     from forecasts import forecast_contacts, read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload
     from staffcast.atomic import check_output_folder, write_into_folder
-    from staffcast.deadline import Deadline
     from staffcast.errors import ConfigError
 
-    deadline = Deadline(time_limit)
     check_output_folder(output)
     loaded = load_center(center)
     calendar = read_events(loaded.path("events")) if loaded.path("events") else []
@@ -393,15 +398,14 @@ def plan(
     deterministic: Deterministic = False,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
+    deadline = _command_deadline(time_limit, deterministic)
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
     from scheduler.workflows.plan import run_plan
     from staffcast.atomic import check_output_folder, write_into_folder
-    from staffcast.deadline import Deadline
 
-    deadline = Deadline(time_limit, deterministic)
     check_output_folder(output)
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous, known_agents=loaded) if previous else None

@@ -100,10 +100,10 @@ BEST_RESPONSE_SHARE = 0.75
 FINISH_SHARE = 0.05
 """The least share of the time limit kept for extraction and the independent check after the last solve."""
 
-FINISH_PER_MODEL_SECOND = 1.5
-"""Seconds kept after the last solve per second the model took to build: extraction, the check, writing and the
-check of the written files scale with the model (flagship store, 28 days, load 10 on 2 cores: model 7.7 s, all of
-that 11 s)."""
+FINISH_SECONDS, FINISH_PER_MODEL_SECOND = 2.0, 1.5
+"""Seconds kept after the last solve: a fixed part and a part per second the model took to build, since extraction,
+the check, writing and the check of the written files scale with the model (flagship store on 2 cores at load 6-10:
+7 days, model 1.2 s, all of that 2.7 s; 28 days, model 7.7 s, all of that 11 s)."""
 
 LNS_ONLY_FROM_AGENT_DAYS = 500
 """From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
@@ -147,8 +147,8 @@ def build_roster(
     Stages, all on one deadline: the model; a greedy roster (whose one-agent repairs always finish, so that a
     valid roster exists); agent-by-agent best responses (`best_response`, until BEST_RESPONSE_SHARE of the
     limit is spent, one agent per worker at once); CP-SAT on the whole model, hinted with that roster complete
-    with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_PER_MODEL_SECOND
-    times the model's build time if longer); then extraction and the independent checker.
+    with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_SECONDS plus
+    FINISH_PER_MODEL_SECOND times the model's build time if longer); then extraction and the independent checker.
     Ctrl-C in any stage (deferred to a flag, `staffcast.interrupts`) skips the stages after it and keeps the
     best roster found so far; `summary["interrupted"]` says so.
 
@@ -196,7 +196,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     stages["best_response_seconds"] = deadline.elapsed()
     hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
-    finish = max(FINISH_SHARE * deadline.seconds, FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
+    finish = max(FINISH_SHARE * deadline.seconds, FINISH_SECONDS + FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
     cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
     if not stopped() and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
