@@ -49,6 +49,10 @@ def test_ctrl_c_to_the_process_group_keeps_every_running_scenario(tmp_path: Path
     time.sleep(60)  # both scenario processes are in their roster searches (900 s each)
     started = time.monotonic()
     os.killpg(process.pid, signal.SIGINT)  # what a terminal does: every process of the command gets it
+    for _ in range(6):  # and pressed again while the scenario processes evaluate, wait for work or exit
+        time.sleep(2)
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 0, stderr
     assert "Traceback" not in stderr and stdout.strip().endswith("interrupted")
