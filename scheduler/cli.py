@@ -235,10 +235,10 @@ def forecast(
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}")
     result = forecast_contacts(past, calendar, start.date(), days, progress=_say)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}")
     write_forecast(result.table, output)
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
@@ -280,8 +280,8 @@ def backtest(
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    result = run_backtest(past, calendar, days, folds, progress=_say, on_warning=lambda warning: print(f"warning: {warning}", file=sys.stderr))
+        _say(f"warning: {warning}")
+    result = run_backtest(past, calendar, days, folds, progress=_say, on_warning=lambda warning: _say(f"warning: {warning}"))
     print(format_backtest(result))
     if output:
         write_csv_atomic(result.round(5), output)
