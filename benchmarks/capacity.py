@@ -23,6 +23,7 @@ from scheduler import (
 )
 from scheduler.capacity import capacity_problem, capacity_settings, check_capacity, optimize_capacity  # noqa: E402
 from scheduler.staffing.requirements import compute_requirements  # noqa: E402
+from staffcast.deadline import Deadline
 
 START = dt.date(2026, 11, 1)
 WEEKS = 52
@@ -40,7 +41,7 @@ def run(name: str) -> dict:
     settings = capacity_settings(center, WEEKS)
     problem = capacity_problem(center, requirements, START, WEEKS, settings)
     requirement_seconds = time.perf_counter() - began
-    plan = optimize_capacity(problem, time_limit_seconds=60)
+    plan = optimize_capacity(problem, deadline=Deadline(60))
     began = time.perf_counter()
     problems = check_capacity(plan)
     check_seconds = time.perf_counter() - began

@@ -32,6 +32,7 @@ from scheduler.roster.progress import RosterProgress, format_progress
 from scheduler.roster.rules import apply_rules
 from scheduler.roster.solve import planned_requirements
 from scheduler.staffing.requirements import compute_requirements
+from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
 
@@ -46,7 +47,7 @@ def time_phases(center, requirements, days: int) -> dict:
     m = RosterModel(center, requirements, SCALE_START, days)
     variables = apply_rules(m)
     built = time.perf_counter()
-    plan, stuck = greedy_roster(m)
+    plan, stuck = greedy_roster(m, Deadline(60))
     values = {variable.index: value for variable, value in hint_values(m, variables, plan)}
     greedy = time.perf_counter()
     shifts, activities = extract_roster(m, variables, lambda variable: values[variable.index])

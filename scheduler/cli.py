@@ -16,6 +16,10 @@ from typing import Annotated
 import typer
 
 from staffcast.errors import StaffcastError
+from staffcast.status_line import StatusLine
+
+_say = StatusLine()
+"""Progress of every command: one live line on a terminal, plain lines elsewhere."""
 
 app = typer.Typer(
     help="staffcast: forecast contacts, staff queues and build 24/7 rosters for a customer-service center.",
@@ -31,17 +35,59 @@ def main() -> None:
 
 
 def planner_errors(command: Callable) -> Callable:
-    """Turn library errors into a clear message on stderr and exit code 1 (bugs keep their traceback)."""
+    """Turn library errors into a clear message on stderr and exit code 1 (bugs keep their traceback); a Ctrl-C
+    that a command does not defer ends it with exit code 130 (every file is written atomically, so none is half written)."""
 
     @functools.wraps(command)
     def run(*args, **kwargs):
+        _say.restart()
         try:
             return command(*args, **kwargs)
         except StaffcastError as exc:
+            _say.close()
             print(f"error: {exc}", file=sys.stderr)
             raise typer.Exit(code=1) from None
+        except KeyboardInterrupt:
+            _say.close()
+            print("interrupted (Ctrl-C): stopped before writing anything new.", file=sys.stderr)
+            raise typer.Exit(code=130) from None
+        finally:
+            _say.close()
 
     return run
+
+
+def keeps_best_on_ctrl_c(command: Callable) -> Callable:
+    """Run a long command with Ctrl-C deferred: the search stops at its next safe point, the command finishes
+    with the best result found so far, writes it (atomically) and says it was interrupted."""
+
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        from staffcast.interrupts import deferred_interrupt
+
+        with deferred_interrupt() as stopped:
+            result = command(*args, **kwargs)
+            if stopped():
+                print("interrupted (Ctrl-C): the search stopped early; what finished was written above.", file=sys.stderr)
+            return result
+
+    return run
+
+
+def _command_deadline(time_limit: float, deterministic: bool):
+    """The command's one deadline, counted from when the command began (its imports and file reading included)."""
+    from staffcast.deadline import Deadline
+
+    return Deadline(time_limit, deterministic, started=_say.started)
+
+
+Deterministic = Annotated[
+    bool,
+    typer.Option(
+        help="Count --time-limit in CP-SAT deterministic seconds: the same inputs, seed and workers give byte-identical files "
+        "under any machine load (the wall-clock time then varies with the load)."
+    ),
+]
 
 
 Output = Annotated[Path, typer.Option("-o", "--output", help="File to write.")]
@@ -58,7 +104,9 @@ def requirements(
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload, write_requirements
     from scheduler.staffing.requirements import compute_requirements
+    from staffcast.atomic import check_output_file
 
+    check_output_file(output)
     loaded = load_center(center)
     workload = read_workload(forecast, loaded.config)
     table = compute_requirements(loaded.config, workload)
@@ -68,46 +116,53 @@ def requirements(
 
 @app.command()
 @planner_errors
+@keeps_best_on_ctrl_c
 def roster(
     center: Annotated[Path, typer.Argument(help="Center YAML.")],
     requirements_csv: Annotated[Path, typer.Argument(metavar="REQUIREMENTS", help="Requirements CSV (from `staffcast requirements`).")],
     start: Annotated[datetime.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the roster (YYYY-MM-DD).")],
     days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for roster.csv, activities.csv, coverage.csv.")],
-    time_limit: Annotated[float, typer.Option(min=1, help="Solver time limit in seconds.")] = 60,
+    time_limit: Annotated[float, typer.Option(min=1, help="Time limit of the whole command in seconds.")] = 60,
     previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it, first night).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed (same seed and workers: same roster).")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
+    deterministic: Deterministic = False,
 ) -> None:
     """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
+    deadline = _command_deadline(time_limit, deterministic)
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_requirements, read_roster, write_roster_outputs
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress, format_summary
+    from staffcast.atomic import check_output_folder, write_into_folder
 
+    check_output_folder(output)
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
-    before = read_roster(previous) if previous else None
-    result = build_roster(
-        loaded,
-        table,
-        start.date(),
-        days,
-        time_limit_seconds=time_limit,
-        seed=seed,
-        workers=workers,
-        previous=before,
-        progress=lambda report: print(format_progress(report), file=sys.stderr),
-    )
-    if not result.check.ok:
+    before = read_roster(previous, known_agents=loaded) if previous else None
+    report = lambda update: _say("roster " + format_progress(update))  # noqa: E731
+    result = build_roster(loaded, table, start.date(), days, seed=seed, workers=workers, previous=before, progress=report, deadline=deadline)
+    _say.close()
+    _stop_on_violations(result.check)
+
+    def write(folder: Path) -> list[Path]:
+        paths = write_roster_outputs(result.shifts, result.activities, result.coverage, folder)
+        _check_written(loaded, folder, table, start.date(), days, before)
+        return paths
+
+    paths = write_into_folder(output, write)
+    print("\n".join(format_summary(result.summary) + [f"wrote {', '.join(str(p) for p in paths)}"]))
+
+
+def _stop_on_violations(check) -> None:
+    """Exit 1 without writing when the roster fails the independent check."""
+    if check is not None and not check.ok:
         print(
-            "error: the roster fails the independent check, so it was not written:\n  " + "\n  ".join(map(str, result.check.violations[:20])),
+            "error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(map(str, check.violations[:20])),
             file=sys.stderr,
         )
         raise typer.Exit(code=1)
-    paths = write_roster_outputs(result.shifts, result.activities, result.coverage, output)
-    _check_written(loaded, output, table, start.date(), days, before)
-    print("\n".join(format_summary(result.summary) + [f"wrote {', '.join(str(p) for p in paths)}"]))
 
 
 def _check_written(center, folder: Path, requirements, start: datetime.date, days: int, previous) -> None:
@@ -172,14 +227,18 @@ def forecast(
 ) -> None:
     """Forecast contacts (with an 80% band) and AHT per queue and interval."""
     from forecasts import forecast_contacts, read_events, read_history, write_forecast
+    from staffcast.atomic import check_output_file
 
+    for path in (output, plot):
+        if path is not None:
+            check_output_file(path)
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}")
     result = forecast_contacts(past, calendar, start.date(), days, progress=_say)
     for warning in result.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
+        _say(f"warning: {warning}")
     write_forecast(result.table, output)
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
@@ -214,25 +273,24 @@ def backtest(
     """Rolling-origin backtest: WAPE, bias and 80% coverage per queue, against seasonal naive and a 4-week weekday mean."""
     from forecasts import backtest as run_backtest
     from forecasts import format_backtest, read_events, read_history
-    from staffcast.atomic import write_csv_atomic
+    from staffcast.atomic import check_output_file, write_csv_atomic
 
+    if output is not None:
+        check_output_file(output)
     past = read_history(history)
     calendar = read_events(events) if events else []
     for warning in past.warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    result = run_backtest(past, calendar, days, folds, progress=_say, on_warning=lambda warning: print(f"warning: {warning}", file=sys.stderr))
+        _say(f"warning: {warning}")
+    result = run_backtest(past, calendar, days, folds, progress=_say, on_warning=lambda warning: _say(f"warning: {warning}"))
     print(format_backtest(result))
     if output:
         write_csv_atomic(result.round(5), output)
         print(f"wrote {output}")
 
 
-def _say(message: str) -> None:
-    print(message, file=sys.stderr)
-
-
 @app.command()
 @planner_errors
+@keeps_best_on_ctrl_c
 def capacity(
     center: Annotated[Path, typer.Argument(help="Center YAML (its capacity: section, agents, history and events).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for capacity.csv, capacity_actions.csv and the plots.")],
@@ -243,16 +301,21 @@ def capacity(
     forecast: Annotated[Path | None, typer.Option(help="Forecast CSV to use instead of forecasting from the center's history.")] = None,
     time_limit: Annotated[
         float,
-        typer.Option(min=1, help="Solver time limit in seconds (a safety net: the search stops after a fixed number of nodes, so runs repeat)."),
+        typer.Option(
+            min=1, help="Time limit of the whole command in seconds (a safety net: the search stops after a fixed node count, so runs repeat)."
+        ),
     ] = 120,
 ) -> None:
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
+    deadline = _command_deadline(time_limit, False)
     from forecasts import forecast_contacts, read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload
+    from staffcast.atomic import check_output_folder, write_into_folder
     from staffcast.errors import ConfigError
 
+    check_output_folder(output)
     loaded = load_center(center)
     calendar = read_events(loaded.path("events")) if loaded.path("events") else []
     if forecast is None and loaded.path("history") is None:
@@ -264,11 +327,11 @@ def capacity(
         history = read_history(loaded.path("history"))
         first = start.date() if start else history.table.interval_start.max().date() + datetime.timedelta(days=1)
         workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
-    plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=_say)
+    plan = plan_capacity(loaded, workload, first, weeks, progress=_say, deadline=deadline)
     problems = check_capacity(plan)
     if problems:
         raise RuntimeError("the capacity plan fails its independent check (a bug):\n" + "\n".join(problems[:20]))
-    paths = write_capacity_outputs(plan, output, calendar)
+    paths = write_into_folder(output, lambda folder: write_capacity_outputs(plan, folder, calendar))
     print(
         "\n".join(
             format_capacity_summary(plan)
@@ -299,7 +362,9 @@ def evaluate(
     from scheduler.evaluation.evaluate import evaluate_roster, summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import write_evaluation
+    from staffcast.atomic import check_output_folder, write_into_folder
 
+    check_output_folder(output)
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
     worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
@@ -312,34 +377,39 @@ def evaluate(
     )
     workload = read_workload(forecast_csv, loaded.config)
     result = evaluate_roster(loaded, shifts, worked, workload, has_previous=previous, simulation=options, progress=_say)
-    paths = write_evaluation(result, output)
+    paths = write_into_folder(output, lambda folder: write_evaluation(result, folder))
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
 
 
 @app.command()
 @planner_errors
+@keeps_best_on_ctrl_c
 def plan(
     center: Annotated[Path, typer.Argument(help="Center YAML (with history, events, agents, time_off paths).")],
     start: Annotated[datetime.datetime, typer.Option(formats=["%Y-%m-%d"], help="First day of the plan (YYYY-MM-DD).")],
     days: Annotated[int, typer.Option(min=1, max=42, help="Number of days (1-42).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for every file of the chain, plots and report.html.")],
-    time_limit: Annotated[float, typer.Option(min=1, help="Roster solver time limit in seconds.")] = 60,
+    time_limit: Annotated[float, typer.Option(min=1, help="Time limit of the whole command in seconds (the roster search gets most of it).")] = 60,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     workers: Annotated[int | None, typer.Option(min=1, help="Solver threads (default: all cores).")] = None,
     simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy, 5 replications).")] = False,
     team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
     previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it).")] = None,
+    deterministic: Deterministic = False,
     backlog: Annotated[Path | None, typer.Option(help="Tickets still open before START: the previous plan's backlog.csv.")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
+    deadline = _command_deadline(time_limit, deterministic)
     from scheduler.contracts.plan_tables import read_backlog, read_roster
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
     from scheduler.workflows.plan import run_plan
+    from staffcast.atomic import check_output_folder, write_into_folder
 
+    check_output_folder(output)
     loaded, history, events = read_center_inputs(center)
-    before = read_roster(previous) if previous else None
+    before = read_roster(previous, known_agents=loaded) if previous else None
     carried = read_backlog(backlog, loaded.config, start) if backlog else None
     result = run_plan(
         loaded,
@@ -347,46 +417,64 @@ def plan(
         events,
         start.date(),
         days,
-        time_limit_seconds=time_limit,
         seed=seed,
         workers=workers,
         simulation=SimulationOptions(seed=seed) if simulate else None,
         previous=before,
         backlog=carried,
         progress=_say,
+        deadline=deadline,
     )
-    if result.roster.check is not None and not result.roster.check.ok:
-        print(
-            "error: the roster fails the independent check, so nothing was written:\n  " + "\n  ".join(map(str, result.roster.check.violations[:20])),
-            file=sys.stderr,
-        )
-        raise typer.Exit(code=1)
-    paths = write_plan(result, output, team=team)
-    _check_written(loaded, output, result.requirements, start.date(), days, before)
+    _say.close()
+    _stop_on_violations(result.roster.check)
+
+    def write(folder: Path) -> list[Path]:
+        paths = write_plan(result, folder, team=team)
+        _check_written(loaded, folder, result.requirements, start.date(), days, before)
+        return paths
+
+    paths = write_into_folder(output, write)
     print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
 @app.command()
 @planner_errors
+@keeps_best_on_ctrl_c
 def whatif(
     scenarios_yaml: Annotated[Path, typer.Argument(metavar="SCENARIOS", help="Scenarios YAML (base center + named overrides).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for comparison.csv, plots, scenario rosters and report.html.")],
-    time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per scenario (default: the file's).")] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(min=1, help="Time limit of each scenario's requirements, roster and evaluation (default: the file's).")
+    ] = None,
     processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
     previous: Annotated[Path | None, typer.Option(help="The roster before the scenarios' start (rest, streaks, weeks begun before it).")] = None,
+    deterministic: Deterministic = False,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
     from forecasts import forecast_contacts
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import read_center_inputs, write_whatif
     from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
+    from staffcast.atomic import check_output_folder, write_into_folder
 
+    check_output_folder(output)
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
+    before = read_roster(previous, known_agents=loaded) if previous else None
     forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
-    before = read_roster(previous) if previous else None
-    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, previous=before, progress=_say)
-    paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
+    result = run_whatif(
+        loaded,
+        forecast,
+        events,
+        spec,
+        time_limit_seconds=time_limit,
+        processes=processes,
+        previous=before,
+        progress=_say,
+        deterministic=deterministic,
+    )
+    _say.close()
+    paths = write_into_folder(output, lambda folder: write_whatif(result, folder, f"What-if: {loaded.config.name}"))
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
 
 
@@ -429,10 +517,18 @@ def export(
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import write_exports
     from scheduler.reports.hr_export import FORMATS
+    from staffcast.atomic import check_output_file, check_output_folder, write_into_folder
 
     if export_format not in FORMATS:
         raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.UTC))
+    in_folder = export_format == "ics"
+    (check_output_folder if in_folder else check_output_file)(output)
+    loaded, shifts, now = load_center(center), read_roster(roster_csv), datetime.datetime.now(datetime.UTC)
+    paths = (
+        write_into_folder(output, lambda folder: write_exports(loaded, shifts, folder, "ics", now))
+        if in_folder
+        else write_exports(loaded, shifts, output, export_format, now)
+    )
     print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
 
 

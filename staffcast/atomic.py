@@ -11,6 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from staffcast.errors import DataError
+from staffcast.interrupts import deferred_interrupt
+
 
 def write_atomic(path: Path | str, write: Callable[[Path], None]) -> None:
     """Write a file through `write(tmp_path)` and rename it into place, so no half-written file remains."""
@@ -42,6 +45,52 @@ def write_folder_atomic(path: Path | str, write: Callable[[Path], None]) -> None
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+def write_into_folder(path: Path | str, write: Callable[[Path], list[Path]]) -> list[Path]:
+    """Fill a staging folder beside `path` through `write(staging)`, which returns the files it wrote, then swap them in
+    together: a new folder is renamed into place; in an existing folder each file is renamed over its old version
+    with Ctrl-C deferred, so a run that fails or is interrupted leaves every old file as it was. Files of `path`
+    that the write does not produce stay.
+
+    Returns:
+        The files written, in `path`.
+
+    Raises:
+        DataError: `path` exists and is not a folder (nothing is written).
+    """
+    path = Path(path)
+    check_output_folder(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent))
+    try:
+        result = [path / file.relative_to(staging) for file in write(staging)]
+        with deferred_interrupt():
+            if not path.exists():
+                os.chmod(staging, 0o777 & ~_current_umask())
+                os.rename(staging, path)
+                return result
+            for file in sorted(p for p in staging.rglob("*") if not p.is_dir()):
+                target = path / file.relative_to(staging)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(file, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def check_output_folder(path: Path | str) -> None:
+    """Raise DataError when an output folder's path is taken by a file (check before a long computation)."""
+    path = Path(path)
+    if os.path.lexists(path) and not path.is_dir():
+        raise DataError(f"{path} is a file, not a folder; nothing was written. Give -o a folder (a new one, or one to update).")
+
+
+def check_output_file(path: Path | str) -> None:
+    """Raise DataError when an output file's path is taken by a folder (check before a long computation)."""
+    path = Path(path)
+    if path.is_dir():
+        raise DataError(f"{path} is a folder, not a file; nothing was written. Give -o a file name.")
 
 
 def _current_umask() -> int:

@@ -30,6 +30,7 @@ from curtois_qu.model import CurtoisModel, assignments_of, build_curtois_model
 from scheduler.roster.interrupts import restore_python_interrupts
 from scheduler.roster.progress import RosterProgress
 from scheduler.roster.solve import SolutionReporter, solver_parameters
+from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
 LNS_PARAMETERS = {"linearization_level": 2}
@@ -202,7 +203,7 @@ def solve_instance(
     remaining = time_limit_seconds - (time.monotonic() - started)
     stage_limit = max(0.1, remaining * (cpsat_share if use_lns else 1.0))
     solver_parameters(solver, stage_limit, seed, workers, len(m.agents) * instance.days)
-    status = solver.solve(m.model, SolutionReporter(progress, started))
+    status = solver.solve(m.model, SolutionReporter(progress, Deadline(time_limit_seconds, started=started)))
     restore_python_interrupts()
     # CP-SAT catches Ctrl-C (solver_parameters) and stops early with its best roster: then skip the LNS too. On a
     # loaded machine CP-SAT also returns a little before its limit (Instance3: at 2.3 of 3 s), hence half the limit.

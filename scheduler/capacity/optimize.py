@@ -24,7 +24,11 @@ import pandas as pd
 
 from scheduler.capacity.problem import ACTION_COLUMNS, CAPACITY_COLUMNS, CapacityPlan, CapacityProblem
 from scheduler.capacity.supply import hire_productivity, in_training
+from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
+
+FIRST_STAGE_SHARE = 0.8
+"""The share of the time left that the staff model may use; booking whole temps gets the rest."""
 
 MAX_COVERAGE_RATIO = 100.0
 """Stage 2 stops raising a week's worst surplus ratio here (also bounds weeks without requirement)."""
@@ -37,8 +41,9 @@ OPTIMALITY_SHARE_OF_WAGES = 0.0005
 wages and 0.05 % of today's staff's wages over the horizon (or within 0.001 % of the objective)."""
 
 
-def optimize_capacity(problem: CapacityProblem, *, time_limit_seconds: float = 120.0, progress: Callable[[str], None] | None = None) -> CapacityPlan:
-    """Solve the capacity plan.
+def optimize_capacity(problem: CapacityProblem, *, deadline: Deadline, progress: Callable[[str], None] | None = None) -> CapacityPlan:
+    """Solve the capacity plan: the staff model until FIRST_STAGE_SHARE of the time left, booking whole temps in
+    the rest (both on the command's deadline).
 
     Raises:
         InfeasibleError: the solver found no plan within the time limit (raise it).
@@ -49,7 +54,7 @@ def optimize_capacity(problem: CapacityProblem, *, time_limit_seconds: float = 1
     model = _Stage1(problem, pywraplp)
     if progress:
         progress(f"capacity model: {model.solver.NumVariables()} variables, {model.solver.NumConstraints()} constraints")
-    model.solver.SetTimeLimit(int(time_limit_seconds * 1000))
+    model.solver.SetTimeLimit(_milliseconds(FIRST_STAGE_SHARE * deadline.remaining()))
     staff_wages = sum(g.hourly_cost * g.paid_hours_per_agent * problem.headcount.get(g.id, 0) for g in problem.groups)
     tolerance = min(
         OPTIMALITY_FTE_WEEKS * problem.settings.fte_hours_per_week * max(g.hourly_cost for g in problem.groups),
@@ -61,11 +66,11 @@ def optimize_capacity(problem: CapacityProblem, *, time_limit_seconds: float = 1
     status = model.solver.Solve(parameters)
     if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         raise InfeasibleError(
-            f"the capacity model found no plan within {time_limit_seconds:g} s (solver status {status}). Allow more time or shorten the horizon."
+            f"the capacity model found no plan within {deadline.seconds:g} s (solver status {status}). Allow more time or shorten the horizon."
         )
     decisions = model.decisions()
     productive = {key: _value(expr) for key, expr in model.productive.items()}
-    decisions["temp"], weekly_gap = _book_whole_temps(problem, productive, pywraplp, time_limit_seconds)
+    decisions["temp"], weekly_gap = _book_whole_temps(problem, productive, pywraplp, deadline)
     for q in (g for g in problem.groups if g.is_temp_pool):
         for t in range(problem.weeks):
             productive[q.id, t] = q.fte_per_agent * decisions["temp"].get((q.id, t), 0)
@@ -182,19 +187,24 @@ class _Stage1:
         return _value(self.in_course.get((group, week), 0))
 
 
+def _milliseconds(seconds: float) -> int:
+    """A solver time limit in whole milliseconds, at least 1 (0 would mean no limit)."""
+    return max(1, int(seconds * 1000))
+
+
 def _value(expr) -> float:
     """The solved value of a linear expression (a plain number when it holds no variable)."""
     return float(expr) if isinstance(expr, (int, float)) else expr.solution_value()
 
 
-def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, time_limit_seconds: float) -> tuple[dict, dict]:
+def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, deadline: Deadline) -> tuple[dict, dict]:
     """Whole temp agents per pool and week at least cost (plus gap penalty), staff supply fixed.
 
     Weeks are independent once hires and courses are fixed, so this small integer model is exact
     where rounding stage 1's booked hours up would overpay.
     """
     solver = pywraplp.Solver.CreateSolver("SCIP")
-    solver.SetTimeLimit(int(time_limit_seconds * 1000))
+    solver.SetTimeLimit(_milliseconds(deadline.remaining()))
     pools = {f"temp:{p.id}": p for p in problem.settings.temps}
     temps = {(q, t): solver.IntVar(0, pool.max_agents_per_week, "") for q, pool in pools.items() for t in range(pool.lead_weeks, problem.weeks)}
     gaps, costs = {}, []
@@ -212,7 +222,7 @@ def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, time
         costs.append(pools[q].hourly_cost * pools[q].hours_per_week * var)
     solver.Minimize(sum(costs) + problem.settings.gap_penalty_per_fte_week * sum(gaps.values()))
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-        raise InfeasibleError(f"booking whole temp agents found no solution within {time_limit_seconds:g} s; allow more time.")
+        raise InfeasibleError(f"booking whole temp agents found no solution within the time limit of {deadline.seconds:g} s; allow more time.")
     booked = {key: int(round(v.solution_value())) for key, v in temps.items() if round(v.solution_value()) > 0}
     weekly_gap = {t: sum(gaps[k, t].solution_value() for k in problem.skills) for t in range(problem.weeks)}
     return booked, weekly_gap

@@ -13,6 +13,7 @@ from scheduler.capacity.requirements import weekly_required_fte
 from scheduler.capacity.settings import resolve_settings
 from scheduler.capacity.supply import build_groups
 from scheduler.contracts.capacity_schema import CapacityConfig
+from staffcast.deadline import Deadline
 
 
 def capacity_settings(center, weeks: int, overrides: Mapping[str, object] | None = None) -> CapacityConfig:
@@ -54,6 +55,7 @@ def plan_capacity(
     overrides: Mapping[str, object] | None = None,
     time_limit_seconds: float = 120.0,
     progress: Callable[[str], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> CapacityPlan:
     """Plan headcount, hiring, cross-training and temps for `weeks` weeks from `start`.
 
@@ -64,7 +66,8 @@ def plan_capacity(
         weeks: the horizon.
         overrides: what-if changes as dotted capacity fields, e.g. {"attrition_rate_per_week": 0.01,
             "hiring.lead_weeks": 8, "growth_rate_per_year": 0.15}.
-        time_limit_seconds: the solver's limit.
+        time_limit_seconds: the limit of requirements and solves together.
+        deadline: the command's deadline, begun before forecasting (then `time_limit_seconds` is ignored).
         progress: called with short progress messages.
 
     Raises:
@@ -73,6 +76,7 @@ def plan_capacity(
     """
     from scheduler.staffing.requirements import compute_requirements
 
+    deadline = deadline or Deadline(time_limit_seconds)
     settings = capacity_settings(center, weeks, overrides)
     end = pd.Timestamp(start) + pd.Timedelta(days=7 * weeks)
     inside = forecast.loc[(forecast.interval_start >= pd.Timestamp(start)) & (forecast.interval_start < end)]
@@ -81,4 +85,4 @@ def plan_capacity(
         progress(f"staffing requirements for {len(workload)} queue-intervals")
     requirements = compute_requirements(center.config, workload)
     problem = capacity_problem(center, requirements, start, weeks, settings)
-    return optimize_capacity(problem, time_limit_seconds=time_limit_seconds, progress=progress)
+    return optimize_capacity(problem, deadline=deadline, progress=progress)

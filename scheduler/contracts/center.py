@@ -16,6 +16,8 @@ from staffcast.tables import field_problem, load_yaml, parse_column, read_csv_ta
 AGENT_COLUMNS = ["agent_id", "name", "team", "contract", "skills", "min_hours_per_week", "max_hours_per_week"]
 AGENT_OPTIONAL = ["night_ok", "earliest_start", "latest_end", "hourly_cost"]
 TIME_OFF_COLUMNS = ["agent_id", "date", "kind", "weight"]
+SENSIBLE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
+"""Time off outside these dates is a typo of the year (2205 for 2025), never a plan."""
 CONTRACTS = ("full_time", "part_time", "temp")
 _BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
@@ -209,6 +211,10 @@ def load_time_off(path: Path, agents: list[Agent], config: CenterConfig) -> list
             raise ConfigError(f"{path}: row {number}: agent '{row.agent_id}' is not in agents.csv. Fix the id or add the agent.")
         if row.kind not in ("leave", "preference"):
             raise ConfigError(f"{path}: row {number}, column kind: '{row.kind}' is not leave or preference.")
+        if not SENSIBLE_DATES[0] <= dates[number] <= SENSIBLE_DATES[1]:
+            raise ConfigError(
+                f"{path}: row {number}, column date: {dates[number]} is outside {SENSIBLE_DATES[0]} to {SENSIBLE_DATES[1]}; check the year."
+            )
         weight = weights[number] if weights[number] is not None else (config.weights.time_off_preference if row.kind == "preference" else 0.0)
         entries.append(TimeOff(agent_id=row.agent_id, date=dates[number], kind=row.kind, weight=weight))
     return entries

@@ -166,8 +166,9 @@ def _time_after(hhmm: str, moment: pd.Timestamp) -> pd.Timestamp:
     return candidate if candidate >= moment else candidate + pd.Timedelta(days=1)
 
 
-def read_roster(path: Path | str) -> pd.DataFrame:
-    """Read a roster CSV (`agent_id, date, shift, start, end, paid_minutes, breaks`), checking every row.
+def read_roster(path: Path | str, known_agents=None) -> pd.DataFrame:
+    """Read a roster CSV (`agent_id, date, shift, start, end, paid_minutes, breaks`), checking every row, and with
+    `known_agents` (a Center) that every agent is one of the center's.
 
     Returns:
         A frame with date as datetime.date, start/end as Timestamps, paid_minutes as int, breaks as text.
@@ -178,6 +179,14 @@ def read_roster(path: Path | str) -> pd.DataFrame:
     starts = parse_timestamps(frame, "start", path)
     ends = parse_timestamps(frame, "end", path)
     paid = parse_column(frame, "paid_minutes", lambda s: int(_finite_non_negative(s)), path, "whole minutes >= 0")
+    if known_agents is not None:
+        ids = {agent.agent_id for agent in known_agents.agents}
+        unknown = frame.loc[~frame.agent_id.astype(str).isin(ids)]
+        if not unknown.empty:
+            raise DataError(
+                f"{path}: row {unknown.index[0]}, column agent_id: '{unknown.agent_id.iloc[0]}' is not an agent of {known_agents.source} "
+                f"({len(unknown)} row(s) of unknown agents). Give the roster of this center, or add the agent to its agents file."
+            )
     for number in frame.index:
         if ends[number] <= starts[number]:
             raise DataError(f"{path}: row {number}: end {ends[number]:%Y-%m-%d %H:%M} is not after start {starts[number]:%Y-%m-%d %H:%M}.")

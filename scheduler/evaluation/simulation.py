@@ -47,6 +47,7 @@ from scipy.special import stdtrit
 from scheduler.contracts.center import Agent
 from scheduler.contracts.schema import CenterConfig
 from staffcast.errors import ConfigError, DataError
+from staffcast.interrupts import defer_interrupts_in_worker
 
 BREAK = "break"
 
@@ -146,7 +147,9 @@ def simulate_roster(
                 progress(f"simulation replication {number}/{len(seeds)} done")
     else:
         # spawn, not fork: the parent may have run CP-SAT or BLAS threads, and forking a threaded process can deadlock.
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        # A terminal's Ctrl-C reaches the workers too: they finish their replication (the command keeps its results).
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=defer_interrupts_in_worker) as pool:
             for number, run in enumerate(pool.map(run_replication, [model] * len(seeds), [options] * len(seeds), seeds), start=1):
                 runs.append(run)
                 if progress:

@@ -236,7 +236,7 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
                 ],
             )
         )
-    subtitle = f"{config.name}: {result.start:%Y-%m-%d} to {end:%Y-%m-%d} ({result.days} days). Timings: {timing}."
+    subtitle = f"{config.name}: {result.start:%Y-%m-%d} to {end:%Y-%m-%d} ({result.days} days)." + (f" Timings: {timing}." if timing else "")
     return render_report(f"Staffing plan: {config.name}", subtitle, sections)
 
 

@@ -14,7 +14,8 @@ re-routes agents along such chains wherever that lowers the cost (flagship store
 
 Passes over all agents (in a seeded order) repeat until one improves the objective by less than
 CONVERGED_GAIN or the time is up. Each one-agent solve is bounded by CP-SAT deterministic time, so the
-result depends only on the seed and the number of passes. The fairness spreads are left to the
+result depends only on the seed and the number of passes (in deterministic mode the deadline counts the
+solves' deterministic time, which fixes the number of passes too). The fairness spreads are left to the
 whole-model stage that follows.
 """
 
@@ -24,7 +25,6 @@ import dataclasses
 import itertools
 import math
 import random
-import time
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -34,11 +34,12 @@ from ortools.sat.python import cp_model
 
 from scheduler.roster.deferred_work import deadline_hint, deferred_cost, marginal_values
 from scheduler.roster.hint import hint_values
-from scheduler.roster.interrupts import deferred_interrupt
 from scheduler.roster.model import RosterModel, agent_queues, points
 from scheduler.roster.progress import RosterProgress
 from scheduler.roster.proto_edits import fixed_domains, set_hint
 from scheduler.roster.rules import RuleVariables, apply_rules, shortfall_breakpoints
+from staffcast.deadline import Deadline
+from staffcast.interrupts import deferred_interrupt
 
 Plan = dict[tuple[int, int], int]
 
@@ -331,21 +332,31 @@ def _layouts(m: RosterModel) -> list[list[tuple[tuple[int, ...], np.ndarray]]]:
 
 
 class _AgentModel:
-    """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel."""
+    """One agent's month: the engine's hard rules and the agent's own soft costs, in a one-agent RosterModel
+    (built at the first solve, so that a search cut short by its deadline does not build them all)."""
 
     def __init__(self, m: RosterModel, a: int) -> None:
-        self.single = m.alone(a)
-        apply_rules(self.single, with_coverage=False)
-        self.own = sum(p.coefficient * p.expression for p in self.single.penalties)
+        self.m, self.a = m, a
         ids = agent_queues(m.agents[a], m.center)
         self.serves = [k for k, q in enumerate(m.config.queues) if q.id in ids]
         self.cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
+        self._single: RosterModel | None = None
+
+    @property
+    def single(self) -> RosterModel:
+        if self._single is None:
+            single = self.m.alone(self.a)
+            apply_rules(single, with_coverage=False)
+            self.own = sum(p.coefficient * p.expression for p in single.penalties)
+            self._single = single
+        return self._single
 
     def solve(
         self, value: dict[tuple[int, int], int], current: dict[int, int], seed: int, deterministic_seconds: float, fixed: bool = False
-    ) -> tuple[dict[int, int], int] | None:
+    ) -> tuple[tuple[dict[int, int], int] | None, float]:
         """The agent's best shifts ({day: option}) and their objective points (own costs minus the coverage
-        `value` of the shifts), or None when none is found in time; `fixed` evaluates `current` itself."""
+        `value` of the shifts), or None when none is found in time; `fixed` evaluates `current` itself. With
+        the deterministic seconds the solve took."""
         model, x = self.single.model, self.single.x
         model.clear_objective()
         model.minimize(self.own - sum(value[d, o] * x[0, d, o] for d, o in self.cells if value.get((d, o))))
@@ -358,9 +369,10 @@ class _AgentModel:
         solver.parameters.catch_sigint_signal = False
         with fixed_domains(model, chosen if fixed else {}):
             status = solver.solve(model)
+        spent = solver.response_proto.deterministic_time
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            return None
-        return {d: o for d, o in self.cells if solver.value(x[0, d, o])}, round(solver.objective_value)
+            return None, spent
+        return ({d: o for d, o in self.cells if solver.value(x[0, d, o])}, round(solver.objective_value)), spent
 
 
 def improve_by_best_response(
@@ -368,7 +380,8 @@ def improve_by_best_response(
     variables: RuleVariables,
     plan: Plan,
     *,
-    time_limit_seconds: float,
+    deadline: Deadline,
+    stop_when_left: float = 0.0,
     seed: int = 0,
     max_passes: int | None = None,
     parallel: int = 1,
@@ -377,82 +390,90 @@ def improve_by_best_response(
 ) -> BestResponseResult:
     """Improve a valid plan by agent-by-agent best responses (see the module docstring).
 
+    Ctrl-C (deferred to a flag by `build_roster`) is read between ledger transactions: the pass stops there, the
+    ledger holds every agent, and the roster so far is returned with `interrupted` set.
+
     Args:
         m: the roster model (its targets, options and previous roster; its CP-SAT model is not touched).
         variables: what the rules created in it (`apply_rules`), for the hint of the whole model.
         plan: (agent, day) -> option of a roster that keeps every agent's hard rules.
-        time_limit_seconds: wall-clock budget; max_passes: stop after this many passes (None: until a pass
-            gains less than CONVERGED_GAIN).
+        deadline: the command's deadline; the search stops once no more than `stop_when_left` of it is left
+            (in deterministic mode it counts the one-agent solves' deterministic time, so where it stops
+            depends only on the inputs, seed and `parallel`).
+        max_passes: stop after this many passes (None: until a pass gains less than CONVERGED_GAIN).
         seed: the order of agents in each pass and the one-agent solves' seed.
         parallel: agents solved at once (threads, e.g. one per core) against the same ledger; their answers
             are then applied one by one, each only if it still improves the roster after the ones before it.
         deterministic_seconds_per_agent: CP-SAT deterministic-time limit of one agent's solve.
         progress: called with the starting roster (pass 0) and after each pass (objective: coverage and own
-            costs, weight units; no bound yet: 0 with a gap of 100%).
+            costs, weight units; no bound).
     """
-    started = time.monotonic()
     rng = random.Random(seed)
     ledger = CoverageLedger(m)
     agents = [_AgentModel(m, a) for a in range(len(m.agents))]
     shifts = {a: {d: o for (b, d), o in plan.items() if b == a} for a in range(len(agents))}
     passes = moves = 0
-    interrupted, objective = False, math.nan
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        try:
-            evaluated = pool.map(lambda a: agents[a].solve({}, shifts[a], seed, deterministic_seconds_per_agent, fixed=True), range(len(agents)))
-            own = {a: answer[1] if answer is not None else 0 for a, answer in enumerate(evaluated)}
-            for a, agent in enumerate(agents):
-                ledger.add(a, shifts[a], agent.serves)
+
+    def out_of_time() -> bool:
+        return deadline.remaining() <= stop_when_left
+
+    with deferred_interrupt() as stopped, ThreadPoolExecutor(max_workers=parallel) as pool:
+
+        def evaluate(a: int) -> tuple[tuple[dict[int, int], int] | None, float]:  # skipped once out of time: no passes follow
+            return (None, 0.0) if stopped() or out_of_time() else agents[a].solve({}, shifts[a], seed, deterministic_seconds_per_agent, fixed=True)
+
+        evaluated = list(pool.map(evaluate, range(len(agents))))
+        deadline.spend(sum(spent for _, spent in evaluated))
+        own = {a: answer[1] if answer is not None else 0 for a, (answer, _) in enumerate(evaluated)}
+        priced = all(answer is not None for answer, _ in evaluated)
+        for a, agent in enumerate(agents):
+            ledger.add(a, shifts[a], agent.serves)
+        ledger.rebalance()
+        objective = ledger.total() + sum(own.values()) if priced else math.nan
+        _report(progress, deadline, objective / m.scale, ledger, passes)
+        while priced and (max_passes is None or passes < max_passes) and not stopped() and not out_of_time():
+            order = list(range(len(agents)))
+            rng.shuffle(order)
+            before = objective
+            for first in range(0, len(order), parallel):
+                if stopped() or out_of_time():
+                    break
+                proposals = []
+                for a in order[first : first + parallel]:  # solved at once against the same ledger
+                    kept = ledger.remove(a)
+                    value = ledger.values(agents[a].serves)
+                    ledger.restore(a, kept)
+                    proposals.append((a, value, pool.submit(agents[a].solve, value, shifts[a], seed + passes, deterministic_seconds_per_agent)))
+                answers = [(a, value, *job.result()) for a, value, job in proposals]
+                deadline.spend(sum(spent for *_, spent in answers))
+                changed = False
+                for a, value, answer, _ in answers:  # applied one by one, each re-valued against the moves before it
+                    if answer is None:
+                        continue
+                    new_own = answer[1] + sum(value[cell] for cell in answer[0].items())
+                    kept = ledger.remove(a)
+                    now = ledger.values(agents[a].serves) if changed else value
+                    if new_own - sum(now[cell] for cell in answer[0].items()) < own[a] - sum(now[cell] for cell in shifts[a].items()):
+                        ledger.add(a, answer[0], agents[a].serves)
+                        shifts[a], own[a] = answer[0], new_own
+                        moves, changed = moves + 1, True
+                    else:
+                        ledger.restore(a, kept)
             ledger.rebalance()
             objective = ledger.total() + sum(own.values())
-            _report(progress, started, objective / m.scale, ledger, passes)
-            while max_passes is None or passes < max_passes:
-                order = list(range(len(agents)))
-                rng.shuffle(order)
-                before = objective
-                for first in range(0, len(order), parallel):
-                    if time.monotonic() - started > time_limit_seconds:
-                        break
-                    proposals = []
-                    for a in order[first : first + parallel]:  # solved at once against the same ledger
-                        kept = ledger.remove(a)
-                        value = ledger.values(agents[a].serves)
-                        ledger.restore(a, kept)
-                        proposals.append((a, value, pool.submit(agents[a].solve, value, shifts[a], seed + passes, deterministic_seconds_per_agent)))
-                    changed = False
-                    for a, value, job in proposals:  # applied one by one, each re-valued against the moves before it
-                        answer = job.result()
-                        if answer is None:
-                            continue
-                        new_own = answer[1] + sum(value[cell] for cell in answer[0].items())
-                        kept = ledger.remove(a)
-                        now = ledger.values(agents[a].serves) if changed else value
-                        if new_own - sum(now[cell] for cell in answer[0].items()) < own[a] - sum(now[cell] for cell in shifts[a].items()):
-                            ledger.add(a, answer[0], agents[a].serves)
-                            shifts[a], own[a] = answer[0], new_own
-                            moves, changed = moves + 1, True
-                        else:
-                            ledger.restore(a, kept)
-                    objective = ledger.total() + sum(own.values())
-                ledger.rebalance()
-                objective = ledger.total() + sum(own.values())
-                passes += 1
-                _report(progress, started, objective / m.scale, ledger, passes)
-                if objective > (1 - CONVERGED_GAIN) * before or time.monotonic() - started > time_limit_seconds:
-                    break
-        except KeyboardInterrupt:
-            interrupted = True
-    with deferred_interrupt() as late:
+            passes += 1
+            _report(progress, deadline, objective / m.scale, ledger, passes)
+            if objective > (1 - CONVERGED_GAIN) * before:
+                break
         plan = {(a, d): o for a, days in shifts.items() for d, o in days.items()}
         hint = ledger_hint(m, variables, ledger, plan)
-    return BestResponseResult(plan, objective / m.scale, passes, moves, interrupted or late(), hint)
+        return BestResponseResult(plan, objective / m.scale, passes, moves, stopped(), hint)
 
 
-def _report(progress: Callable[[RosterProgress], None] | None, started: float, objective: float, ledger: CoverageLedger, passes: int) -> None:
-    """Send the ledger's state to the progress callback, if any."""
+def _report(progress: Callable[[RosterProgress], None] | None, deadline: Deadline, objective: float, ledger: CoverageLedger, passes: int) -> None:
+    """Send the ledger's state to the progress callback, if any (no bound: the stage proves none)."""
     if progress is not None:
-        elapsed = time.monotonic() - started
-        progress(RosterProgress("best response", elapsed, objective, 0.0, 1.0, ledger.understaffed_agent_hours(), passes))
+        progress(RosterProgress("best response", deadline.elapsed(), objective, None, None, ledger.understaffed_agent_hours(), passes))
 
 
 def ledger_hint(m: RosterModel, variables: RuleVariables, ledger: CoverageLedger, plan: Plan) -> list[tuple[object, int]]:

@@ -16,11 +16,22 @@ from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.deferred_work import deadline_hint
 from scheduler.roster.model import RosterModel, week_limits
 from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute, previous_streak
+from staffcast.deadline import Deadline
+from staffcast.errors import InfeasibleError
+
+MIN_REPAIR_SECONDS = 1.0
+"""A repair may run this long even past the deadline: every answer, even one cut short, needs the greedy roster
+(a repair of one agent's month takes a few milliseconds)."""
 
 
-def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]]:
+def greedy_roster(m: RosterModel, deadline: Deadline) -> tuple[dict[tuple[int, int], int], list[int]]:
     """(agent index, day) -> shift option index for the days the agents work, and the agents whose own hard
-    rules cannot all hold (no valid shifts exist for them, so the roster is infeasible)."""
+    rules cannot all hold (no valid shifts exist for them, so the roster is infeasible).
+
+    Raises:
+        InfeasibleError: when an agent's shifts could not be repaired before the deadline (a repair that runs
+            out of time is not taken for one).
+    """
     horizon, options, rules = m.horizon, m.options, m.config.rules
     step, per_day = horizon.interval_minutes, horizon.per_day
     queues = [q.id for q in m.config.queues]
@@ -117,7 +128,7 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
             s["nights"][w] += int(option.night)
         for a in range(len(m.agents)):
             state[a]["streak"] = state[a]["streak"] + 1 if (a, d) in plan else 0
-    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]) and not _repair(m, a, plan)]
+    stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]) and not _repair(m, a, plan, deadline)]
     return plan, stuck
 
 
@@ -182,9 +193,12 @@ def _rest_needed(s: dict, week_of: dict[int, int], d: int) -> bool:
     return d in limits.rest_days and free <= limits.min_rest_days
 
 
-def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
+def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int], deadline: Deadline) -> bool:
     """Replace agent `a`'s shifts by the closest ones that keep the agent's hard rules (a tiny CP-SAT model, which
-    keeps shifts that already do); False when it proves that no shifts keep them."""
+    keeps shifts that already do, within the time left); False when it proves that no shifts keep them.
+
+    The solve is not stopped by Ctrl-C (it is short, and the roster kept after Ctrl-C needs valid shifts).
+    """
     single = m.alone(a)
     apply_rules(single, with_coverage=False, hard_only=True)
     cells = [(d, o) for d in range(m.horizon.days) for o in range(len(m.options))]
@@ -193,10 +207,17 @@ def _repair(m: RosterModel, a: int, plan: dict[tuple[int, int], int]) -> bool:
         single.model.add_hint(single.x[0, d, o], int(plan.get((a, d)) == o))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
+    solver.parameters.catch_sigint_signal = False
+    deadline.limit_solver(solver.parameters, floor=MIN_REPAIR_SECONDS)
     status = solver.solve(single.model)
+    deadline.spend(solver.response_proto.deterministic_time)
+    if status == cp_model.INFEASIBLE:
+        return False
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return status != cp_model.INFEASIBLE  # out of time: keep the greedy shifts, the solver repairs them
+        raise InfeasibleError(
+            f"no roster was found within the time limit of {deadline.seconds:g} s: agent {m.agents[a].agent_id}'s shifts could not be "
+            "made to keep the hard rules in the time left; raise --time-limit."
+        )
     for d in range(m.horizon.days):
         plan.pop((a, d), None)
         for o in range(len(m.options)):

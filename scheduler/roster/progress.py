@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class RosterProgress:
-    """One improving roster: the stage that found it, seconds since the search began, its objective (weight
-    units), the best bound so far, the relative gap, understaffed agent-hours, and the pass (best response) or
-    iteration (large-neighbourhood search)."""
+    """One improving roster: the stage that found it, seconds since the command began, its objective (weight
+    units), the best proven bound so far and the relative gap (None while no bound is proven), understaffed
+    agent-hours, and the pass (best response) or iteration (large-neighbourhood search)."""
 
     stage: str
     elapsed_seconds: float
     objective: float
-    bound: float
-    gap: float
+    bound: float | None
+    gap: float | None
     understaffed_agent_hours: float
     passes: int | None = None
 
 
 def format_progress(report: RosterProgress) -> str:
-    """'  12.3 s  objective 1,234,567  bound 1,200,000  gap 2.8%  understaffed 45.5 agent-h'."""
+    """'cp-sat  12.3 s  objective 1,234,567  bound 1,200,000  gap 2.8%  understaffed 45.5 agent-h' ('no bound yet'
+    until a bound is proven; a bound of 0 proves nothing, every cost being non-negative)."""
+    stage = report.stage + (f" pass {report.passes}" if report.passes is not None else "")
     return (
-        f"{report.elapsed_seconds:7.1f} s  objective {report.objective:,.1f}  bound {report.bound:,.1f}  "
-        f"gap {report.gap:.1%}  understaffed {report.understaffed_agent_hours:,.1f} agent-h"
+        f"{stage}  {report.elapsed_seconds:.1f} s  objective {_objective_text(report.objective)}  {_bound_text(report.bound, report.gap)}  "
+        f"understaffed {report.understaffed_agent_hours:,.1f} agent-h"
     )
+
+
+def _objective_text(objective: float) -> str:
+    return "not priced (out of time)" if math.isnan(objective) else f"{objective:,.1f}"
+
+
+def _bound_text(bound: float | None, gap: float | None) -> str:
+    if bound is None or bound <= 0 or gap is None:
+        return "no bound yet"
+    return f"bound {bound:,.1f}  gap {gap:.1%}"
 
 
 def format_summary(summary: dict) -> list[str]:
@@ -35,7 +48,8 @@ def format_summary(summary: dict) -> list[str]:
         f"{summary['status'].lower()} roster: {summary['shifts']} shifts for {summary['agents']} agents, "
         f"{summary['paid_hours']:,.1f} paid hours, solved in {summary['solve_seconds']:.1f} s",
         f"understaffed {summary['understaffed_agent_hours']:,.1f} agent-hours, overstaffed {summary['overstaffed_agent_hours']:,.1f}",
-        f"objective {summary['objective']:,.1f} (bound {summary['bound']:,.1f}, gap {summary['gap']:.1%}; checker "
+        *(["interrupted (Ctrl-C): this is the best roster found before it, checked in full"] if summary.get("interrupted") else []),
+        f"objective {summary['objective']:,.1f} ({_bound_text(summary['bound'], summary['gap']).replace('  ', ', ')}; checker "
         f"{summary['checker_objective']:,.1f}, {summary['violations']} hard-rule violations)",
         f"penalties: {penalties or 'none'}",
     ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -20,13 +19,15 @@ from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
 from scheduler.roster.grid import answered_requirements
 from scheduler.roster.hint import greedy_roster
-from scheduler.roster.interrupts import deferred_interrupt, restore_python_interrupts
+from scheduler.roster.interrupts import solve_interruptibly
 from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import RosterProgress
 from scheduler.roster.proto_edits import set_hint, solution_reader
 from scheduler.roster.rules import apply_rules
 from scheduler.staffing.coverage import coverage_table
+from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
+from staffcast.interrupts import deferred_interrupt
 
 
 @dataclass
@@ -47,20 +48,20 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
     """Counts CP-SAT's improving solutions and reports each as a `RosterProgress` (objective and bound divided
     by `scale`; understaffed agent-hours from the `shortfalls` variables, each worth `interval_hours`).
 
-    Every soft cost is non-negative, so a negative solver bound is reported as 0.
+    Every soft cost is non-negative, so a solver bound of 0 or less proves nothing: it is reported as None.
     """
 
     def __init__(
         self,
         report: Callable[[RosterProgress], None] | None,
-        started: float,
+        deadline: Deadline,
         *,
         scale: int = 1,
         shortfalls: dict | None = None,
         interval_hours: float = 0.0,
     ) -> None:
         super().__init__()
-        self.report, self.started, self.scale = report, started, scale
+        self.report, self.deadline, self.scale = report, deadline, scale
         self.shortfalls, self.interval_hours = shortfalls or {}, interval_hours
         self.solutions = 0
 
@@ -68,21 +69,24 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         self.solutions += 1
         if self.report is None:
             return
-        objective, bound = self.objective_value / self.scale, max(0.0, self.best_objective_bound / self.scale)
+        objective, bound = self.objective_value / self.scale, self.best_objective_bound / self.scale
         hours = sum(self.value(v) for v in self.shortfalls.values()) * self.interval_hours
-        self.report(RosterProgress("cp-sat", time.monotonic() - self.started, objective, bound, relative_gap(objective, bound), hours))
+        proven = bound if bound > 0 else None
+        self.report(RosterProgress("cp-sat", self.deadline.elapsed(), objective, proven, relative_gap(objective, proven), hours))
 
 
-def _stage_reporter(report: Callable[[RosterProgress], None] | None, started: float) -> Callable[[RosterProgress], None] | None:
-    """Forward the best response's progress (no proven bound yet), timed from the start of the whole search."""
+def _stage_reporter(report: Callable[[RosterProgress], None] | None, deadline: Deadline) -> Callable[[RosterProgress], None] | None:
+    """Forward the best response's progress, timed from the start of the whole command."""
     if report is None:
         return None
-    return lambda update: report(dataclasses.replace(update, elapsed_seconds=time.monotonic() - started))
+    return lambda update: report(dataclasses.replace(update, elapsed_seconds=deadline.elapsed()))
 
 
-def relative_gap(objective: float, bound: float) -> float:
-    """(objective - bound) / objective, 0 when both are 0."""
-    return 0.0 if objective <= 0 else max(0.0, (objective - bound) / abs(objective))
+def relative_gap(objective: float, bound: float | None) -> float | None:
+    """(objective - bound) / objective, 0 when the objective is 0, None without a bound."""
+    if objective <= 0:
+        return 0.0
+    return None if bound is None else max(0.0, (objective - bound) / abs(objective))
 
 
 def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataFrame:
@@ -92,6 +96,14 @@ def planned_requirements(m: RosterModel, requirements: pd.DataFrame) -> pd.DataF
 
 BEST_RESPONSE_SHARE = 0.75
 """The share of the time limit the agent-by-agent best response may use; CP-SAT on the whole model gets the rest."""
+
+FINISH_SHARE = 0.05
+"""The least share of the time limit kept for extraction and the independent check after the last solve."""
+
+FINISH_SECONDS, FINISH_PER_MODEL_SECOND = 2.0, 1.5
+"""Seconds kept after the last solve: a fixed part and a part per second the model took to build, since extraction,
+the check, writing and the check of the written files scale with the model (flagship store on 2 cores at load 6-10:
+7 days, model 1.2 s, all of that 2.7 s; 28 days, model 7.7 s, all of that 11 s)."""
 
 LNS_ONLY_FROM_AGENT_DAYS = 500
 """From this many agent-days on, the search runs CP-SAT's neighbourhood workers only (see solver_parameters)."""
@@ -127,14 +139,18 @@ def build_roster(
     workers: int | None = None,
     previous: pd.DataFrame | None = None,
     progress: Callable[[RosterProgress], None] | None = None,
-    deterministic_time_limit: float | None = None,
+    deterministic: bool = False,
+    deadline: Deadline | None = None,
 ) -> RosterResult:
     """Build a roster for `days` days from `start` that covers the requirements under the hard rules.
 
-    Stages: a greedy roster; agent-by-agent best responses (`best_response`, up to BEST_RESPONSE_SHARE of
-    the time limit, one agent per worker at once); CP-SAT on the whole model, hinted with that roster
-    complete with breaks and queues, for the rest of the time; then extraction and the independent checker.
-    Ctrl-C in any stage keeps the best roster found so far.
+    Stages, all on one deadline: the model; a greedy roster (whose one-agent repairs always finish, so that a
+    valid roster exists); agent-by-agent best responses (`best_response`, until BEST_RESPONSE_SHARE of the
+    limit is spent, one agent per worker at once); CP-SAT on the whole model, hinted with that roster complete
+    with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_SECONDS plus
+    FINISH_PER_MODEL_SECOND times the model's build time if longer); then extraction and the independent checker.
+    Ctrl-C in any stage (deferred to a flag, `staffcast.interrupts`) skips the stages after it and keeps the
+    best roster found so far; `summary["interrupted"]` says so.
 
     Args:
         center: the center with its agents and time off.
@@ -143,51 +159,60 @@ def build_roster(
         time_limit_seconds, seed, workers: solver limits (workers None = all cores).
         previous: the roster before `start` (rest, streaks, early hours of the first day).
         progress: called with a `RosterProgress` on each improving roster.
-        deterministic_time_limit: also stop CP-SAT after this much deterministic time. Both stages are
-            deterministic for a seed and worker count, so a run whose best response ends by converging and
-            whose CP-SAT stage ends by proving optimality or by this limit (neither by the wall clock) gives
-            the same roster every time.
+        deterministic: count the limit in CP-SAT deterministic seconds (best response and CP-SAT alike), so that
+            the same inputs, seed and workers give the same roster under any load.
+        deadline: the command's deadline when the roster is one stage of a longer command (then
+            `time_limit_seconds` and `deterministic` are ignored).
 
     Raises:
         InfeasibleError: when the hard rules cannot all hold (naming rules, agents and days), or when no
             roster is found within the time limit.
     """
+    deadline = deadline or Deadline(time_limit_seconds, deterministic)
+    with deferred_interrupt() as stopped:
+        return _search(center, requirements, start, days, deadline, seed, workers, previous, progress, stopped)
+
+
+def _search(center, requirements, start, days, deadline: Deadline, seed, workers, previous, progress, stopped) -> RosterResult:
+    """The stages of `build_roster`, with Ctrl-C deferred to `stopped`."""
+    stages = {"before_seconds": deadline.elapsed()}
     m = RosterModel(center, requirements, start, days, previous=previous)
     variables = apply_rules(m)
-    started = time.monotonic()
-    plan, stuck = greedy_roster(m)
+    stages["model_seconds"] = deadline.elapsed()
+    plan, stuck = greedy_roster(m, deadline)
+    stages["greedy_seconds"] = deadline.elapsed()
     if stuck:  # an agent's own hard rules conflict: no roster exists
-        raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
-    restore_python_interrupts()  # the greedy's one-agent repairs are CP-SAT solves
+        raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
     best = improve_by_best_response(
         m,
         variables,
         plan,
-        time_limit_seconds=BEST_RESPONSE_SHARE * time_limit_seconds,
+        deadline=deadline,
+        stop_when_left=(1 - BEST_RESPONSE_SHARE) * deadline.seconds,
         seed=seed,
         parallel=workers or os.cpu_count() or 1,
-        progress=_stage_reporter(progress, started),
+        progress=_stage_reporter(progress, deadline),
     )
-    with deferred_interrupt() as late:
-        hinted = solution_reader(m.model, best.hint)
-        interrupted = best.interrupted or late()
+    stages["best_response_seconds"] = deadline.elapsed()
+    hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
-    if not interrupted:  # after Ctrl-C the best response's roster is the answer
+    finish = max(FINISH_SHARE * deadline.seconds, FINISH_SECONDS + FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
+    cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
+    if not stopped() and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
-        remaining = time_limit_seconds - (time.monotonic() - started)
-        solver_parameters(solver, max(remaining, (1 - BEST_RESPONSE_SHARE) * time_limit_seconds), seed, workers, len(m.agents) * days)
-        if deterministic_time_limit is not None:
-            solver.parameters.max_deterministic_time = deterministic_time_limit
+        solver_parameters(solver, cpsat_seconds, seed, workers, len(m.agents) * days)
+        deadline.limit_solver(solver.parameters, share=cpsat_seconds / max(deadline.remaining(), 1e-9))
         callback = SolutionReporter(
-            progress, started, scale=m.scale, shortfalls=variables.coverage.shortfalls, interval_hours=m.horizon.interval_minutes / 60
+            progress, deadline, scale=m.scale, shortfalls=variables.coverage.shortfalls, interval_hours=m.horizon.interval_minutes / 60
         )
-        status = solver.solve(m.model, callback)
-        restore_python_interrupts()
+        status = solve_interruptibly(solver, m.model, callback)
+        deadline.spend(solver.response_proto.deterministic_time)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
-            raise InfeasibleError(explain_infeasibility(center, start, days, previous, time_limit_seconds))
+            raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
             status_name, bound_points, value = solver.status_name(status), solver.best_objective_bound, solver.value
+    stages["cp_sat_seconds"] = deadline.elapsed()
     shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
@@ -206,12 +231,14 @@ def build_roster(
         "overstaffed_agent_hours": report.overstaffed_agent_hours,
         "objective": objective,
         "bound": bound,
-        "gap": relative_gap(objective, bound),
+        "gap": relative_gap(objective, bound if bound > 0 else None),
         "checker_objective": report.objective,
         "violations": len(report.violations),
         "penalties": report.penalties,
         "solver_penalties": solver_penalties,
-        "solve_seconds": time.monotonic() - started,
-        "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves, "interrupted": interrupted},
+        "solve_seconds": deadline.elapsed(),
+        "stages_end_seconds": {**stages, "check_seconds": deadline.elapsed()},  # when each stage ended, from the deadline's start
+        "interrupted": stopped(),
+        "best_response": {"objective": best.objective, "passes": best.passes, "moves": best.moves, "interrupted": best.interrupted},
     }
     return RosterResult(shifts, activities, coverage, objective, bound, status_name, summary, report)

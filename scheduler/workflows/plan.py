@@ -13,6 +13,11 @@ from forecasts.history import History
 from scheduler.contracts.center import Center
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from scheduler.evaluation.simulation import SimulationOptions
+from staffcast.deadline import Deadline
+
+ROSTER_LEAVES = 0.15
+"""The share of the plan's time limit left after the roster search for evaluation, plots, the report and the check of
+the written files (flagship store, 28 days: about 6 s of 60)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,8 @@ def run_plan(
     previous: pd.DataFrame | None = None,
     backlog: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    deterministic: bool = False,
+    deadline: Deadline | None = None,
 ) -> PlanResult:
     """Forecast contacts, staff every interval, build the roster and evaluate it.
 
@@ -54,7 +61,11 @@ def run_plan(
         history, events: the history and events (forecasts.read_history / read_events).
         start, days: the planned horizon.
         forecast: a forecast of this horizon made earlier (skips forecasting).
-        time_limit_seconds, seed, workers: the roster search.
+        time_limit_seconds, seed, workers: the time limit of the whole chain (the roster search gets what the
+            forecast left, less ROSTER_LEAVES of the limit for evaluation and files), seed and solver threads.
+        deterministic: count the limit in CP-SAT deterministic seconds (same files under any load).
+        deadline: the command's deadline, begun before reading the files (then `time_limit_seconds` and
+            `deterministic` are ignored).
         simulation: also simulate the roster with these options.
         previous: the roster before `start` (rest, streaks, weeks begun before it, the first day's early hours).
         backlog: tickets still open from before `start` (the previous plan's backlog.csv), worked off first.
@@ -67,6 +78,7 @@ def run_plan(
     from scheduler.staffing.requirements import compute_requirements
 
     say = progress or (lambda _message: None)
+    deadline = deadline or Deadline(time_limit_seconds, deterministic)
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     if forecast is None:
@@ -82,18 +94,12 @@ def run_plan(
         requirements = requirements.reset_index(drop=True)
     timings["requirements_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    say(f"building the roster (up to {time_limit_seconds:g} s)")
-    solver_progress = (lambda report: say("  roster " + format_progress(report).strip())) if progress else None
+    roster_deadline = deadline.portion(1 - ROSTER_LEAVES)
+    unit = "deterministic s" if deadline.deterministic else "s"
+    say(f"building the roster (until {roster_deadline.seconds:g} {unit} of the {deadline.seconds:g} {unit} limit)")
+    solver_progress = (lambda report: say("roster " + format_progress(report))) if progress else None
     roster = build_roster(
-        center,
-        requirements,
-        start,
-        days,
-        time_limit_seconds=time_limit_seconds,
-        seed=seed,
-        workers=workers,
-        previous=previous,
-        progress=solver_progress,
+        center, requirements, start, days, seed=seed, workers=workers, previous=previous, progress=solver_progress, deadline=roster_deadline
     )
     timings["roster_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
@@ -121,5 +127,5 @@ def run_plan(
         requirements=requirements,
         roster=roster,
         evaluation=evaluation,
-        timings=timings,
+        timings={} if deadline.deterministic else timings,  # wall-clock seconds would make the report differ run to run
     )

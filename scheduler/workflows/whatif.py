@@ -26,7 +26,7 @@ import dataclasses
 import datetime as dt
 import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -36,9 +36,14 @@ from pydantic import BaseModel, Field, ValidationError, create_model, model_vali
 from scheduler.contracts.center import Agent, Center, TimeOff
 from scheduler.contracts.schema import CenterConfig, Rules, Shift, Staffing, Weights
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
+from staffcast.deadline import Deadline
 from staffcast.errors import ConfigError, InfeasibleError
+from staffcast.interrupts import defer_interrupts_in_worker, interrupted
 from staffcast.strict_model import StrictModel
 from staffcast.tables import field_problem, load_yaml
+
+POLL_SECONDS = 0.2
+"""How often the parent process looks for finished scenarios and for Ctrl-C."""
 
 
 def _partial(model: type[BaseModel], name: str) -> type[BaseModel]:
@@ -192,8 +197,18 @@ def _describe(path: Path, data: dict, exc: ValidationError) -> str:
 
 
 def scenario_center_path(scenarios_path: Path | str, scenarios: ScenarioFile) -> Path:
-    """The base center YAML, resolved relative to the scenarios file."""
-    return (Path(scenarios_path).parent / scenarios.center).resolve()
+    """The base center YAML, resolved relative to the scenarios file.
+
+    Raises:
+        ConfigError: naming the scenarios file and its `center` field when that file does not exist.
+    """
+    path = (Path(scenarios_path).parent / scenarios.center).resolve()
+    if not path.is_file():
+        raise ConfigError(
+            f"{scenarios_path}: field center: the base center {scenarios.center} ({path}) is not a file. Give the center YAML's path "
+            "relative to the scenarios file."
+        )
+    return path
 
 
 # --- applying a scenario -------------------------------------------------------------------------
@@ -324,8 +339,8 @@ class ScenarioOutcome:
     """One scenario run through the chain."""
 
     name: str
-    center: Center
-    requirements: pd.DataFrame
+    center: Center | None
+    requirements: pd.DataFrame | None
     shifts: pd.DataFrame | None
     activities: pd.DataFrame | None
     evaluation: Evaluation | None
@@ -351,8 +366,10 @@ def run_scenario(
     seed: int,
     workers: int | None,
     previous: pd.DataFrame | None = None,
+    deterministic: bool = False,
 ) -> ScenarioOutcome:
-    """Staff, roster and evaluate one scenario (forecast already made and shared).
+    """Staff, roster and evaluate one scenario (forecast already made and shared), all within `time_limit_seconds`
+    (the roster search ends when ROSTER_LEAVES of it is left; `deterministic`: counted in CP-SAT deterministic seconds).
 
     A scenario whose roster cannot be built (rules that cannot hold, or no roster within the time
     limit) comes back without roster and evaluation, its reason in `roster_status`, so the other
@@ -360,13 +377,22 @@ def run_scenario(
     """
     from scheduler.roster import build_roster
     from scheduler.staffing.requirements import compute_requirements
+    from scheduler.workflows.plan import ROSTER_LEAVES
 
+    deadline = Deadline(time_limit_seconds, deterministic)
     changed = scenario_center(center, scenario, start, days)
     changed_workload = scenario_workload(changed.config, workload, events, scenario)
     requirements = compute_requirements(changed.config, changed_workload[["queue", "interval_start", "contacts", "aht_seconds"]])
     try:
         roster = build_roster(
-            changed, requirements, start, days, time_limit_seconds=time_limit_seconds, seed=seed, workers=workers, previous=_known(previous, changed)
+            changed,
+            requirements,
+            start,
+            days,
+            seed=seed,
+            workers=workers,
+            previous=_known(previous, changed),
+            deadline=deadline.portion(1 - ROSTER_LEAVES),
         )
     except InfeasibleError as exc:
         return ScenarioOutcome(
@@ -412,6 +438,7 @@ def run_whatif(
     processes: int = 2,
     previous: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    deterministic: bool = False,
 ) -> WhatIfResult:
     """Run every scenario through staffing, roster and evaluation, `processes` at a time.
 
@@ -426,6 +453,10 @@ def run_whatif(
         processes: scenarios run at once, each in its own process (1 = in this process).
         previous: the roster before the scenarios' start (rest, streaks, weeks begun before it).
         progress: receives a message as each scenario finishes.
+        deterministic: roster searches counted in CP-SAT deterministic seconds (same results under any load).
+
+    Ctrl-C (within a `deferred_interrupt` block, as the CLI runs it) ends the running scenarios' searches early
+    with their best rosters; scenarios not yet started are not run and say so in `roster_status`.
     """
     for scenario in scenarios.scenarios:
         changed = scenario_center(center, scenario, scenarios.start, scenarios.days)
@@ -434,29 +465,49 @@ def run_whatif(
     processes = max(1, min(processes, len(scenarios.scenarios)))
     solver_workers = max(1, 2 // processes) if processes > 1 else None
     arguments = [
-        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers, previous)
+        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers, previous, deterministic)
         for scenario in scenarios.scenarios
     ]
     outcomes: dict[str, ScenarioOutcome] = {}
+
+    def finished(outcome: ScenarioOutcome) -> None:
+        outcomes[outcome.name] = outcome
+        if progress:
+            progress(_finished(outcome) + f" ({len(outcomes)} of {len(arguments)} scenarios)")
+
     if processes == 1:
         for args in arguments:
-            outcome = run_scenario(*args)
-            outcomes[outcome.name] = outcome
-            if progress:
-                progress(_finished(outcome))
+            finished(_not_run(args[3]) if interrupted() else run_scenario(*args))
     else:
         # spawn, not fork: the parent may have run CP-SAT or BLAS threads, and forking a threaded process can deadlock.
-        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_scenario, *args) for args in arguments]
-            for future in futures:
-                outcome = future.result()
-                outcomes[outcome.name] = outcome
-                if progress:
-                    progress(_finished(outcome))
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=defer_interrupts_in_worker) as pool:
+            futures = {pool.submit(run_scenario, *args): args[3] for args in arguments}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+                for future in sorted(done, key=list(futures).index):
+                    finished(_not_run(futures[future]) if future.cancelled() else future.result())
+                if interrupted():
+                    for future in pending:
+                        future.cancel()
     rows = [comparison_row(scenario, outcomes[scenario.name]) for scenario in scenarios.scenarios]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     columns.append(columns.pop(columns.index("roster_status")))
     return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=outcomes)
+
+
+def _not_run(scenario: Scenario) -> ScenarioOutcome:
+    """The outcome of a scenario that Ctrl-C kept from starting."""
+    return ScenarioOutcome(
+        name=scenario.name,
+        center=None,
+        requirements=None,
+        shifts=None,
+        activities=None,
+        evaluation=None,
+        roster_status="not run: interrupted (Ctrl-C)",
+    )
 
 
 def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None:

@@ -20,6 +20,18 @@ def test_read_events_ok(tmp_path):
     assert event.name == "double11" and event.start == datetime.date(2025, 11, 11) and event.queues == ("chat",)
 
 
+def test_names_written_as_numbers_are_names(tmp_path):
+    path = write(tmp_path, "events:\n  - {name: 618, kind: promotion, start: 2025-06-18, end: 2025-06-18, queues: [2024]}\n")
+    (event,) = read_events(path)
+    assert event.name == "618" and event.queues == ("2024",)
+
+
+def test_names_written_as_numbers_work_in_centers_and_scenarios(tmp_path):
+    from scheduler.workflows.whatif import Scenario
+
+    assert Scenario.model_validate({"name": 2027, "volume": [{"uplift": 0.1, "event": 618}]}).name == "2027"
+
+
 @pytest.mark.parametrize(
     "body, expected",
     [

@@ -103,3 +103,316 @@ def test_bad_input_exits_1_with_clear_message_and_no_output(center_dir: Path, ca
 def test_missing_argument_is_a_usage_error(center_dir: Path) -> None:
     result = CliRunner().invoke(app, ["requirements", str(center_dir / "center.yaml")])
     assert result.exit_code == 2
+
+
+# --- every command ---------------------------------------------------------------------------------------------
+
+GOOD_REQUIREMENTS = (
+    "queue,interval_start,contacts,aht_seconds,agents_required,service_level,asa_seconds\n"
+    "sales_chat,2025-11-11 09:00,12,300,2,0.9,10\n"
+    "service_voice,2025-11-11 09:00,8,240,2,0.9,10\n"
+    "complaints_email,2025-11-11 09:00,2,600,1,1,0\n"
+)
+GOOD_ROSTER = "agent_id,date,shift,start,end,paid_minutes,breaks\nA01,2025-11-11,day,2025-11-11 08:00,2025-11-11 17:00,480,12:00-13:00\n"
+GOOD_ACTIVITIES = "agent_id,interval_start,activity\nA01,2025-11-11 08:00,sales_chat\nA01,2025-11-11 12:00,break\n"
+
+
+@pytest.fixture
+def full_dir(tmp_path: Path) -> Path:
+    """The tiny center with a history, and a good forecast, requirements, roster, activities and scenarios file."""
+    from tiny_history import write_tiny_center_with_history
+
+    folder = tmp_path / "center"
+    folder.mkdir()
+    write_tiny_center_with_history(folder)
+    for name, text in (
+        ("forecast.csv", GOOD_FORECAST),
+        ("requirements.csv", GOOD_REQUIREMENTS),
+        ("roster.csv", GOOD_ROSTER),
+        ("activities.csv", GOOD_ACTIVITIES),
+    ):
+        (folder / name).write_text(text, encoding="utf-8")
+    scenarios = "center: center.yaml\nstart: 2025-11-10\ndays: 1\ntime_limit_seconds: 5\nscenarios:\n  - name: base\n"
+    (folder / "scenarios.yaml").write_text(scenarios, encoding="utf-8")
+    return folder
+
+
+def _write(name: str, text: str):
+    return lambda d: (d / name).write_text(text, encoding="utf-8")
+
+
+def _replace(name: str, old: str, new: str):
+    return lambda d: _edit(d / name, old, new)
+
+
+def _nothing(_d: Path) -> None:
+    pass
+
+
+def _roster_args(requirements: str = "requirements.csv", *extra: str):
+    return lambda d, out: ["roster", f"{d}/center.yaml", f"{d}/{requirements}", "--start", "2025-11-11", "--days", "1", "-o", out, *extra]
+
+
+def _plan_args(*extra: str):
+    return lambda d, out: ["plan", f"{d}/center.yaml", "--start", "2025-11-10", "--days", "1", "-o", out, *extra]
+
+
+def _forecast_args(*extra: str):
+    return lambda d, out: ["forecast", f"{d}/history.csv", "--start", "2025-11-10", "--days", "1", "-o", out, *extra]
+
+
+def _taken_by_a_file(d: Path) -> None:
+    (d / "taken").write_text("a file the planner keeps\n", encoding="utf-8")
+
+
+def _taken_by_a_folder(d: Path) -> None:
+    (d / "taken").mkdir()
+    (d / "taken" / "keep.txt").write_text("kept\n", encoding="utf-8")
+
+
+# name: (damage, command line (center folder, output path), exit code, fragments of the message)
+COMMANDS = {
+    "forecast: negative history volume": (
+        _replace("history.csv", "sales_chat,2025-10-06 09:00,", "sales_chat,2025-10-06 09:00,-"),
+        _forecast_args(),
+        1,
+        ["history.csv", "row", "contacts"],
+    ),
+    "forecast: events kind typo": (
+        _write("events.yaml", "events:\n  - {name: double11, kind: promo, start: 2025-11-11, end: 2025-11-11}\n"),
+        _forecast_args("--events", "EVENTS"),
+        1,
+        ["events.yaml", "events[0] (double11)", "kind"],
+    ),
+    "forecast: event ending before it starts": (
+        _write("events.yaml", "events:\n  - {name: double11, kind: promotion, start: 2025-11-11, end: 2025-11-01}\n"),
+        _forecast_args("--events", "EVENTS"),
+        1,
+        ["events.yaml", "events[0] (double11)"],
+    ),
+    "forecast: output path is a folder": (_taken_by_a_folder, lambda d, out: _forecast_args()(d, f"{d}/taken"), 1, ["taken", "is a folder"]),
+    "forecast: days 0 (usage)": (_nothing, lambda d, out: ["forecast", f"{d}/history.csv", "--start", "2025-11-10", "--days", "0", "-o", out], 2, []),
+    "backtest: missing history": (
+        _nothing,
+        lambda d, out: ["backtest", f"{d}/nohistory.csv", "--days", "7", "--folds", "1", "-o", out],
+        1,
+        ["nohistory.csv"],
+    ),
+    "backtest: history without contacts column": (
+        _write("history.csv", "queue,interval_start,volume\nsales_chat,2025-10-06 09:00,3\n"),
+        lambda d, out: ["backtest", f"{d}/history.csv", "--days", "7", "--folds", "1", "-o", out],
+        1,
+        ["history.csv", "contacts"],
+    ),
+    "requirements: output path is a folder": (
+        _taken_by_a_folder,
+        lambda d, out: ["requirements", f"{d}/center.yaml", f"{d}/forecast.csv", "-o", f"{d}/taken"],
+        1,
+        ["taken", "is a folder"],
+    ),
+    "roster: requirements of another center": (
+        _replace("requirements.csv", "service_voice,", "express_voice,"),
+        _roster_args(),
+        1,
+        ["requirements.csv", "row 3", "'express_voice' is not a queue of the center"],
+    ),
+    "roster: negative agents required": (
+        _replace("requirements.csv", "8,240,2,", "8,240,-2,"),
+        _roster_args(),
+        1,
+        ["requirements.csv", "row 3", "agents_required"],
+    ),
+    "roster: requirements without agents_required": (
+        _write("requirements.csv", GOOD_FORECAST),
+        _roster_args(),
+        1,
+        ["requirements.csv", "agents_required"],
+    ),
+    "roster: previous roster with unknown agents": (
+        _replace("roster.csv", "A01,", "Z99,"),
+        _roster_args("requirements.csv", "--previous", "PREVIOUS"),
+        1,
+        ["roster.csv", "row 2, column agent_id", "'Z99' is not an agent"],
+    ),
+    "roster: time off in year 2205": (
+        _replace("time_off.csv", "A01,2025-11-12", "A01,2205-11-12"),
+        _roster_args(),
+        1,
+        ["time_off.csv", "row 2, column date", "2205-11-12", "check the year"],
+    ),
+    "roster: time off in year 1025": (
+        _replace("time_off.csv", "A01,2025-11-12", "A01,1025-11-12"),
+        _roster_args(),
+        1,
+        ["time_off.csv", "row 2, column date", "1025-11-12"],
+    ),
+    "roster: output path is an existing file": (
+        _taken_by_a_file,
+        lambda d, out: _roster_args()(d, f"{d}/taken"),
+        1,
+        ["taken", "is a file, not a folder"],
+    ),
+    "roster: 43 days (usage)": (_nothing, lambda d, out: _roster_args()(d, out)[:6] + ["43", "-o", out], 2, []),
+    "roster: min hours above max hours": (
+        _agents(
+            "A01,Li Na,day,full_time,presales:4;aftersales:3;complaints:2,0,48", "A01,Li Na,day,full_time,presales:4;aftersales:3;complaints:2,50,48"
+        ),
+        _roster_args(),
+        1,
+        ["agents.csv", "row 2"],
+    ),
+    "check: shift ending before it starts": (
+        _replace("roster.csv", "2025-11-11 17:00", "2025-11-11 07:00"),
+        lambda d, out: ["check", f"{d}/center.yaml", f"{d}/roster.csv"],
+        1,
+        ["roster.csv", "row 2", "is not after start"],
+    ),
+    "check: break not a range": (
+        _replace("roster.csv", "12:00-13:00", "noon"),
+        lambda d, out: ["check", f"{d}/center.yaml", f"{d}/roster.csv"],
+        1,
+        ["roster.csv", "row 2, column breaks", "'noon'"],
+    ),
+    "check: unknown activity": (
+        _replace("activities.csv", "sales_chat", "lunch"),
+        lambda d, out: ["check", f"{d}/center.yaml", f"{d}/roster.csv", "--activities", f"{d}/activities.csv"],
+        1,
+        ["activities.csv", "row 2, column activity", "'lunch'"],
+    ),
+    "check: empty roster": (
+        _write("roster.csv", "agent_id,date,shift,start,end,paid_minutes,breaks\n"),
+        lambda d, out: ["check", f"{d}/center.yaml", f"{d}/roster.csv"],
+        1,
+        ["roster.csv", "no shift rows"],
+    ),
+    "evaluate: forecast of another center": (
+        _replace("forecast.csv", "service_voice", "express_voice"),
+        lambda d, out: ["evaluate", f"{d}/center.yaml", f"{d}/roster.csv", f"{d}/forecast.csv", "-o", out],
+        1,
+        ["forecast.csv", "row 3", "'express_voice' is not a queue"],
+    ),
+    "evaluate: roster without paid_minutes": (
+        _write("roster.csv", "agent_id,date,shift,start,end,breaks\nA01,2025-11-11,day,2025-11-11 08:00,2025-11-11 17:00,\n"),
+        lambda d, out: ["evaluate", f"{d}/center.yaml", f"{d}/roster.csv", f"{d}/forecast.csv", "-o", out],
+        1,
+        ["roster.csv", "paid_minutes"],
+    ),
+    "evaluate: missing activities": (
+        lambda d: (d / "activities.csv").unlink(),
+        lambda d, out: ["evaluate", f"{d}/center.yaml", f"{d}/roster.csv", f"{d}/forecast.csv", "-o", out],
+        1,
+        ["activities.csv"],
+    ),
+    "export: date not the shift's day": (
+        _replace("roster.csv", "A01,2025-11-11,", "A01,2025-11-12,"),
+        lambda d, out: ["export", f"{d}/center.yaml", f"{d}/roster.csv", "-o", out],
+        1,
+        ["roster.csv", "row 2", "is not the day the shift starts"],
+    ),
+    "export: unknown format (usage)": (
+        _nothing,
+        lambda d, out: ["export", f"{d}/center.yaml", f"{d}/roster.csv", "-o", out, "--format", "pdf"],
+        2,
+        [],
+    ),
+    "export: paid minutes not a number": (
+        _replace("roster.csv", ",480,", ",eight hours,"),
+        lambda d, out: ["export", f"{d}/center.yaml", f"{d}/roster.csv", "-o", out],
+        1,
+        ["roster.csv", "row 2", "paid_minutes"],
+    ),
+    "plan: center without history": (_yaml("history: history.csv\n", ""), _plan_args(), 1, ["center.yaml", "history"]),
+    "plan: history file missing": (lambda d: (d / "history.csv").unlink(), _plan_args(), 1, ["history.csv", "not found"]),
+    "plan: previous roster with unknown agents": (
+        _replace("roster.csv", "A01,", "Z99,"),
+        _plan_args("--previous", "PREVIOUS"),
+        1,
+        ["roster.csv", "row 2, column agent_id", "'Z99'"],
+    ),
+    "plan: output path is an existing file": (
+        _taken_by_a_file,
+        lambda d, out: _plan_args()(d, f"{d}/taken"),
+        1,
+        ["taken", "is a file, not a folder"],
+    ),
+    "whatif: base center missing": (
+        _replace("scenarios.yaml", "center: center.yaml", "center: ../elsewhere/center.yaml"),
+        lambda d, out: ["whatif", f"{d}/scenarios.yaml", "-o", out],
+        1,
+        ["scenarios.yaml", "field center", "../elsewhere/center.yaml"],
+    ),
+    "whatif: unknown scenario field": (
+        _replace("scenarios.yaml", "  - name: base\n", "  - name: base\n    volumes: {uplift: 0.2}\n"),
+        lambda d, out: ["whatif", f"{d}/scenarios.yaml", "-o", out],
+        1,
+        ["scenarios.yaml", "scenario 'base', field volumes", "unknown field"],
+    ),
+    "whatif: unknown queue in a scenario": (
+        _replace("scenarios.yaml", "  - name: base\n", "  - name: base\n    volume: [{uplift: 0.2, queues: [express_voice]}]\n"),
+        lambda d, out: ["whatif", f"{d}/scenarios.yaml", "-o", out],
+        1,
+        ["base", "express_voice"],
+    ),
+    "whatif: output path is an existing file": (
+        _taken_by_a_file,
+        lambda d, out: ["whatif", f"{d}/scenarios.yaml", "-o", f"{d}/taken"],
+        1,
+        ["taken", "is a file, not a folder"],
+    ),
+    "capacity: forecast of another center": (
+        _replace("forecast.csv", "service_voice", "express_voice"),
+        lambda d, out: ["capacity", f"{d}/center.yaml", "--forecast", f"{d}/forecast.csv", "--weeks", "6", "-o", out],
+        1,
+        ["forecast.csv", "row 3", "'express_voice'"],
+    ),
+    "capacity: output path is an existing file": (
+        _taken_by_a_file,
+        lambda d, out: ["capacity", f"{d}/center.yaml", "--weeks", "6", "-o", f"{d}/taken"],
+        1,
+        ["taken", "is a file, not a folder"],
+    ),
+    "example: unknown center": (_nothing, lambda d, out: ["example", "flagship_shop", "-o", out], 1, ["unknown example center 'flagship_shop'"]),
+    "example: output folder not empty": (
+        _taken_by_a_folder,
+        lambda d, out: ["example", "flagship_store", "-o", f"{d}/taken"],
+        1,
+        ["taken", "not empty"],
+    ),
+}
+
+
+FILE_OUTPUTS = ("forecast", "backtest", "requirements", "export")
+
+
+def _snapshot(root: Path) -> dict[Path, bytes]:
+    return {p: p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("case", sorted(COMMANDS))
+@pytest.mark.parametrize("output", ["new", "earlier"])
+def test_bad_input_to_every_command_exits_cleanly_and_loses_nothing(full_dir: Path, tmp_path: Path, case: str, output: str) -> None:
+    damage, command, code, fragments = COMMANDS[case]
+    damage(full_dir)
+    out = tmp_path / "out"
+    argv = [{"EVENTS": str(full_dir / "events.yaml"), "PREVIOUS": str(full_dir / "roster.csv")}.get(arg, arg) for arg in command(full_dir, str(out))]
+    if output == "earlier" and argv[0] in FILE_OUTPUTS:
+        out.write_text("an earlier output\n", encoding="utf-8")
+    elif output == "earlier":
+        out.mkdir()
+        (out / "roster.csv").write_text(GOOD_ROSTER, encoding="utf-8")
+    before = _snapshot(tmp_path)
+    result = CliRunner().invoke(app, argv)
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    for fragment in fragments:
+        assert fragment in result.stderr, f"{fragment!r} not in: {result.stderr}"
+    assert _snapshot(tmp_path) == before, "a file was created, changed or removed"
+    assert not [p for p in tmp_path.rglob(".*.tmp")], "a temporary file or folder was left behind"
+    if output == "new":
+        assert not out.exists()
+
+
+def test_the_corpus_is_large():
+    assert len(BAD_INPUTS) + len(COMMANDS) >= 40
+    commands = {command(Path("d"), "o")[0] for _, command, _, _ in COMMANDS.values()}
+    assert commands >= {"forecast", "backtest", "requirements", "roster", "check", "evaluate", "export", "plan", "whatif", "capacity", "example"}

@@ -8,13 +8,14 @@ import pytest
 from capacity_worlds import START, agents_csv, fte_problem
 
 from scheduler.capacity import CAPACITY_COLUMNS, check_capacity, optimize_capacity
+from staffcast.deadline import Deadline
 
 ONE_EACH = agents_csv(("P01", "full_time", "presales:3"), ("S01", "full_time", "aftersales:3"), ("C01", "full_time", "complaints:3"))
 WEEK_WAGES = 40 * 30.0  # tiny center: costs.hourly_cost 30, 40 h full time
 
 
 def solve(problem):
-    plan = optimize_capacity(problem, time_limit_seconds=20)
+    plan = optimize_capacity(problem, deadline=Deadline(20))
     assert list(plan.table.columns) == CAPACITY_COLUMNS
     assert check_capacity(plan) == []
     return plan

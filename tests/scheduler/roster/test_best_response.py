@@ -3,18 +3,16 @@ it never makes a roster worse, and it repeats for a seed."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pytest
 from ortools.sat.python import cp_model
 from roster_worlds import MONDAY, TINY, tiny_requirements
 
 from scheduler.contracts.center import load_center
-from scheduler.roster import best_response, build_roster, solve
 from scheduler.roster.best_response import improve_by_best_response
 from scheduler.roster.hint import greedy_roster
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
+from staffcast.deadline import Deadline
 
 DAYS = 3
 
@@ -39,9 +37,9 @@ def fixed_penalties(m: RosterModel, hint) -> dict[str, float] | None:
 
 def test_the_hint_is_a_complete_solution_priced_like_the_ledger(model):
     model, variables = model
-    plan, stuck = greedy_roster(model)
+    plan, stuck = greedy_roster(model, Deadline(60))
     assert not stuck
-    result = improve_by_best_response(model, variables, plan, time_limit_seconds=60, seed=1)
+    result = improve_by_best_response(model, variables, plan, deadline=Deadline(60), seed=1)
     assert not result.interrupted and result.moves > 0  # the greedy roster is improved, so the moves are priced too
     penalties = fixed_penalties(model, result.hint)
     assert penalties is not None
@@ -51,23 +49,10 @@ def test_the_hint_is_a_complete_solution_priced_like_the_ledger(model):
 
 def test_it_never_makes_the_roster_worse_and_repeats_for_a_seed(model):
     model, variables = model
-    plan, _ = greedy_roster(model)
-    start = improve_by_best_response(model, variables, plan, time_limit_seconds=60, max_passes=0)
-    runs = [improve_by_best_response(model, variables, plan, time_limit_seconds=60, seed=4, parallel=2) for _ in range(2)]
+    plan, _ = greedy_roster(model, Deadline(60))
+    start = improve_by_best_response(model, variables, plan, deadline=Deadline(60), max_passes=0)
+    runs = [improve_by_best_response(model, variables, plan, deadline=Deadline(60), seed=4, parallel=2) for _ in range(2)]
     assert start.passes == 0 and start.plan == plan
     assert runs[0].objective <= start.objective
     assert runs[0].plan == runs[1].plan and runs[0].objective == runs[1].objective
     assert fixed_penalties(model, runs[0].hint) is not None
-
-
-def test_after_ctrl_c_in_the_best_response_its_roster_is_returned_and_checked(monkeypatch):
-    def interrupted_after_one_pass(*args, **kwargs):
-        return dataclasses.replace(best_response.improve_by_best_response(*args, **{**kwargs, "max_passes": 1}), interrupted=True)
-
-    monkeypatch.setattr(solve, "improve_by_best_response", interrupted_after_one_pass)
-    center = load_center(TINY)
-    result = build_roster(center, tiny_requirements(DAYS), MONDAY, DAYS, time_limit_seconds=30, workers=1)
-    assert result.summary["best_response"]["interrupted"] and result.status == "FEASIBLE"
-    assert result.check.violations == []
-    assert result.check.objective == pytest.approx(result.objective)
-    assert result.objective == pytest.approx(sum(result.summary["solver_penalties"].values()))

@@ -8,6 +8,7 @@ from scheduler.roster.hint import greedy_roster, hint_values
 from scheduler.roster.model import RosterModel
 from scheduler.roster.proto_edits import fixed_domains, set_hint, solution_reader
 from scheduler.roster.rules import apply_rules
+from staffcast.deadline import Deadline
 
 
 def small_model():
@@ -48,7 +49,7 @@ def test_solution_reader_evaluates_expressions_of_the_assignment():
 def test_a_roster_hint_set_on_the_whole_model_is_the_solution_cp_sat_keeps():
     m = RosterModel(load_center(TINY), tiny_requirements(3), MONDAY, 3)
     variables = apply_rules(m)
-    plan, _ = greedy_roster(m)
+    plan, _ = greedy_roster(m, Deadline(60))
     pairs = hint_values(m, variables, plan)
     set_hint(m.model, pairs)
     solver = cp_model.CpSolver()

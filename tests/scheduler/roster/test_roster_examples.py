@@ -40,15 +40,15 @@ def test_example_week_is_valid_and_checker_agrees(name):
 
 def test_same_seed_same_roster_on_an_example_week():
     center, requirements, start = example_requirements("flagship_store", 7)
-    runs = [build_roster(center, requirements, start, 7, time_limit_seconds=600, deterministic_time_limit=15, seed=5, workers=2) for _ in range(2)]
+    runs = [build_roster(center, requirements, start, 7, time_limit_seconds=2, deterministic=True, seed=5, workers=2) for _ in range(2)]
     pd.testing.assert_frame_equal(runs[0].shifts, runs[1].shifts)
     pd.testing.assert_frame_equal(runs[0].activities, runs[1].activities)
 
 
-def test_ctrl_c_writes_the_best_roster_found(tmp_path):
+def _roster_command(tmp_path: Path, time_limit: int) -> list[str]:
     center, requirements, start = example_requirements("flagship_store", 7)
     write_requirements(requirements, tmp_path / "requirements.csv")
-    command = [
+    return [
         sys.executable,
         "-m",
         "scheduler.cli",
@@ -62,10 +62,27 @@ def test_ctrl_c_writes_the_best_roster_found(tmp_path):
         "-o",
         str(tmp_path / "out"),
         "--time-limit",
-        "600",
+        str(time_limit),
         "--workers",
         "2",
     ]
+
+
+def test_the_roster_command_ends_within_its_time_limit(tmp_path):
+    """From the start of the process to the last file written: within 10% or 5 s of the limit, whichever is larger."""
+    limit = 30
+    command = _roster_command(tmp_path, limit)
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parents[3])
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert elapsed <= max(1.1 * limit, limit + 5), f"{elapsed:.1f} s for a {limit} s limit"
+    assert "0 hard-rule violations" in done.stdout
+    print(f"roster, flagship store, 7 days, --time-limit {limit}: {elapsed:.1f} s (load {os.getloadavg()[0]:.1f})")
+
+
+def test_ctrl_c_writes_the_best_roster_found(tmp_path):
+    command = _roster_command(tmp_path, 600)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[3])
     deadline = time.monotonic() + 300
     first = process.stderr.readline()  # the first progress line: a roster exists

@@ -13,12 +13,13 @@ from scheduler.contracts.center import load_center
 from scheduler.roster.hint import greedy_roster, hint_values
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
+from staffcast.deadline import Deadline
 
 
 def assert_hint_is_a_feasible_solution(center, days):
     m = RosterModel(center, tiny_requirements(days), MONDAY, days)
     variables = apply_rules(m)
-    plan, stuck = greedy_roster(m)
+    plan, stuck = greedy_roster(m, Deadline(60))
     assert stuck == []
     values = hint_values(m, variables, plan)
     assert len({var.index for var, _ in values}) == len(m.model.proto.variables)
