@@ -59,6 +59,7 @@ class Center:
     source: Path
     agents: list[Agent] = field(default_factory=list)
     time_off: list[TimeOff] = field(default_factory=list)
+    statutory_days: frozenset[dt.date] = frozenset()
 
     def path(self, name: str) -> Path | None:
         """The absolute path of the YAML field `name` (history, events, agents, time_off), or None."""
@@ -80,7 +81,19 @@ def load_center(path: Path | str) -> Center:
             raise ConfigError(f"{path}: field {name}: file '{value}' not found next to the YAML ({(path.parent / value).resolve()}).")
     agents = load_agents(path.parent / config.agents, config) if config.agents else []
     time_off = load_time_off(path.parent / config.time_off, agents, config) if config.time_off else []
-    return Center(config=config, source=path.resolve(), agents=agents, time_off=time_off)
+    statutory = _statutory_event_days(path.parent / config.events) if config.events else frozenset()
+    return Center(config=config, source=path.resolve(), agents=agents, time_off=time_off, statutory_days=statutory)
+
+
+def _statutory_event_days(path: Path) -> frozenset[dt.date]:
+    """The dates of the events file's holidays marked `statutory: true` (work on them is paid the holiday rate)."""
+    from forecasts.events import read_events
+
+    days = set()
+    for event in read_events(path):
+        if event.statutory:
+            days.update(event.start + dt.timedelta(days=k) for k in range((event.end - event.start).days + 1))
+    return frozenset(days)
 
 
 def parse_center_config(path: Path) -> CenterConfig:

@@ -197,7 +197,9 @@ class Shift(StrictModel):
 
 class Rules(StrictModel):
     """Labor and contract rules (hard): weeks are calendar weeks from `week_start`; a shift with any minute inside
-    `night_hours` is night work."""
+    `night_hours` is night work. Paid hours of a week beyond `standard_hours_per_week` (statutory-holiday work
+    aside) are overtime; a calendar month (the month of each week's fourth day) holds at most
+    `max_overtime_hours_per_month` of overtime and holiday work (Labour Law art. 41)."""
 
     min_rest_hours: float = Field(11, ge=0, le=48)
     max_consecutive_workdays: int = Field(6, ge=1, le=14)
@@ -206,6 +208,8 @@ class Rules(StrictModel):
     max_consecutive_nights: int | None = Field(None, ge=1, le=14)
     week_start: Literal[WEEKDAYS] = "monday"
     night_hours: tuple[str, str] = ("22:00", "06:00")
+    standard_hours_per_week: float = Field(40, gt=0, le=84)
+    max_overtime_hours_per_month: float = Field(36, ge=0, le=744)
 
     _check_night_hours = field_validator("night_hours")(lambda value: tuple(_check_hhmm(v) for v in value))
 
@@ -230,10 +234,21 @@ class Weights(StrictModel):
 
 
 class Costs(StrictModel):
-    """Money, for reports: the hourly cost of agents whose agents.csv row gives none."""
+    """Money: the hourly cost of agents whose agents.csv row gives none, and the pay premiums (Labour Law art. 44).
+
+    A week's overtime (paid hours beyond `rules.standard_hours_per_week`) is paid `overtime_multiplier` times the
+    hourly cost; up to 8 h of it per day worked beyond the standard workdays (standard hours / 8 h) is rest-day work,
+    paid `rest_day_multiplier`; hours of shifts starting on a statutory holiday are paid `holiday_multiplier` (from
+    the Chinese calendar when `holiday_calendar` is china, and holidays marked `statutory: true` in the events file);
+    every hour on site inside `rules.night_hours` earns `night_allowance_per_hour`."""
 
     hourly_cost: float = Field(30.0, ge=0)
     currency: str = "CNY"
+    overtime_multiplier: float = Field(1.5, ge=1, le=10)
+    rest_day_multiplier: float = Field(2.0, ge=1, le=10)
+    holiday_multiplier: float = Field(3.0, ge=1, le=10)
+    night_allowance_per_hour: float = Field(0.0, ge=0)
+    holiday_calendar: Literal["china", "none"] = "china"
 
 
 class CenterConfig(StrictModel):
