@@ -209,7 +209,7 @@ def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, time
             gaps[k, t] = solver.NumVar(0, solver.infinity(), "")
             solver.Add(sum(v for (g, kk), v in shares.items() if kk == k) + gaps[k, t] >= problem.required_fte(t, k))
     for (q, _week), var in temps.items():
-        costs.append(pools[q].hourly_cost * pools[q].hours_per_week * var)
+        costs.append(pools[q].hourly_cost * problem.group(q).paid_hours_per_agent * var)
     solver.Minimize(sum(costs) + problem.settings.gap_penalty_per_fte_week * sum(gaps.values()))
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         raise InfeasibleError(f"booking whole temp agents found no solution within {time_limit_seconds:g} s; allow more time.")

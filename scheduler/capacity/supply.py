@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from scheduler.contracts.capacity_schema import CapacityConfig
+from scheduler.contracts.pay import pay_equivalent_hours
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,8 @@ class Group:
     """Agents that are interchangeable for capacity: same skills and contract (paid the contract's mean wage).
 
     `fte_per_agent` is the FTE one fully productive agent adds (contract hours / FTE hours; for temps
-    also times their productivity); `paid_hours_per_agent` is what a week of one agent costs in hours.
+    also times their productivity); `paid_hours_per_agent` is what a week of one agent costs in hours at the base
+    rate, overtime and rest-day premiums of hours beyond the standard week included (`pay_equivalent_hours`).
     """
 
     id: str
@@ -66,7 +68,7 @@ def build_groups(agents, config, settings: CapacityConfig) -> tuple[list[Group],
 
     def staff_group(skills, contract: str, cost: float) -> Group:
         hours = settings.contract_hours(contract)
-        return Group(group_id(skills, contract), tuple(sorted(skills)), contract, cost, hours, hours / fte_hours)
+        return Group(group_id(skills, contract), tuple(sorted(skills)), contract, cost, pay_equivalent_hours(config, hours), hours / fte_hours)
 
     groups: dict[str, Group] = {}
     headcount: Counter[str] = Counter()
@@ -97,7 +99,7 @@ def build_groups(agents, config, settings: CapacityConfig) -> tuple[list[Group],
             tuple(sorted(pool.skills)),
             "temp",
             pool.hourly_cost,
-            pool.hours_per_week,
+            pay_equivalent_hours(config, pool.hours_per_week),
             pool.hours_per_week / fte_hours * pool.productivity,
             is_temp_pool=True,
         )

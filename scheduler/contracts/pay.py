@@ -71,6 +71,17 @@ def month_of_week(first: dt.date) -> str:
     return f"{first + dt.timedelta(days=3):%Y-%m}"
 
 
+def pay_equivalent_hours(config: CenterConfig, paid_hours: float) -> float:
+    """What a week of `paid_hours` costs in hours at the base rate, worked in 8-hour days off holidays: the hours
+    beyond the standard week at the overtime rate, those of days beyond the standard workdays at the rest-day rate."""
+    minutes = round(paid_hours * 60)
+    overtime = max(0, minutes - standard_minutes(config))
+    extra_days = max(0, math.ceil(minutes / STANDARD_DAY_MINUTES - 1e-9) - standard_workdays(config))
+    rest = min(overtime, STANDARD_DAY_MINUTES * extra_days)
+    costs = config.costs
+    return (minutes + (costs.overtime_multiplier - 1) * (overtime - rest) + (costs.rest_day_multiplier - 1) * rest) / 60
+
+
 def hourly_rate(center, agent_id: str) -> float:
     """The agent's hourly cost (agents.csv), or costs.hourly_cost when the row gives none."""
     agent = next((a for a in center.agents if a.agent_id == agent_id), None)

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.pay import weekly_pay
 from scheduler.contracts.schema import night_overlap_minutes
 from scheduler.evaluation.deferred_outcome import DeferredOutcome, deferred_outcome
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
@@ -24,7 +25,21 @@ from scheduler.staffing.requirements import compute_requirements
 from staffcast.errors import DataError
 
 WORST_INTERVALS = 10
-AGENT_COLUMNS = ["agent_id", "team", "contract", "shifts", "paid_hours", "night_shifts", "weekend_days", "cost"]
+AGENT_COLUMNS = [
+    "agent_id",
+    "team",
+    "contract",
+    "shifts",
+    "paid_hours",
+    "night_shifts",
+    "weekend_days",
+    "overtime_hours",
+    "rest_day_hours",
+    "holiday_hours",
+    "night_hours",
+    "premium_cost",
+    "cost",
+]
 
 
 @dataclass(frozen=True)
@@ -227,29 +242,41 @@ def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
 
 def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
     """Per agent with at least one shift: shifts, paid hours, night shifts (any minute in rules.night_hours), weekend
-    days worked, cost."""
+    days worked, the hours paid a premium (workday overtime, rest-day and statutory-holiday work, night hours on site;
+    `scheduler.contracts.pay`), the premiums and the cost (paid hours at the agent's rate plus premiums)."""
     people = {a.agent_id: a for a in center.agents}
     starts, ends = pd.to_datetime(shifts.start), pd.to_datetime(shifts.end)
     start_minutes = (starts - starts.dt.normalize()) // pd.Timedelta(minutes=1)
     lengths = (ends - starts) // pd.Timedelta(minutes=1)
     night_hours = center.config.rules.night_hours
+    unknown = sorted(set(shifts.agent_id) - set(people))
+    if unknown:
+        raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
+    pay = weekly_pay(center, shifts)[0]
     frame = shifts.assign(
+        overtime_hours=pay.overtime_minutes.to_numpy() / 60,
+        rest_day_hours=pay.rest_day_minutes.to_numpy() / 60,
+        holiday_hours=pay.holiday_minutes.to_numpy() / 60,
+        night_hours=pay.night_minutes.to_numpy() / 60,
+        premium_cost=pay.premium_cost.to_numpy(),
+        cost=(pay.base_cost + pay.premium_cost).to_numpy(),
         paid_hours=shifts.paid_minutes.astype(float) / 60,
         night=[night_overlap_minutes(night_hours, int(b), int(b + n)) > 0 for b, n in zip(start_minutes, lengths)],
         weekend=pd.to_datetime(shifts.date).dt.day_of_week >= 5,
     )
     table = (
         frame.groupby("agent_id", sort=True)
-        .agg(shifts=("shift", "size"), paid_hours=("paid_hours", "sum"), night_shifts=("night", "sum"), weekend_days=("weekend", "sum"))
+        .agg(
+            shifts=("shift", "size"),
+            paid_hours=("paid_hours", "sum"),
+            night_shifts=("night", "sum"),
+            weekend_days=("weekend", "sum"),
+            **{name: (name, "sum") for name in ("overtime_hours", "rest_day_hours", "holiday_hours", "night_hours", "premium_cost", "cost")},
+        )
         .reset_index()
     )
-    unknown = sorted(set(table.agent_id) - set(people))
-    if unknown:
-        raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
     table["team"] = table.agent_id.map(lambda a: people[a].team)
     table["contract"] = table.agent_id.map(lambda a: people[a].contract)
-    rate = table.agent_id.map(lambda a: people[a].hourly_cost if people[a].hourly_cost is not None else center.config.costs.hourly_cost)
-    table["cost"] = table.paid_hours * rate.astype(float)
     return table[AGENT_COLUMNS]
 
 
@@ -272,6 +299,10 @@ def _totals(center: Center, intervals: pd.DataFrame, queues: pd.DataFrame, agent
         "understaffed_agent_hours": float(queues.understaffed_agent_hours.sum()),
         "overstaffed_agent_hours": float(queues.overstaffed_agent_hours.sum()),
         "paid_hours": float(agents.paid_hours.sum()),
+        "overtime_hours": float(agents.overtime_hours.sum()),
+        "rest_day_hours": float(agents.rest_day_hours.sum()),
+        "holiday_hours": float(agents.holiday_hours.sum()),
+        "premium_cost": float(agents.premium_cost.sum()),
         "cost": float(agents.cost.sum()),
         "currency": center.config.costs.currency,
         "agents_rostered": float(len(agents)),
@@ -354,6 +385,8 @@ def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
         f"Understaffed: {t['understaffed_agent_hours']:,.1f} agent-hours   overstaffed: {t['overstaffed_agent_hours']:,.1f} agent-hours",
         f"Paid: {t['paid_hours']:,.1f} h   cost: {t['cost']:,.0f} {t['currency']}   agents rostered: {t['agents_rostered']:.0f} of "
         f"{t['agents_available']:.0f}",
+        f"  of which premiums {t['premium_cost']:,.0f} {t['currency']}: overtime {t['overtime_hours']:,.1f} h, on rest days "
+        f"{t['rest_day_hours']:,.1f} h, on statutory holidays {t['holiday_hours']:,.1f} h, and the night allowance",
         f"Paid hours per agent min/median/max: {t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / "
         f"{t['paid_hours_per_agent_max']:.1f}   "
         f"night shifts: {t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}   "

@@ -21,7 +21,7 @@ from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
 
 SCENARIO_METRICS = {
-    "cost": "cost of paid hours",
+    "cost": "cost of paid hours with overtime, rest-day, holiday and night premiums",
     "paid_hours": "paid hours",
     "service_level": "service level (all queues)",
     "asa_seconds": "ASA, voice + chat (s)",
@@ -137,6 +137,11 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
         ("Overstaffed agent-hours", format_finite(t["overstaffed_agent_hours"], ",.1f", "")),
         ("Paid hours", format_finite(t["paid_hours"], ",.1f", "")),
         (f"Cost ({t['currency']})", format_finite(t["cost"], ",.0f", "")),
+        (
+            f"of which premiums ({t['currency']})",
+            format_finite(t["premium_cost"], ",.0f", "")
+            + f" (overtime {t['overtime_hours']:,.1f} h, rest days {t['rest_day_hours']:,.1f} h, holidays {t['holiday_hours']:,.1f} h, night allowance)",
+        ),
         ("Agents rostered", f"{t['agents_rostered']:.0f} of {t['agents_available']:.0f}"),
         (
             "Paid hours per agent (min / median / max)",

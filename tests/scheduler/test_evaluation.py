@@ -179,3 +179,37 @@ def test_the_summary_starts_with_each_queue_then_the_roster_status(center):
     voice = text[queues.index("service_voice")]
     assert "abandoned" in voice and "(at most 5%)" in voice  # a queue with an abandon cap says how it stands against it
     assert "abandoned" not in text[queues.index("sales_chat")]
+
+
+def test_agent_cost_includes_overtime_rest_day_holiday_and_night_premiums(center):
+    import dataclasses
+
+    from scheduler.evaluation.evaluate import agent_table
+
+    costs = center.config.costs.model_copy(update={"night_allowance_per_hour": 6.0})
+    priced = dataclasses.replace(center, config=center.config.model_copy(update={"costs": costs}))
+    rate = costs.hourly_cost
+
+    def week(first: str, days: int, hours: int = 8, start_hour: int = 8) -> pd.DataFrame:
+        dates = pd.date_range(first, periods=days)
+        starts = dates + pd.Timedelta(hours=start_hour)
+        return pd.DataFrame(
+            {
+                "agent_id": "A02",
+                "date": dates.date,
+                "shift": "day",
+                "start": starts,
+                "end": starts + pd.Timedelta(hours=hours),
+                "paid_minutes": hours * 60,
+                "breaks": "",
+            }
+        )
+
+    six = agent_table(priced, week("2025-11-10", 6)).iloc[0]
+    assert (six.rest_day_hours, six.overtime_hours, six.holiday_hours) == (8, 0, 0)
+    assert six.cost == pytest.approx(48 * rate + 8 * rate * (costs.rest_day_multiplier - 1))
+    holidays = agent_table(priced, week("2025-09-29", 6)).iloc[0]  # 1-3 Oct are statutory holidays
+    assert (holidays.holiday_hours, holidays.rest_day_hours) == (24, 0)
+    assert holidays.premium_cost == pytest.approx(24 * rate * (costs.holiday_multiplier - 1))
+    night = agent_table(priced, week("2025-11-10", 1, start_hour=22)).iloc[0]
+    assert night.premium_cost == pytest.approx(8 * 6.0)
