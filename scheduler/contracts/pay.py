@@ -88,9 +88,7 @@ def hourly_rate(center, agent_id: str) -> float:
     return agent.hourly_cost if agent is not None and agent.hourly_cost is not None else center.config.costs.hourly_cost
 
 
-def weekly_pay(
-    center, shifts: pd.DataFrame, previous: pd.DataFrame | None = None, start: dt.date | None = None
-) -> tuple[pd.DataFrame, pd.DataFrame]:
+def weekly_pay(center, shifts: pd.DataFrame, previous: pd.DataFrame | None = None, start: dt.date | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Pay of roster rows (agent_id, date, start, end, paid_minutes) planned from `start` (default: their first
     date); the previous roster's rows before `start` count in the weeks from `start`'s week on.
 

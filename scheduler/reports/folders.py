@@ -140,7 +140,8 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
         (
             f"of which premiums ({t['currency']})",
             format_finite(t["premium_cost"], ",.0f", "")
-            + f" (overtime {t['overtime_hours']:,.1f} h, rest days {t['rest_day_hours']:,.1f} h, holidays {t['holiday_hours']:,.1f} h, night allowance)",
+            + f" (overtime {t['overtime_hours']:,.1f} h, rest days {t['rest_day_hours']:,.1f} h, "
+            + f"holidays {t['holiday_hours']:,.1f} h, night allowance)",
         ),
         ("Agents rostered", f"{t['agents_rostered']:.0f} of {t['agents_available']:.0f}"),
         (

@@ -389,7 +389,8 @@ def _paid_units(m: RosterModel, a: int, days: list[int], unit: int) -> LinearExp
     """Paid `unit`s of the shifts agent `a` starts on `days`."""
     if not days:
         return 0
-    return LinearExpr.weighted_sum([m.x[a, d, o] for d in days for o in range(len(m.options))], [o.paid_minutes // unit for _ in days for o in m.options])
+    units = [o.paid_minutes // unit for _ in days for o in m.options]
+    return LinearExpr.weighted_sum([m.x[a, d, o] for d in days for o in range(len(m.options))], units)
 
 
 def pay_week_values(m: RosterModel, week: PayWeek, plan: dict[tuple[int, int], int]) -> list[tuple[object, int]]:

@@ -403,7 +403,8 @@ def _max_overtime_per_month():
     five = {("A1", d): ("day@08:00" if k < 5 else None) for k, d in enumerate(holiday_week)}
     assert not Solved(tight, 7, five, start=holiday_week[0]).feasible
     assert_valid(Solved(make_center(rules={"max_overtime_hours_per_month": 24}), 7, five, start=holiday_week[0]))
-    assert checker_flags(tight, [shift_row(tight, "A1", d, "day@08:00") for d in holiday_week[:5]], "max_overtime_per_month", 7, start=holiday_week[0])
+    rows = [shift_row(tight, "A1", d, "day@08:00") for d in holiday_week[:5]]
+    assert checker_flags(tight, rows, "max_overtime_per_month", 7, start=holiday_week[0])
 
 
 @case("time_off_preferences")
