@@ -81,12 +81,13 @@ def roster(
 ) -> None:
     """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
     from scheduler.contracts.center import load_center
-    from scheduler.contracts.plan_tables import read_requirements, read_roster, write_roster_outputs
+    from scheduler.contracts.plan_tables import read_requirements, read_roster, require_horizon, write_roster_outputs
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress, format_summary
 
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
+    require_horizon(table, loaded.config, start.date(), days, requirements_csv)
     before = read_roster(previous) if previous else None
     result = build_roster(
         loaded,
@@ -122,6 +123,49 @@ def _check_written(center, folder: Path, requirements, start: datetime.date, day
         raise typer.Exit(code=1)
 
 
+AllowViolations = Annotated[
+    bool, typer.Option(help="Go on with a roster that breaks hard rules; the violations are listed in the output (violations.csv).")
+]
+
+
+def _check_entering(center, roster_csv: Path, shifts, activities, allow: bool) -> list:
+    """The independent check of a roster given to a command: exit 1 listing the violations, or (allowed) warn and
+    return them for the output."""
+    violations = _hard_rule_violations(center, shifts, activities) if not shifts.empty else []
+    if violations and not allow:
+        print(
+            f"error: {roster_csv} breaks {len(violations)} hard rule(s); fix the roster (staffcast check lists the same), or pass "
+            f"--allow-violations to go on with them listed in the output:\n" + _violation_lines(violations),
+            file=sys.stderr,
+        )
+        raise typer.Exit(code=1)
+    if violations:
+        print(f"warning: {roster_csv} breaks {len(violations)} hard rule(s), listed in the output:\n" + _violation_lines(violations), file=sys.stderr)
+    return violations
+
+
+def _hard_rule_violations(center, shifts, activities, previous=None) -> list:
+    """The independent checker's violations of a roster over its own days (no requirements needed)."""
+    import pandas as pd
+
+    from scheduler.roster import check_roster
+
+    first, last = min(shifts.date), max(shifts.date)
+    none_required = pd.DataFrame({"queue": [], "interval_start": pd.to_datetime([]), "agents_required": []})
+    return check_roster(center, shifts, activities, none_required, first, (last - first).days + 1, previous=previous).violations
+
+
+def _write_violations(violations, path: Path) -> Path:
+    """violations.csv: rule, agent_id, when, message (one row per violation)."""
+    import pandas as pd
+
+    from staffcast.atomic import write_csv_atomic
+
+    rows = [{"rule": v.rule, "agent_id": v.agent or "", "when": v.when or "", "message": v.message} for v in violations]
+    write_csv_atomic(pd.DataFrame(rows, columns=["rule", "agent_id", "when", "message"]), path)
+    return path
+
+
 def _violation_lines(violations) -> str:
     """One line per violation: rule, agent, date and time, what is wrong and what to change."""
     return "\n".join(f"  {v.rule:<32} {v.agent or '-':<10} {v.when or '-':<17} {v.message}" for v in violations)
@@ -136,11 +180,8 @@ def check(
     previous: Annotated[Path | None, typer.Option(help="The roster before it (rest, streaks, weeks begun before it).")] = None,
 ) -> None:
     """Check a roster against the center's hard rules: exit 0 with a summary, or exit 1 listing every violation."""
-    import pandas as pd
-
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_activities, read_roster
-    from scheduler.roster import check_roster
     from staffcast.errors import DataError
 
     loaded = load_center(center)
@@ -148,14 +189,12 @@ def check(
     if shifts.empty:
         raise DataError(f"{roster_csv}: no shift rows, so there are no planned days to check; add the roster's shifts.")
     first, last = min(shifts.date), max(shifts.date)
-    days = (last - first).days + 1
     worked = read_activities(activities, loaded.config) if activities else None
     before = read_roster(previous) if previous else None
-    none_required = pd.DataFrame({"queue": [], "interval_start": pd.to_datetime([]), "agents_required": []})
-    report = check_roster(loaded, shifts, worked, none_required, first, days, previous=before)
+    violations = _hard_rule_violations(loaded, shifts, worked, before)
     scope = f"{len(shifts)} shifts of {shifts.agent_id.nunique()} agents, {first} to {last}" + ("" if activities else ", activities not checked")
-    if not report.ok:
-        print(f"{roster_csv}: {len(report.violations)} hard-rule violation(s) in {scope}:\n" + _violation_lines(report.violations))
+    if violations:
+        print(f"{roster_csv}: {len(violations)} hard-rule violation(s) in {scope}:\n" + _violation_lines(violations))
         raise typer.Exit(code=1)
     print(f"{roster_csv}: 0 hard-rule violations in {scope}")
 
@@ -292,8 +331,12 @@ def evaluate(
     handle_time_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
     overdispersion: Annotated[float, typer.Option(help="Gamma-Poisson arrivals: variance = mean + this x mean^2 (0 = Poisson).")] = 0.0,
     previous: Annotated[bool, typer.Option(help="The roster continues a previous one: the first day's early hours count.")] = False,
+    allow_violations: AllowViolations = False,
 ) -> None:
-    """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
+    """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate).
+
+    The roster and its activities are checked first (hard rules, activities matching the shifts): exit 1 on a
+    violation unless --allow-violations."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_activities, read_roster, read_workload
     from scheduler.evaluation.evaluate import evaluate_roster, summary_text
@@ -303,6 +346,7 @@ def evaluate(
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
     worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
+    violations = _check_entering(loaded, roster_csv, shifts, worked, allow_violations)
     options = (
         SimulationOptions(
             replications=replications, seed=seed, handle_time_distribution=handle_times, handle_time_cv=handle_time_cv, overdispersion=overdispersion
@@ -313,6 +357,8 @@ def evaluate(
     workload = read_workload(forecast_csv, loaded.config)
     result = evaluate_roster(loaded, shifts, worked, workload, has_previous=previous, simulation=options, progress=_say)
     paths = write_evaluation(result, output)
+    if violations:
+        paths.append(_write_violations(violations, output / "violations.csv"))
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
 
 
@@ -420,8 +466,11 @@ def export(
     roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="CSV file (roster, daily) or folder (ics).")],
     export_format: Annotated[str, typer.Option("--format", help="roster | daily | ics (see README, HR export).")] = "daily",
+    allow_violations: AllowViolations = False,
 ) -> None:
-    """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend minutes, or an iCalendar file per agent."""
+    """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend/overtime/holiday minutes, or an
+    iCalendar file per agent. The roster is checked against the hard rules first: exit 1 on a violation unless
+    --allow-violations (then OUTPUT's violations are written beside it, or inside the ics folder)."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import write_exports
@@ -429,7 +478,12 @@ def export(
 
     if export_format not in FORMATS:
         raise typer.BadParameter(f"'{export_format}' is not one of {', '.join(FORMATS)}", param_hint="--format")
-    paths = write_exports(load_center(center), read_roster(roster_csv), output, export_format, datetime.datetime.now(datetime.UTC))
+    loaded, shifts = load_center(center), read_roster(roster_csv)
+    violations = _check_entering(loaded, roster_csv, shifts, None, allow_violations)
+    paths = write_exports(loaded, shifts, output, export_format, datetime.datetime.now(datetime.UTC))
+    if violations:
+        listed = output / "violations.csv" if export_format == "ics" else output.with_name(f"{output.stem}.violations.csv")
+        paths.append(_write_violations(violations, listed))
     print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 from pathlib import Path
 
@@ -210,6 +212,25 @@ def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
         workload["agents_required_gross"] = np.ceil(gross.astype(float) - 1e-9).astype(np.int64)
         _check_gross(workload, config, path)
     return workload.sort_values(["queue", "interval_start"]).reset_index(drop=True)
+
+
+def require_horizon(table: pd.DataFrame, config: CenterConfig, start: dt.date, days: int, path: Path | str) -> None:
+    """Every queue has a requirement for every interval of the `days` days from `start` (a missing row would be
+    taken as no demand at all).
+
+    Raises:
+        DataError: naming the first queue and interval without a row.
+    """
+    grid = pd.date_range(pd.Timestamp(start), periods=days * 24 * 60 // config.interval_minutes, freq=f"{config.interval_minutes}min")
+    for queue in config.queues:
+        present = set(table.loc[table.queue == queue.id, "interval_start"])
+        missing = [moment for moment in grid if moment not in present]
+        if missing:
+            raise DataError(
+                f"{path}: queue {queue.id} has no requirement from {missing[0]:%Y-%m-%d %H:%M} ({len(missing)} of the {len(grid)} intervals "
+                f"of {start} to {start + dt.timedelta(days=days - 1)} are missing); compute requirements for every day of the roster, "
+                "or shorten --days."
+            )
 
 
 def _check_gross(table: pd.DataFrame, config: CenterConfig, path: Path) -> None:

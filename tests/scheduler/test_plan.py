@@ -118,6 +118,43 @@ def test_export_formats(planned, center_dir):
     assert bad.exit_code == 2
 
 
+def test_evaluate_and_export_refuse_a_shift_on_approved_leave(planned, center_dir, tmp_path):
+    roster = pd.read_csv(planned / "roster.csv")
+    worker = roster.loc[roster.date == "2025-11-11"].agent_id.iloc[0]
+    for name in ("center.yaml", "agents.csv", "history.csv"):
+        shutil.copy(center_dir / name, tmp_path / name)
+    (tmp_path / "time_off.csv").write_text(f"agent_id,date,kind,weight\n{worker},2025-11-11,leave,\n", encoding="utf-8")
+    center = str(tmp_path / "center.yaml")
+    evaluate = ["evaluate", center, str(planned / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "evaluated")]
+    refused = runner.invoke(app, evaluate)
+    assert refused.exit_code == 1
+    assert "leave_days_off" in refused.output and worker in refused.output and "--allow-violations" in refused.output
+    assert not (tmp_path / "evaluated").exists()
+    for export_format, target in (("daily", tmp_path / "daily.csv"), ("roster", tmp_path / "roster.csv"), ("ics", tmp_path / "ics")):
+        result = runner.invoke(app, ["export", center, str(planned / "roster.csv"), "--format", export_format, "-o", str(target)])
+        assert result.exit_code == 1 and "leave_days_off" in result.output, export_format
+        assert not target.exists()
+    allowed = runner.invoke(app, [*evaluate, "--allow-violations"])
+    assert allowed.exit_code == 0, allowed.output
+    listed = pd.read_csv(tmp_path / "evaluated" / "violations.csv")
+    assert ("leave_days_off", worker) in set(zip(listed.rule, listed.agent_id))
+    exported = runner.invoke(app, ["export", center, str(planned / "roster.csv"), "-o", str(tmp_path / "daily.csv"), "--allow-violations"])
+    assert exported.exit_code == 0 and "leave_days_off" in pd.read_csv(tmp_path / "daily.violations.csv").rule.tolist()
+
+
+def test_evaluate_refuses_activities_of_another_roster(planned, center_dir, tmp_path):
+    roster = pd.read_csv(planned / "roster.csv")
+    roster = roster.loc[roster.date == "2025-11-10"]
+    roster.to_csv(tmp_path / "roster.csv", index=False)
+    activities = pd.read_csv(planned / "activities.csv")
+    kept = activities.agent_id.isin(roster.agent_id) & (pd.to_datetime(activities.interval_start) < pd.Timestamp("2025-11-11 07:00"))
+    activities.loc[kept].iloc[:-3].to_csv(tmp_path / "activities.csv", index=False)  # three intervals of a shift lack an activity
+    result = runner.invoke(
+        app, ["evaluate", str(center_dir / "center.yaml"), str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "activities" in result.output and "lack an activity" in result.output
+
+
 def test_evaluate_without_activities_says_what_to_do(planned, center_dir, tmp_path):
     shutil.copy(planned / "roster.csv", tmp_path / "roster.csv")
     result = runner.invoke(
