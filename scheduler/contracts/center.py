@@ -17,7 +17,7 @@ AGENT_COLUMNS = ["agent_id", "name", "team", "contract", "skills", "min_hours_pe
 AGENT_OPTIONAL = ["night_ok", "earliest_start", "latest_end", "hourly_cost"]
 TIME_OFF_COLUMNS = ["agent_id", "date", "kind", "weight"]
 CONTRACTS = ("full_time", "part_time", "temp")
-_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_BOOLEANS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -147,7 +147,11 @@ def _parse_skills(text: str) -> dict[str, int]:
 
 
 def _parse_bool(text: str) -> bool:
-    return _BOOLEANS[text.lower()]
+    """true/false, yes/no, y/n or 1/0 in any case (Excel exports write Y and N)."""
+    value = _BOOLEANS.get(text.strip().lower())
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
@@ -160,7 +164,7 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
     )
     min_hours = parse_column(frame, "min_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
     max_hours = parse_column(frame, "max_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
-    night_ok = parse_column(frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false", ConfigError)
+    night_ok = parse_column(frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false (also yes/no, y/n, 1/0)", ConfigError)
     cost = parse_column(frame, "hourly_cost", lambda s: None if s == "" else _non_negative(s), path, "a cost per hour >= 0", ConfigError)
     known = set(config.skills)
     seen: dict[str, int] = {}

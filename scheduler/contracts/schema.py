@@ -77,7 +77,7 @@ class Queue(StrictModel):
     channel: Literal["voice", "chat", "email"]
     skill: str = Field(min_length=1)
     min_skill_level: int = Field(1, ge=1, le=5)
-    service_level: float = Field(0.8, gt=0, lt=1)
+    service_level: float = Field(0.8, gt=0, le=1)
     answer_within_seconds: float | None = Field(None, gt=0)
     concurrency: int | None = Field(None, ge=1, le=10)
     patience_seconds: float | None = Field(None, gt=0)
@@ -95,6 +95,11 @@ class Queue(StrictModel):
             raise ValueError(f"queue '{self.id}': a chat queue needs concurrency (sessions one agent handles at once, e.g. 3)")
         if self.channel != "chat" and self.concurrency not in (None, 1):
             raise ValueError(f"queue '{self.id}': concurrency applies to chat queues only")
+        if self.service_level >= 1 and self.channel != "email":
+            raise ValueError(
+                f"queue '{self.id}': a {self.channel} queue cannot answer 100% within a time (arrivals are random); ask for at most 0.99, "
+                "or 1.0 on an email queue (all work done by its deadline)"
+            )
         if self.channel == "email" and self.respond_within_hours is None:
             raise ValueError(f"queue '{self.id}': an email queue needs respond_within_hours (e.g. 48)")
         if self.channel != "email" and self.respond_within_hours is not None:

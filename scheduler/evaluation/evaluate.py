@@ -342,7 +342,7 @@ def headline_lines(evaluation: Evaluation) -> list[str]:
     for queue, row in zip(evaluation.targets, evaluation.queues.itertuples(index=False)):
         outcome = evaluation.deferred.get(queue.id)
         if outcome is not None:
-            met = outcome.on_time >= queue.service_level
+            met = outcome.on_time >= queue.service_level - 1e-9
             lines.append(
                 f"{queue.id}: {'target met' if met else 'TARGET MISSED'}, {format_finite(outcome.on_time, '.1%')} answered within "
                 f"{queue.respond_within_hours:g} h (target {queue.service_level:.0%}); {outcome.tickets_late:,.0f} tickets late"
