@@ -164,7 +164,9 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
     )
     min_hours = parse_column(frame, "min_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
     max_hours = parse_column(frame, "max_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
-    night_ok = parse_column(frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false (also yes/no, y/n, 1/0)", ConfigError)
+    night_ok = parse_column(
+        frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false (also yes/no, y/n, 1/0)", ConfigError
+    )
     cost = parse_column(frame, "hourly_cost", lambda s: None if s == "" else _non_negative(s), path, "a cost per hour >= 0", ConfigError)
     known = set(config.skills)
     seen: dict[str, int] = {}
