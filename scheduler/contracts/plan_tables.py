@@ -214,21 +214,29 @@ def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
 
 
 def require_horizon(table: pd.DataFrame, config: CenterConfig, start: dt.date, days: int, path: Path | str) -> None:
-    """Every queue has a requirement for every interval of the `days` days from `start` (a missing row would be
-    taken as no demand at all).
+    """The requirements reach over the whole roster: rows on every day of the `days` days from `start`, and every
+    queue with rows has one on the last day (a file that stops early would read as no demand at all; intervals
+    without contacts may be left out, as forecasts do).
 
     Raises:
-        DataError: naming the first queue and interval without a row.
+        DataError: naming the first queue and interval without a requirement.
     """
-    grid = pd.date_range(pd.Timestamp(start), periods=days * 24 * 60 // config.interval_minutes, freq=f"{config.interval_minutes}min")
+    dates = set(table.interval_start.dt.date)
+    last = start + dt.timedelta(days=days - 1)
+    empty = next((start + dt.timedelta(days=d) for d in range(days) if start + dt.timedelta(days=d) not in dates), None)
+    if empty is not None:
+        queue = config.queues[0].id
+        raise DataError(
+            f"{path}: queue {queue} (and every other queue) has no requirement from {empty} 00:00, inside the roster's days {start} to "
+            f"{last}; compute requirements for every day of the roster, or shorten --days."
+        )
     for queue in config.queues:
-        present = set(table.loc[table.queue == queue.id, "interval_start"])
-        missing = [moment for moment in grid if moment not in present]
-        if missing:
+        moments = table.loc[table.queue == queue.id, "interval_start"]
+        if len(moments) and moments.max().date() < last:
+            after = moments.max() + pd.Timedelta(minutes=config.interval_minutes)
             raise DataError(
-                f"{path}: queue {queue.id} has no requirement from {missing[0]:%Y-%m-%d %H:%M} ({len(missing)} of the {len(grid)} intervals "
-                f"of {start} to {start + dt.timedelta(days=days - 1)} are missing); compute requirements for every day of the roster, "
-                "or shorten --days."
+                f"{path}: queue {queue.id} has no requirement from {after:%Y-%m-%d %H:%M} to the roster's last day {last}; compute "
+                "requirements for every day of the roster, or shorten --days."
             )
 
 

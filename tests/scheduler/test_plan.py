@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -105,6 +106,45 @@ def test_evaluate_recomputes_the_plan_coverage_and_simulates(planned, center_dir
     assert np.allclose(again.service_level, first.service_level, atol=1e-3, equal_nan=True)  # NaN: deferred work not yet due
     assert "Simulated (2 replications" in result.output
     assert (out / "simulation.csv").is_file()
+
+
+def test_roster_evaluate_and_plan_report_the_same_understaffing(planned, center_dir, tmp_path):
+    center = str(center_dir / "center.yaml")
+    built = runner.invoke(
+        app,
+        ["roster", center, str(planned / "requirements.csv"), "--start", "2025-11-10", "--days", "2", "-o", str(tmp_path), "--time-limit", "3"]
+        + ["--workers", "1"],
+    )
+    assert built.exit_code == 0, built.output
+    rostered = float(re.search(r"understaffed ([\d,.]+) agent-hours", built.output).group(1).replace(",", ""))
+    evaluated = runner.invoke(app, ["evaluate", center, str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "ev")])
+    assert evaluated.exit_code == 0, evaluated.output
+    summary = pd.read_csv(tmp_path / "ev" / "summary.csv")
+    total = summary.loc[(summary.metric == "understaffed_agent_hours") & (summary.queue == "all"), "value"].astype(float).iloc[0]
+    assert total == pytest.approx(rostered, abs=0.05)
+    # plan's own roster: its summary (evaluation) and evaluate of its files agree too
+    planned_summary = pd.read_csv(planned / "summary.csv")
+    again = runner.invoke(app, ["evaluate", center, str(planned / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "ev2")])
+    assert again.exit_code == 0, again.output
+    second = pd.read_csv(tmp_path / "ev2" / "summary.csv")
+    pick = lambda frame: frame.loc[(frame.metric == "understaffed_agent_hours") & (frame.queue == "all"), "value"].astype(float).iloc[0]  # noqa: E731
+    assert pick(second) == pytest.approx(pick(planned_summary))
+
+
+def test_roster_refuses_requirements_that_stop_before_the_last_day(planned, center_dir, tmp_path):
+    requirements = pd.read_csv(planned / "requirements.csv")
+    cut = requirements.loc[pd.to_datetime(requirements.interval_start) < pd.Timestamp("2025-11-11")]
+    cut.to_csv(tmp_path / "short.csv", index=False)
+    command = ["roster", str(center_dir / "center.yaml"), str(tmp_path / "short.csv"), "--start", "2025-11-10", "--days", "2", "-o", str(tmp_path / "r")]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and not (tmp_path / "r").exists()
+    assert "no requirement from 2025-11-11 00:00" in result.output and "sales_chat" in result.output
+    one_queue = requirements.loc[(requirements.queue != "service_voice") | (pd.to_datetime(requirements.interval_start) < pd.Timestamp("2025-11-11"))]
+    one_queue.to_csv(tmp_path / "short.csv", index=False)
+    last = pd.to_datetime(requirements.loc[requirements.queue == "service_voice"].interval_start)
+    after = last[last < pd.Timestamp("2025-11-11")].max() + pd.Timedelta(minutes=30)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and f"queue service_voice has no requirement from {after:%Y-%m-%d %H:%M}" in result.output
 
 
 def test_export_formats(planned, center_dir):
