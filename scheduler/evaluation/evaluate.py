@@ -420,7 +420,7 @@ def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
     lines += [""]
     lines += [
         f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat, every contact): {t['asa_seconds']:.1f} s   "
-        f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}",
+        f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}"
     ]
     if t["contacts_overloaded_share"] > 0:
         lines.append(

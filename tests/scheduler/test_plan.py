@@ -135,7 +135,8 @@ def test_roster_refuses_requirements_that_stop_before_the_last_day(planned, cent
     requirements = pd.read_csv(planned / "requirements.csv")
     cut = requirements.loc[pd.to_datetime(requirements.interval_start) < pd.Timestamp("2025-11-11")]
     cut.to_csv(tmp_path / "short.csv", index=False)
-    command = ["roster", str(center_dir / "center.yaml"), str(tmp_path / "short.csv"), "--start", "2025-11-10", "--days", "2", "-o", str(tmp_path / "r")]
+    command = ["roster", str(center_dir / "center.yaml"), str(tmp_path / "short.csv"), "--start", "2025-11-10", "--days", "2"]
+    command += ["-o", str(tmp_path / "r")]
     result = runner.invoke(app, command)
     assert result.exit_code == 1 and not (tmp_path / "r").exists()
     assert "no requirement from 2025-11-11 00:00" in result.output and "sales_chat" in result.output
