@@ -277,7 +277,8 @@ def capacity(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for capacity.csv, capacity_actions.csv and the plots.")],
     weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks to plan.")] = 52,
     start: Annotated[
-        datetime.datetime | None, typer.Option(help="First day of week 1 (default: the day after the history ends).", formats=["%Y-%m-%d"])
+        datetime.datetime | None,
+        typer.Option(help="First day of week 1 (default: the first Monday after the history ends, or of the forecast).", formats=["%Y-%m-%d"]),
     ] = None,
     forecast: Annotated[Path | None, typer.Option(help="Forecast CSV to use instead of forecasting from the center's history.")] = None,
     time_limit: Annotated[
@@ -298,10 +299,10 @@ def capacity(
         raise ConfigError(f"{center}: no history: field in the center YAML; add one or pass --forecast FORECAST.csv.")
     if forecast is not None:
         workload = read_workload(forecast, loaded.config)
-        first = start.date() if start else workload.interval_start.min().date()
+        first = start.date() if start else _monday_from(workload.interval_start.min().date())
     else:
         history = read_history(loaded.path("history"))
-        first = start.date() if start else history.table.interval_start.max().date() + datetime.timedelta(days=1)
+        first = start.date() if start else _monday_from(history.table.interval_start.max().date() + datetime.timedelta(days=1))
         workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
     plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=_say)
     problems = check_capacity(plan)
@@ -314,6 +315,11 @@ def capacity(
             + ["  independent check: supply, gaps and costs recomputed week by week agree", f"wrote {', '.join(str(p) for p in paths)}"]
         )
     )
+
+
+def _monday_from(day: datetime.date) -> datetime.date:
+    """`day` when it is a Monday, else the next Monday."""
+    return day + datetime.timedelta(days=-day.weekday() % 7)
 
 
 @app.command()

@@ -79,7 +79,7 @@ def check_capacity(plan: CapacityPlan, tolerance: float = 0.02) -> list[str]:
                 for (group, week), agents in hires.items()
                 if group == g.id and week <= t
             )
-            productive[g.id] = g.fte_per_agent * (heads[g.id] - ramping)
+            productive[g.id] = g.fte_per_agent * (heads[g.id] - ramping - problem.absent.get((g.id, t), 0.0))
             away = sum(
                 agents * keep ** (t - started)
                 for (source, k, started), agents in starts.items()

@@ -141,7 +141,7 @@ class _Stage1:
                     if in_training(s, t - start)
                 )
                 solver.Add(self.heads[g.id, t] - training >= 0)
-                self.productive[g.id, t] = g.fte_per_agent * (self.heads[g.id, t] - training)
+                self.productive[g.id, t] = g.fte_per_agent * (self.heads[g.id, t] - training - problem.absent.get((g.id, t), 0.0))
                 self.in_course[g.id, t] = sum(
                     self.course.get((g.id, k, started), 0) * keep ** (t - started)
                     for src, k, _ in problem.moves

@@ -6,6 +6,7 @@ holds (the optimizer chooses the split), never counted in full for every skill.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
@@ -118,3 +119,15 @@ def hire_productivity(settings: CapacityConfig, age_weeks: int) -> float:
 def in_training(settings: CapacityConfig, age_weeks: int) -> bool:
     """True when a hire spends any day of week `age_weeks` after starting in training."""
     return settings.hiring.training_days - 7 * age_weeks > 0
+
+
+def absent_agents(center, start: dt.date, weeks: int) -> dict[tuple[str, int], float]:
+    """Agents of each staff group away on approved leave (time_off kind leave) per week from `start`: leave days / 7."""
+    group_of = {a.agent_id: group_id(held_skills(a, center.config), a.contract) for a in center.agents if held_skills(a, center.config)}
+    absent: dict[tuple[str, int], float] = {}
+    for entry in center.time_off:
+        week = (entry.date - start).days // 7
+        if entry.kind == "leave" and entry.agent_id in group_of and 0 <= week < weeks:
+            key = (group_of[entry.agent_id], week)
+            absent[key] = absent.get(key, 0.0) + 1 / 7
+    return absent
