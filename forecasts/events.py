@@ -6,6 +6,7 @@ events.yaml format::
     events:
       - {name: double11, kind: promotion, start: 2025-11-11, end: 2025-11-11}
       - {name: spring_festival, kind: holiday, start: 2025-01-28, end: 2025-02-04, queues: [presales_chat]}
+      - {name: founders_day, kind: holiday, start: 2025-06-01, end: 2025-06-01, statutory: true}   # paid the holiday rate
 
 Recurring events share a `name` across years; their effect is learned from past occurrences.
 """
@@ -33,6 +34,7 @@ class Event(StrictModel):
     start: datetime.date
     end: datetime.date
     queues: tuple[str, ...] | None = None
+    statutory: bool = False
 
     @field_validator("start", "end", mode="before")
     @classmethod
@@ -50,6 +52,8 @@ class Event(StrictModel):
     def _ordered(self) -> Event:
         if self.end < self.start:
             raise ValueError(f"end {self.end} is before start {self.start}")
+        if self.statutory and self.kind != "holiday":
+            raise ValueError("statutory: true (work on these days is paid the holiday rate) applies to holidays only")
         return self
 
     def applies_to(self, queue: str) -> bool:

@@ -132,7 +132,7 @@ def roster(
     """Build a 24/7 roster (shifts, breaks, queue activities) with CP-SAT; Ctrl-C keeps the best found."""
     deadline = _command_deadline(time_limit, deterministic)
     from scheduler.contracts.center import load_center
-    from scheduler.contracts.plan_tables import read_requirements, read_roster, write_roster_outputs
+    from scheduler.contracts.plan_tables import read_requirements, read_roster, require_horizon, write_roster_outputs
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress, format_summary
     from staffcast.atomic import check_output_folder, write_into_folder
@@ -140,6 +140,7 @@ def roster(
     check_output_folder(output)
     loaded = load_center(center)
     table = read_requirements(requirements_csv, loaded.config)
+    require_horizon(table, loaded.config, start.date(), days, requirements_csv)
     before = read_roster(previous, known_agents=loaded) if previous else None
     report = lambda update: _say("roster " + format_progress(update))  # noqa: E731
     result = build_roster(loaded, table, start.date(), days, seed=seed, workers=workers, previous=before, progress=report, deadline=deadline)
@@ -177,6 +178,49 @@ def _check_written(center, folder: Path, requirements, start: datetime.date, day
         raise typer.Exit(code=1)
 
 
+AllowViolations = Annotated[
+    bool, typer.Option(help="Go on with a roster that breaks hard rules; the violations are listed in the output (violations.csv).")
+]
+
+
+def _check_entering(center, roster_csv: Path, shifts, activities, allow: bool) -> list:
+    """The independent check of a roster given to a command: exit 1 listing the violations, or (allowed) warn and
+    return them for the output."""
+    violations = _hard_rule_violations(center, shifts, activities) if not shifts.empty else []
+    if violations and not allow:
+        print(
+            f"error: {roster_csv} breaks {len(violations)} hard rule(s); fix the roster (staffcast check lists the same), or pass "
+            f"--allow-violations to go on with them listed in the output:\n" + _violation_lines(violations),
+            file=sys.stderr,
+        )
+        raise typer.Exit(code=1)
+    if violations:
+        print(f"warning: {roster_csv} breaks {len(violations)} hard rule(s), listed in the output:\n" + _violation_lines(violations), file=sys.stderr)
+    return violations
+
+
+def _hard_rule_violations(center, shifts, activities, previous=None) -> list:
+    """The independent checker's violations of a roster over its own days (no requirements needed)."""
+    import pandas as pd
+
+    from scheduler.roster import check_roster
+
+    first, last = min(shifts.date), max(shifts.date)
+    none_required = pd.DataFrame({"queue": [], "interval_start": pd.to_datetime([]), "agents_required": []})
+    return check_roster(center, shifts, activities, none_required, first, (last - first).days + 1, previous=previous).violations
+
+
+def _write_violations(violations, path: Path) -> Path:
+    """violations.csv: rule, agent_id, when, message (one row per violation)."""
+    import pandas as pd
+
+    from staffcast.atomic import write_csv_atomic
+
+    rows = [{"rule": v.rule, "agent_id": v.agent or "", "when": v.when or "", "message": v.message} for v in violations]
+    write_csv_atomic(pd.DataFrame(rows, columns=["rule", "agent_id", "when", "message"]), path)
+    return path
+
+
 def _violation_lines(violations) -> str:
     """One line per violation: rule, agent, date and time, what is wrong and what to change."""
     return "\n".join(f"  {v.rule:<32} {v.agent or '-':<10} {v.when or '-':<17} {v.message}" for v in violations)
@@ -191,11 +235,8 @@ def check(
     previous: Annotated[Path | None, typer.Option(help="The roster before it (rest, streaks, weeks begun before it).")] = None,
 ) -> None:
     """Check a roster against the center's hard rules: exit 0 with a summary, or exit 1 listing every violation."""
-    import pandas as pd
-
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_activities, read_roster
-    from scheduler.roster import check_roster
     from staffcast.errors import DataError
 
     loaded = load_center(center)
@@ -203,14 +244,12 @@ def check(
     if shifts.empty:
         raise DataError(f"{roster_csv}: no shift rows, so there are no planned days to check; add the roster's shifts.")
     first, last = min(shifts.date), max(shifts.date)
-    days = (last - first).days + 1
     worked = read_activities(activities, loaded.config) if activities else None
     before = read_roster(previous) if previous else None
-    none_required = pd.DataFrame({"queue": [], "interval_start": pd.to_datetime([]), "agents_required": []})
-    report = check_roster(loaded, shifts, worked, none_required, first, days, previous=before)
+    violations = _hard_rule_violations(loaded, shifts, worked, before)
     scope = f"{len(shifts)} shifts of {shifts.agent_id.nunique()} agents, {first} to {last}" + ("" if activities else ", activities not checked")
-    if not report.ok:
-        print(f"{roster_csv}: {len(report.violations)} hard-rule violation(s) in {scope}:\n" + _violation_lines(report.violations))
+    if violations:
+        print(f"{roster_csv}: {len(violations)} hard-rule violation(s) in {scope}:\n" + _violation_lines(violations))
         raise typer.Exit(code=1)
     print(f"{roster_csv}: 0 hard-rule violations in {scope}")
 
@@ -296,7 +335,8 @@ def capacity(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for capacity.csv, capacity_actions.csv and the plots.")],
     weeks: Annotated[int, typer.Option(min=1, max=104, help="Weeks to plan.")] = 52,
     start: Annotated[
-        datetime.datetime | None, typer.Option(help="First day of week 1 (default: the day after the history ends).", formats=["%Y-%m-%d"])
+        datetime.datetime | None,
+        typer.Option(help="First day of week 1 (default: the first Monday after the history ends, or of the forecast).", formats=["%Y-%m-%d"]),
     ] = None,
     forecast: Annotated[Path | None, typer.Option(help="Forecast CSV to use instead of forecasting from the center's history.")] = None,
     time_limit: Annotated[
@@ -322,10 +362,10 @@ def capacity(
         raise ConfigError(f"{center}: no history: field in the center YAML; add one or pass --forecast FORECAST.csv.")
     if forecast is not None:
         workload = read_workload(forecast, loaded.config)
-        first = start.date() if start else workload.interval_start.min().date()
+        first = start.date() if start else _monday_from(workload.interval_start.min().date())
     else:
         history = read_history(loaded.path("history"))
-        first = start.date() if start else history.table.interval_start.max().date() + datetime.timedelta(days=1)
+        first = start.date() if start else _monday_from(history.table.interval_start.max().date() + datetime.timedelta(days=1))
         workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
     plan = plan_capacity(loaded, workload, first, weeks, progress=_say, deadline=deadline)
     problems = check_capacity(plan)
@@ -338,6 +378,11 @@ def capacity(
             + ["  independent check: supply, gaps and costs recomputed week by week agree", f"wrote {', '.join(str(p) for p in paths)}"]
         )
     )
+
+
+def _monday_from(day: datetime.date) -> datetime.date:
+    """`day` when it is a Monday, else the next Monday."""
+    return day + datetime.timedelta(days=-day.weekday() % 7)
 
 
 @app.command()
@@ -355,8 +400,12 @@ def evaluate(
     handle_time_cv: Annotated[float, typer.Option(help="Coefficient of variation of lognormal handle times.")] = 1.0,
     overdispersion: Annotated[float, typer.Option(help="Gamma-Poisson arrivals: variance = mean + this x mean^2 (0 = Poisson).")] = 0.0,
     previous: Annotated[bool, typer.Option(help="The roster continues a previous one: the first day's early hours count.")] = False,
+    allow_violations: AllowViolations = False,
 ) -> None:
-    """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate)."""
+    """Service level, ASA, abandons, staffing gaps, hours and cost of a roster (analytic, and simulated with --simulate).
+
+    The roster and its activities are checked first (hard rules, activities matching the shifts): exit 1 on a
+    violation unless --allow-violations."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_activities, read_roster, read_workload
     from scheduler.evaluation.evaluate import evaluate_roster, summary_text
@@ -368,6 +417,7 @@ def evaluate(
     loaded = load_center(center)
     shifts = read_roster(roster_csv)
     worked = read_activities(activities or roster_csv.parent / "activities.csv", loaded.config)
+    violations = _check_entering(loaded, roster_csv, shifts, worked, allow_violations)
     options = (
         SimulationOptions(
             replications=replications, seed=seed, handle_time_distribution=handle_times, handle_time_cv=handle_time_cv, overdispersion=overdispersion
@@ -377,7 +427,14 @@ def evaluate(
     )
     workload = read_workload(forecast_csv, loaded.config)
     result = evaluate_roster(loaded, shifts, worked, workload, has_previous=previous, simulation=options, progress=_say)
-    paths = write_into_folder(output, lambda folder: write_evaluation(result, folder))
+
+    def write(folder: Path) -> list[Path]:
+        paths = write_evaluation(result, folder)
+        if violations:
+            paths.append(_write_violations(violations, folder / "violations.csv"))
+        return paths
+
+    paths = write_into_folder(output, write)
     print(summary_text(result) + f"\nwrote {', '.join(str(p) for p in paths)}")
 
 
@@ -511,8 +568,11 @@ def export(
     roster_csv: Annotated[Path, typer.Argument(metavar="ROSTER", help="Roster CSV.")],
     output: Annotated[Path, typer.Option("-o", "--output", help="CSV file (roster, daily) or folder (ics).")],
     export_format: Annotated[str, typer.Option("--format", help="roster | daily | ics (see README, HR export).")] = "daily",
+    allow_violations: AllowViolations = False,
 ) -> None:
-    """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend minutes, or an iCalendar file per agent."""
+    """HR exports of a roster: per-agent daily rows with paid/unpaid/night/weekend/overtime/holiday minutes, or an
+    iCalendar file per agent. The roster is checked against the hard rules first: exit 1 on a violation unless
+    --allow-violations (then OUTPUT's violations are written beside it, or inside the ics folder)."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import write_exports
@@ -524,11 +584,18 @@ def export(
     in_folder = export_format == "ics"
     (check_output_folder if in_folder else check_output_file)(output)
     loaded, shifts, now = load_center(center), read_roster(roster_csv), datetime.datetime.now(datetime.UTC)
-    paths = (
-        write_into_folder(output, lambda folder: write_exports(loaded, shifts, folder, "ics", now))
-        if in_folder
-        else write_exports(loaded, shifts, output, export_format, now)
-    )
+    violations = _check_entering(loaded, roster_csv, shifts, None, allow_violations)
+
+    def write_ics(folder: Path) -> list[Path]:
+        paths = write_exports(loaded, shifts, folder, "ics", now)
+        return paths + ([_write_violations(violations, folder / "violations.csv")] if violations else [])
+
+    if in_folder:
+        paths = write_into_folder(output, write_ics)
+    else:
+        paths = write_exports(loaded, shifts, output, export_format, now)
+        if violations:
+            paths.append(_write_violations(violations, output.with_name(f"{output.stem}.violations.csv")))
     print(f"wrote {len(paths)} file(s): {paths[0] if len(paths) == 1 else output}")
 
 

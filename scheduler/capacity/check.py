@@ -79,7 +79,7 @@ def check_capacity(plan: CapacityPlan, tolerance: float = 0.02) -> list[str]:
                 for (group, week), agents in hires.items()
                 if group == g.id and week <= t
             )
-            productive[g.id] = g.fte_per_agent * (heads[g.id] - ramping)
+            productive[g.id] = g.fte_per_agent * (heads[g.id] - ramping - problem.absent.get((g.id, t), 0.0))
             away = sum(
                 agents * keep ** (t - started)
                 for (source, k, started), agents in starts.items()
@@ -96,7 +96,7 @@ def check_capacity(plan: CapacityPlan, tolerance: float = 0.02) -> list[str]:
             agents = booked.get((pool_id, t), 0)
             group = problem.group(pool_id)
             productive[pool_id] = group.fte_per_agent * agents
-            cost += pool.hourly_cost * pool.hours_per_week * agents
+            cost += pool.hourly_cost * group.paid_hours_per_agent * agents
         cost += sum(s.hiring.profiles[profile_of[g]].hire_cost * n for (g, w), n in hires.items() if w == t)
         cost += sum(courses[k].cost_per_agent * n for (g, k, w), n in starts.items() if w == t)
         problems += _check_week(plan, t, productive, allocation.get(t, plan.allocation.iloc[:0]), table, tolerance)

@@ -146,7 +146,7 @@ class _Stage1:
                     if in_training(s, t - start)
                 )
                 solver.Add(self.heads[g.id, t] - training >= 0)
-                self.productive[g.id, t] = g.fte_per_agent * (self.heads[g.id, t] - training)
+                self.productive[g.id, t] = g.fte_per_agent * (self.heads[g.id, t] - training - problem.absent.get((g.id, t), 0.0))
                 self.in_course[g.id, t] = sum(
                     self.course.get((g.id, k, started), 0) * keep ** (t - started)
                     for src, k, _ in problem.moves
@@ -219,7 +219,7 @@ def _book_whole_temps(problem: CapacityProblem, productive: dict, pywraplp, dead
             gaps[k, t] = solver.NumVar(0, solver.infinity(), "")
             solver.Add(sum(v for (g, kk), v in shares.items() if kk == k) + gaps[k, t] >= problem.required_fte(t, k))
     for (q, _week), var in temps.items():
-        costs.append(pools[q].hourly_cost * pools[q].hours_per_week * var)
+        costs.append(pools[q].hourly_cost * problem.group(q).paid_hours_per_agent * var)
     solver.Minimize(sum(costs) + problem.settings.gap_penalty_per_fte_week * sum(gaps.values()))
     if solver.Solve() not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
         raise InfeasibleError(f"booking whole temp agents found no solution within the time limit of {deadline.seconds:g} s; allow more time.")

@@ -11,7 +11,7 @@ from scheduler.capacity.optimize import optimize_capacity
 from scheduler.capacity.problem import CapacityPlan, CapacityProblem
 from scheduler.capacity.requirements import weekly_required_fte
 from scheduler.capacity.settings import resolve_settings
-from scheduler.capacity.supply import build_groups
+from scheduler.capacity.supply import absent_agents, build_groups
 from scheduler.contracts.capacity_schema import CapacityConfig
 from staffcast.deadline import Deadline
 
@@ -43,6 +43,7 @@ def capacity_problem(center, requirements: pd.DataFrame, start: dt.date, weeks: 
         hire_group=hire_group,
         moves=moves,
         required=required,
+        absent={key: away * (1 - settings.attrition_rate_per_week) ** key[1] for key, away in absent_agents(center, start, weeks).items()},
     )
 
 

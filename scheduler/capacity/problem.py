@@ -20,7 +20,9 @@ class CapacityProblem:
     """Everything the optimizer and the independent check need.
 
     `required` has columns week (0-based index), skill, required_fte (plus the detail columns of
-    weekly_required_fte). `moves` are cross-training courses as (from group, skill, to group).
+    weekly_required_fte). `moves` are cross-training courses as (from group, skill, to group). `absent` is the
+    agents of a staff group away on approved leave per week (leave days / 7, summed, e.g. maternity leave; times
+    the share still employed after attrition, as the headcount).
     """
 
     start: dt.date
@@ -32,6 +34,7 @@ class CapacityProblem:
     hire_group: dict[int, str]
     moves: list[tuple[str, str, str]]
     required: pd.DataFrame
+    absent: dict[tuple[str, int], float] = field(default_factory=dict)
 
     def group(self, group_id: str) -> Group:
         """The group (or temp pool) with this id."""

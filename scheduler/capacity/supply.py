@@ -6,10 +6,12 @@ holds (the optimizer chooses the split), never counted in full for every skill.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
 from scheduler.contracts.capacity_schema import CapacityConfig
+from scheduler.contracts.pay import pay_equivalent_hours
 
 
 @dataclass(frozen=True)
@@ -17,7 +19,8 @@ class Group:
     """Agents that are interchangeable for capacity: same skills and contract (paid the contract's mean wage).
 
     `fte_per_agent` is the FTE one fully productive agent adds (contract hours / FTE hours; for temps
-    also times their productivity); `paid_hours_per_agent` is what a week of one agent costs in hours.
+    also times their productivity); `paid_hours_per_agent` is what a week of one agent costs in hours at the base
+    rate, overtime and rest-day premiums of hours beyond the standard week included (`pay_equivalent_hours`).
     """
 
     id: str
@@ -66,7 +69,7 @@ def build_groups(agents, config, settings: CapacityConfig) -> tuple[list[Group],
 
     def staff_group(skills, contract: str, cost: float) -> Group:
         hours = settings.contract_hours(contract)
-        return Group(group_id(skills, contract), tuple(sorted(skills)), contract, cost, hours, hours / fte_hours)
+        return Group(group_id(skills, contract), tuple(sorted(skills)), contract, cost, pay_equivalent_hours(config, hours), hours / fte_hours)
 
     groups: dict[str, Group] = {}
     headcount: Counter[str] = Counter()
@@ -97,7 +100,7 @@ def build_groups(agents, config, settings: CapacityConfig) -> tuple[list[Group],
             tuple(sorted(pool.skills)),
             "temp",
             pool.hourly_cost,
-            pool.hours_per_week,
+            pay_equivalent_hours(config, pool.hours_per_week),
             pool.hours_per_week / fte_hours * pool.productivity,
             is_temp_pool=True,
         )
@@ -116,3 +119,15 @@ def hire_productivity(settings: CapacityConfig, age_weeks: int) -> float:
 def in_training(settings: CapacityConfig, age_weeks: int) -> bool:
     """True when a hire spends any day of week `age_weeks` after starting in training."""
     return settings.hiring.training_days - 7 * age_weeks > 0
+
+
+def absent_agents(center, start: dt.date, weeks: int) -> dict[tuple[str, int], float]:
+    """Agents of each staff group away on approved leave (time_off kind leave) per week from `start`: leave days / 7."""
+    group_of = {a.agent_id: group_id(held_skills(a, center.config), a.contract) for a in center.agents if held_skills(a, center.config)}
+    absent: dict[tuple[str, int], float] = {}
+    for entry in center.time_off:
+        week = (entry.date - start).days // 7
+        if entry.kind == "leave" and entry.agent_id in group_of and 0 <= week < weeks:
+            key = (group_of[entry.agent_id], week)
+            absent[key] = absent.get(key, 0.0) + 1 / 7
+    return absent

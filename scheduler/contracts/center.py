@@ -19,7 +19,7 @@ TIME_OFF_COLUMNS = ["agent_id", "date", "kind", "weight"]
 SENSIBLE_DATES = (dt.date(2000, 1, 1), dt.date(2099, 12, 31))
 """Time off outside these dates is a typo of the year (2205 for 2025), never a plan."""
 CONTRACTS = ("full_time", "part_time", "temp")
-_BOOLEANS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+_BOOLEANS = {"true": True, "yes": True, "y": True, "1": True, "false": False, "no": False, "n": False, "0": False}
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,7 @@ class Center:
     source: Path
     agents: list[Agent] = field(default_factory=list)
     time_off: list[TimeOff] = field(default_factory=list)
+    statutory_days: frozenset[dt.date] = frozenset()
 
     def path(self, name: str) -> Path | None:
         """The absolute path of the YAML field `name` (history, events, agents, time_off), or None."""
@@ -82,7 +83,19 @@ def load_center(path: Path | str) -> Center:
             raise ConfigError(f"{path}: field {name}: file '{value}' not found next to the YAML ({(path.parent / value).resolve()}).")
     agents = load_agents(path.parent / config.agents, config) if config.agents else []
     time_off = load_time_off(path.parent / config.time_off, agents, config) if config.time_off else []
-    return Center(config=config, source=path.resolve(), agents=agents, time_off=time_off)
+    statutory = _statutory_event_days(path.parent / config.events) if config.events else frozenset()
+    return Center(config=config, source=path.resolve(), agents=agents, time_off=time_off, statutory_days=statutory)
+
+
+def _statutory_event_days(path: Path) -> frozenset[dt.date]:
+    """The dates of the events file's holidays marked `statutory: true` (work on them is paid the holiday rate)."""
+    from forecasts.events import read_events
+
+    days = set()
+    for event in read_events(path):
+        if event.statutory:
+            days.update(event.start + dt.timedelta(days=k) for k in range((event.end - event.start).days + 1))
+    return frozenset(days)
 
 
 def parse_center_config(path: Path) -> CenterConfig:
@@ -136,7 +149,11 @@ def _parse_skills(text: str) -> dict[str, int]:
 
 
 def _parse_bool(text: str) -> bool:
-    return _BOOLEANS[text.lower()]
+    """true/false, yes/no, y/n or 1/0 in any case (Excel exports write Y and N)."""
+    value = _BOOLEANS.get(text.strip().lower())
+    if value is None:
+        raise ValueError(text)
+    return value
 
 
 def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
@@ -149,7 +166,9 @@ def load_agents(path: Path, config: CenterConfig) -> list[Agent]:
     )
     min_hours = parse_column(frame, "min_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
     max_hours = parse_column(frame, "max_hours_per_week", _non_negative, path, "a number of hours >= 0", ConfigError)
-    night_ok = parse_column(frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false", ConfigError)
+    night_ok = parse_column(
+        frame, "night_ok", lambda s: True if s == "" else _parse_bool(s), path, "true or false (also yes/no, y/n, 1/0)", ConfigError
+    )
     cost = parse_column(frame, "hourly_cost", lambda s: None if s == "" else _non_negative(s), path, "a cost per hour >= 0", ConfigError)
     known = set(config.skills)
     seen: dict[str, int] = {}

@@ -250,6 +250,33 @@ def read_requirements(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     return workload.sort_values(["queue", "interval_start"]).reset_index(drop=True)
 
 
+def require_horizon(table: pd.DataFrame, config: CenterConfig, start: dt.date, days: int, path: Path | str) -> None:
+    """The requirements reach over the whole roster: rows on every day of the `days` days from `start`, and every
+    queue with rows has one on the last day (a file that stops early would read as no demand at all; intervals
+    without contacts may be left out, as forecasts do).
+
+    Raises:
+        DataError: naming the first queue and interval without a requirement.
+    """
+    dates = set(table.interval_start.dt.date)
+    last = start + dt.timedelta(days=days - 1)
+    empty = next((start + dt.timedelta(days=d) for d in range(days) if start + dt.timedelta(days=d) not in dates), None)
+    if empty is not None:
+        queue = config.queues[0].id
+        raise DataError(
+            f"{path}: queue {queue} (and every other queue) has no requirement from {empty} 00:00, inside the roster's days {start} to "
+            f"{last}; compute requirements for every day of the roster, or shorten --days."
+        )
+    for queue in config.queues:
+        moments = table.loc[table.queue == queue.id, "interval_start"]
+        if len(moments) and moments.max().date() < last:
+            after = moments.max() + pd.Timedelta(minutes=config.interval_minutes)
+            raise DataError(
+                f"{path}: queue {queue.id} has no requirement from {after:%Y-%m-%d %H:%M} to the roster's last day {last}; compute "
+                "requirements for every day of the roster, or shorten --days."
+            )
+
+
 def _check_gross(table: pd.DataFrame, config: CenterConfig, path: Path) -> None:
     """Gross agents must be the net figure rounded once at the hour's shrinkage: between
     floor((net - 1) / (1 - s)) + 1 and ceil(net / (1 - s)) (a net figure edited by hand leaves it outside)."""

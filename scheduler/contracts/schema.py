@@ -77,7 +77,7 @@ class Queue(StrictModel):
     channel: Literal["voice", "chat", "email"]
     skill: str = Field(min_length=1)
     min_skill_level: int = Field(1, ge=1, le=5)
-    service_level: float = Field(0.8, gt=0, lt=1)
+    service_level: float = Field(0.8, gt=0, le=1)
     answer_within_seconds: float | None = Field(None, gt=0)
     concurrency: int | None = Field(None, ge=1, le=10)
     patience_seconds: float | None = Field(None, gt=0)
@@ -95,6 +95,11 @@ class Queue(StrictModel):
             raise ValueError(f"queue '{self.id}': a chat queue needs concurrency (sessions one agent handles at once, e.g. 3)")
         if self.channel != "chat" and self.concurrency not in (None, 1):
             raise ValueError(f"queue '{self.id}': concurrency applies to chat queues only")
+        if self.service_level >= 1 and self.channel != "email":
+            raise ValueError(
+                f"queue '{self.id}': a {self.channel} queue cannot answer 100% within a time (arrivals are random); ask for at most 0.99, "
+                "or 1.0 on an email queue (all work done by its deadline)"
+            )
         if self.channel == "email" and self.respond_within_hours is None:
             raise ValueError(f"queue '{self.id}': an email queue needs respond_within_hours (e.g. 48)")
         if self.channel != "email" and self.respond_within_hours is not None:
@@ -197,7 +202,9 @@ class Shift(StrictModel):
 
 class Rules(StrictModel):
     """Labor and contract rules (hard): weeks are calendar weeks from `week_start`; a shift with any minute inside
-    `night_hours` is night work."""
+    `night_hours` is night work. Paid hours of a week beyond `standard_hours_per_week` (statutory-holiday work
+    aside) are overtime; a calendar month (the month of each week's fourth day) holds at most
+    `max_overtime_hours_per_month` of overtime and holiday work (Labour Law art. 41)."""
 
     min_rest_hours: float = Field(11, ge=0, le=48)
     max_consecutive_workdays: int = Field(6, ge=1, le=14)
@@ -206,6 +213,8 @@ class Rules(StrictModel):
     max_consecutive_nights: int | None = Field(None, ge=1, le=14)
     week_start: Literal[WEEKDAYS] = "monday"
     night_hours: tuple[str, str] = ("22:00", "06:00")
+    standard_hours_per_week: float = Field(40, gt=0, le=84)
+    max_overtime_hours_per_month: float = Field(36, ge=0, le=744)
 
     _check_night_hours = field_validator("night_hours")(lambda value: tuple(_check_hhmm(v) for v in value))
 
@@ -230,10 +239,21 @@ class Weights(StrictModel):
 
 
 class Costs(StrictModel):
-    """Money, for reports: the hourly cost of agents whose agents.csv row gives none."""
+    """Money: the hourly cost of agents whose agents.csv row gives none, and the pay premiums (Labour Law art. 44).
+
+    A week's overtime (paid hours beyond `rules.standard_hours_per_week`) is paid `overtime_multiplier` times the
+    hourly cost; up to 8 h of it per day worked beyond the standard workdays (standard hours / 8 h) is rest-day work,
+    paid `rest_day_multiplier`; hours of shifts starting on a statutory holiday are paid `holiday_multiplier` (from
+    the Chinese calendar when `holiday_calendar` is china, and holidays marked `statutory: true` in the events file);
+    every hour on site inside `rules.night_hours` earns `night_allowance_per_hour`."""
 
     hourly_cost: float = Field(30.0, ge=0)
     currency: str = "CNY"
+    overtime_multiplier: float = Field(1.5, ge=1, le=10)
+    rest_day_multiplier: float = Field(2.0, ge=1, le=10)
+    holiday_multiplier: float = Field(3.0, ge=1, le=10)
+    night_allowance_per_hour: float = Field(0.0, ge=0)
+    holiday_calendar: Literal["china", "none"] = "china"
 
 
 class CenterConfig(StrictModel):

@@ -7,6 +7,7 @@ after breaks and shrinkage. Optionally also a discrete-event simulation (schedul
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.pay import weekly_pay
 from scheduler.contracts.schema import night_overlap_minutes
 from scheduler.evaluation.deferred_outcome import BACKLOG_COLUMNS, DeferredOutcome, deferred_outcome
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
@@ -24,7 +26,26 @@ from scheduler.staffing.requirements import compute_requirements
 from staffcast.errors import DataError
 
 WORST_INTERVALS = 10
-AGENT_COLUMNS = ["agent_id", "team", "contract", "shifts", "paid_hours", "night_shifts", "weekend_days", "cost"]
+ROUTING_NOTE = (
+    "The formulas and the simulation with agents kept on their assigned queue make the same assumption and differ only by "
+    "chance and by the formulas' steady state within each interval; skill-based routing lets a free agent take a waiting "
+    "contact of any queue they are skilled for, so the pooled team answers more than the assignment promises."
+)
+AGENT_COLUMNS = [
+    "agent_id",
+    "team",
+    "contract",
+    "shifts",
+    "paid_hours",
+    "night_shifts",
+    "weekend_days",
+    "overtime_hours",
+    "rest_day_hours",
+    "holiday_hours",
+    "night_hours",
+    "premium_cost",
+    "cost",
+]
 
 
 @dataclass(frozen=True)
@@ -40,7 +61,9 @@ class Evaluation:
         worst: the worst intervals by service level (with contacts).
         agents: per agent: shifts, paid hours, night shifts, weekend days worked, cost.
         totals: overall figures (service level, paid hours, cost, hours per agent min/median/max, ...).
-        simulation: the simulation result, when asked for.
+        simulation: the simulation result with skill-based routing, when asked for.
+        simulation_assigned: the simulation with every agent kept on the queue the roster assigned (the formulas'
+            assumption), run beside it.
         deferred: per deferred queue, its tickets late, backlog and missing capacity.
         targets: the center's queues (their targets), in YAML order.
     """
@@ -53,6 +76,7 @@ class Evaluation:
     agents: pd.DataFrame
     totals: dict[str, float | str]
     simulation: SimulationResult | None = None
+    simulation_assigned: SimulationResult | None = None
     deferred: dict[str, DeferredOutcome] = field(default_factory=dict)
     targets: tuple = ()
 
@@ -88,7 +112,8 @@ def evaluate_roster(
         start: the first planned day (default: the roster's first shift date).
         has_previous: the roster continues a previous one, so the first day's early hours count
             (`scheduler.roster.grid.answered`: which intervals the plan answers for).
-        simulation: simulate too, with these options.
+        simulation: simulate too, with these options, twice: with skill-based routing and with agents kept on the
+            queues the roster assigned.
         progress: receives short progress messages.
 
     Raises:
@@ -108,17 +133,21 @@ def evaluate_roster(
     intervals = coverage.merge(requirements[["queue", "interval_start", "contacts", "aht_seconds"]], on=["queue", "interval_start"], how="left")
     intervals[["contacts", "aht_seconds"]] = intervals[["contacts", "aht_seconds"]].fillna(0.0)
     intervals["deferred"] = intervals.queue.isin(deferred_queue_ids(center.config))
+    intervals["overloaded"], intervals["wait_seconds"] = overload_waits(center.config, intervals)
     step_hours = center.config.interval_minutes / 60
     deferred = {q.id: deferred_outcome(center, q, intervals, activities) for q in center.config.queues if q.respond_within_hours is not None}
     queues = _queue_table(center, intervals, step_hours, deferred)
     agents = agent_table(center, shifts)
-    simulated = None
+    simulated = assigned = None
     if simulation is not None:
         first = first_answered(center.config, start, has_previous)
-        simulated = simulate_roster(center.config, center.agents, activities, workload, simulation, progress, first_answered=first)
-        queues = queues.merge(
-            simulated.queues.rename(columns={c: f"simulated_{c}" for c in simulated.queues.columns if c != "queue"}), on="queue", how="left"
-        )
+        runs = {}
+        for routing, prefix in (("skills", "simulated_"), ("assigned", "assigned_simulated_")):
+            options = dataclasses.replace(simulation, routing=routing)
+            runs[routing] = simulate_roster(center.config, center.agents, activities, workload, options, progress, first_answered=first)
+            figures = runs[routing].queues
+            queues = queues.merge(figures.rename(columns={c: f"{prefix}{c}" for c in figures.columns if c != "queue"}), on="queue", how="left")
+        simulated, assigned = runs["skills"], runs["assigned"]
     totals = _totals(center, intervals, queues, agents, step_hours)
     if simulated is not None:
         totals["simulated_occupancy"] = simulated.occupancy
@@ -131,9 +160,28 @@ def evaluate_roster(
         agents=agents,
         totals=totals,
         simulation=simulated,
+        simulation_assigned=assigned,
         deferred=deferred,
         targets=tuple(center.config.queues),
     )
+
+
+def overload_waits(config, intervals: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per coverage row: whether it is overloaded (more work offered than the agents on the queue can carry, so the
+    formulas have no steady state and give an infinite ASA) and the mean wait counted for it: the formulas' ASA,
+    or in an overloaded interval the fluid estimate of a queue growing through it, (load / capacity - 1) x half
+    the interval with the whole servers the formulas use (half the interval when nobody is on the queue). A lower
+    bound: a backlog from before and the randomness of a queue at its limit are not counted."""
+    asa = intervals.asa_seconds.to_numpy(float)
+    overloaded = ~np.isfinite(asa) & (intervals.contacts.to_numpy(float) > 0) & ~intervals.deferred.to_numpy()
+    step_seconds = config.interval_minutes * 60
+    keep = 1 - config.staffing.shrinkage_at(pd.DatetimeIndex(intervals.interval_start).hour)
+    slots = intervals.queue.map({q.id: q.concurrency or 1 for q in config.queues}).to_numpy(float)
+    capacity = np.floor(intervals.agents_scheduled.to_numpy(float) * keep * slots + 1e-9)
+    load = intervals.contacts.to_numpy(float) * intervals.aht_seconds.to_numpy(float) / step_seconds
+    with np.errstate(divide="ignore", invalid="ignore"):
+        fluid = np.where(capacity > 0, np.maximum(load / capacity - 1, 0) * step_seconds / 2, step_seconds / 2)
+    return overloaded, np.where(overloaded, fluid, asa)
 
 
 def roster_horizon(workload: pd.DataFrame, shifts: pd.DataFrame) -> pd.DataFrame:
@@ -171,6 +219,12 @@ def _check_activities_inside_shifts(shifts: pd.DataFrame, activities: pd.DataFra
         )
 
 
+def _overloaded_share(rows: pd.DataFrame) -> float:
+    """The share of the rows' contacts that arrive in overloaded intervals (`overload_waits`)."""
+    total = float(rows.contacts.sum())
+    return float(rows.contacts[rows.overloaded].sum()) / total if total > 0 else 0.0
+
+
 def _weighted(values: pd.Series, weights: pd.Series) -> float:
     mask = values.notna() & np.isfinite(values.astype(float)) & (weights > 0)
     return float(np.average(values[mask], weights=weights[mask])) if mask.any() else float("nan")
@@ -190,7 +244,8 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float, def
                 "contacts": float(part.contacts.sum()),
                 "service_level": _weighted(part.service_level, part.contacts),
                 "service_level_target": queue.service_level,
-                "asa_seconds": _weighted(part.asa_seconds, part.contacts) if queue.channel != "email" else float("nan"),
+                "asa_seconds": _weighted(part.wait_seconds, part.contacts) if queue.channel != "email" else float("nan"),
+                "contacts_overloaded_share": _overloaded_share(part),
                 "abandon_rate": _weighted(part.abandon_rate, part.contacts),
                 "occupancy": _weighted(part.occupancy, part.contacts),
                 "understaffed_agent_hours": float(gap.clip(lower=0).sum() * step_hours),
@@ -204,7 +259,7 @@ def _queue_table(center: Center, intervals: pd.DataFrame, step_hours: float, def
 
 def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
     frame = intervals.assign(date=intervals.interval_start.dt.strftime("%Y-%m-%d"))
-    realtime = frame.asa_seconds.notna() & np.isfinite(frame.asa_seconds.astype(float)) & ~frame.deferred
+    realtime = frame.wait_seconds.notna() & ~frame.deferred
 
     def summarize(group: pd.DataFrame) -> pd.Series:
         live = group[realtime.loc[group.index]]
@@ -212,7 +267,7 @@ def _daily_table(intervals: pd.DataFrame) -> pd.DataFrame:
             {
                 "contacts": group.contacts.sum(),
                 "service_level": _weighted(group.service_level, group.contacts),
-                "asa_seconds": _weighted(live.asa_seconds, live.contacts),
+                "asa_seconds": _weighted(live.wait_seconds, live.contacts),
                 "abandon_rate": _weighted(group.abandon_rate, group.contacts),
                 "understaffed_intervals": int((group.agents_scheduled < group.agents_required_gross).sum()),
                 "contacts_late": float((group.contacts * (1 - group.service_level)).where(group.deferred, 0.0).fillna(0.0).sum()),
@@ -234,29 +289,41 @@ def _worst_intervals(intervals: pd.DataFrame) -> pd.DataFrame:
 
 def agent_table(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
     """Per agent with at least one shift: shifts, paid hours, night shifts (any minute in rules.night_hours), weekend
-    days worked, cost."""
+    days worked, the hours paid a premium (workday overtime, rest-day and statutory-holiday work, night hours on site;
+    `scheduler.contracts.pay`), the premiums and the cost (paid hours at the agent's rate plus premiums)."""
     people = {a.agent_id: a for a in center.agents}
     starts, ends = pd.to_datetime(shifts.start), pd.to_datetime(shifts.end)
     start_minutes = (starts - starts.dt.normalize()) // pd.Timedelta(minutes=1)
     lengths = (ends - starts) // pd.Timedelta(minutes=1)
     night_hours = center.config.rules.night_hours
+    unknown = sorted(set(shifts.agent_id) - set(people))
+    if unknown:
+        raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
+    pay = weekly_pay(center, shifts)[0]
     frame = shifts.assign(
+        overtime_hours=pay.overtime_minutes.to_numpy() / 60,
+        rest_day_hours=pay.rest_day_minutes.to_numpy() / 60,
+        holiday_hours=pay.holiday_minutes.to_numpy() / 60,
+        night_hours=pay.night_minutes.to_numpy() / 60,
+        premium_cost=pay.premium_cost.to_numpy(),
+        cost=(pay.base_cost + pay.premium_cost).to_numpy(),
         paid_hours=shifts.paid_minutes.astype(float) / 60,
         night=[night_overlap_minutes(night_hours, int(b), int(b + n)) > 0 for b, n in zip(start_minutes, lengths)],
         weekend=pd.to_datetime(shifts.date).dt.day_of_week >= 5,
     )
     table = (
         frame.groupby("agent_id", sort=True)
-        .agg(shifts=("shift", "size"), paid_hours=("paid_hours", "sum"), night_shifts=("night", "sum"), weekend_days=("weekend", "sum"))
+        .agg(
+            shifts=("shift", "size"),
+            paid_hours=("paid_hours", "sum"),
+            night_shifts=("night", "sum"),
+            weekend_days=("weekend", "sum"),
+            **{name: (name, "sum") for name in ("overtime_hours", "rest_day_hours", "holiday_hours", "night_hours", "premium_cost", "cost")},
+        )
         .reset_index()
     )
-    unknown = sorted(set(table.agent_id) - set(people))
-    if unknown:
-        raise DataError(f"roster: agent(s) {', '.join(unknown[:5])} are not in agents.csv of the center.")
     table["team"] = table.agent_id.map(lambda a: people[a].team)
     table["contract"] = table.agent_id.map(lambda a: people[a].contract)
-    rate = table.agent_id.map(lambda a: people[a].hourly_cost if people[a].hourly_cost is not None else center.config.costs.hourly_cost)
-    table["cost"] = table.paid_hours * rate.astype(float)
     return table[AGENT_COLUMNS]
 
 
@@ -267,18 +334,21 @@ def _spread(values: pd.Series, name: str) -> dict[str, float]:
 
 
 def _totals(center: Center, intervals: pd.DataFrame, queues: pd.DataFrame, agents: pd.DataFrame, step_hours: float) -> dict[str, float | str]:
-    realtime = intervals[
-        np.isfinite(intervals.asa_seconds.astype(float)) & intervals.queue.isin([q.id for q in center.config.queues if q.channel != "email"])
-    ]
+    realtime = intervals[intervals.wait_seconds.notna() & intervals.queue.isin([q.id for q in center.config.queues if q.channel != "email"])]
     totals: dict[str, float | str] = {
         "contacts": float(intervals.contacts.sum()),
         "service_level": _weighted(intervals.service_level, intervals.contacts),
-        "asa_seconds": _weighted(realtime.asa_seconds, realtime.contacts),
+        "asa_seconds": _weighted(realtime.wait_seconds, realtime.contacts),
+        "contacts_overloaded_share": _overloaded_share(realtime),
         "abandon_rate": _weighted(realtime.abandon_rate, realtime.contacts),
         "occupancy": _weighted(intervals.occupancy, intervals.contacts),
         "understaffed_agent_hours": float(queues.understaffed_agent_hours.sum()),
         "overstaffed_agent_hours": float(queues.overstaffed_agent_hours.sum()),
         "paid_hours": float(agents.paid_hours.sum()),
+        "overtime_hours": float(agents.overtime_hours.sum()),
+        "rest_day_hours": float(agents.rest_day_hours.sum()),
+        "holiday_hours": float(agents.holiday_hours.sum()),
+        "premium_cost": float(agents.premium_cost.sum()),
         "cost": float(agents.cost.sum()),
         "currency": center.config.costs.currency,
         "agents_rostered": float(len(agents)),
@@ -318,7 +388,7 @@ def headline_lines(evaluation: Evaluation) -> list[str]:
     for queue, row in zip(evaluation.targets, evaluation.queues.itertuples(index=False)):
         outcome = evaluation.deferred.get(queue.id)
         if outcome is not None:
-            met = outcome.on_time >= queue.service_level
+            met = outcome.on_time >= queue.service_level - 1e-9
             lines.append(
                 f"{queue.id}: {'target met' if met else 'TARGET MISSED'}, {format_finite(outcome.on_time, '.1%')} answered within "
                 f"{queue.respond_within_hours:g} h (target {queue.service_level:.0%}); {outcome.tickets_late:,.0f} tickets late"
@@ -356,11 +426,20 @@ def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
         lines.append(f"Roster status {status}")
     lines += [""]
     lines += [
-        f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat): {t['asa_seconds']:.1f} s   "
-        f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}",
+        f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat, every contact): {t['asa_seconds']:.1f} s   "
+        f"abandoned: {t['abandon_rate']:.2%}   occupancy: {t['occupancy']:.1%}"
+    ]
+    if t["contacts_overloaded_share"] > 0:
+        lines.append(
+            f"  {t['contacts_overloaded_share']:.1%} of voice and chat contacts arrive in overloaded intervals (more work than the agents on "
+            "the queue carry); the ASA counts their wait as the queue growing through the interval (a lower bound)"
+        )
+    lines += [
         f"Understaffed: {t['understaffed_agent_hours']:,.1f} agent-hours   overstaffed: {t['overstaffed_agent_hours']:,.1f} agent-hours",
         f"Paid: {t['paid_hours']:,.1f} h   cost: {t['cost']:,.0f} {t['currency']}   agents rostered: {t['agents_rostered']:.0f} of "
         f"{t['agents_available']:.0f}",
+        f"  of which premiums {t['premium_cost']:,.0f} {t['currency']}: overtime {t['overtime_hours']:,.1f} h, on rest days "
+        f"{t['rest_day_hours']:,.1f} h, on statutory holidays {t['holiday_hours']:,.1f} h, and the night allowance",
         f"Paid hours per agent min/median/max: {t['paid_hours_per_agent_min']:.1f} / {t['paid_hours_per_agent_median']:.1f} / "
         f"{t['paid_hours_per_agent_max']:.1f}   "
         f"night shifts: {t['night_shifts_per_agent_min']:.0f} / {t['night_shifts_per_agent_median']:.0f} / {t['night_shifts_per_agent_max']:.0f}   "
@@ -375,13 +454,17 @@ def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
             f"{row.understaffed_agent_hours:>9.1f}{row.overstaffed_agent_hours:>9.1f}"
         )
     if evaluation.simulation is not None:
-        lines += ["", f"Simulated ({evaluation.simulation.replications} replications, mean [95% interval]) vs analytic service level:"]
+        lines += [
+            "",
+            f"Simulated ({evaluation.simulation.replications} replications, mean [95% interval]) vs analytic service level:",
+            f"  {ROUTING_NOTE}",
+        ]
         for row in evaluation.queues.itertuples(index=False):
             lines.append(
-                f"  {row.queue:<22} simulated {row.simulated_service_level:.1%} [{row.simulated_service_level_lo:.1%}, "
-                f"{row.simulated_service_level_hi:.1%}]"
-                f"   analytic {row.service_level:.1%}   simulated ASA {format_finite(row.simulated_asa_seconds, '.1f')} s   abandoned "
-                f"{row.simulated_abandon_rate:.2%}"
+                f"  {row.queue:<22} analytic {row.service_level:.1%}   simulated, agents on their assigned queue "
+                f"{row.assigned_simulated_service_level:.1%}   simulated, skill-based routing {row.simulated_service_level:.1%} "
+                f"[{row.simulated_service_level_lo:.1%}, {row.simulated_service_level_hi:.1%}]   ASA "
+                f"{format_finite(row.simulated_asa_seconds, '.1f')} s   abandoned {row.simulated_abandon_rate:.2%}"
             )
         low, high = evaluation.simulation.occupancy_interval
         lines.append(f"  simulated agent occupancy {evaluation.simulation.occupancy:.1%} [{low:.1%}, {high:.1%}]")

@@ -14,14 +14,14 @@ from matplotlib.figure import Figure
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
-from scheduler.evaluation.evaluate import Evaluation, format_finite, headline_lines, summary_table, summary_text
+from scheduler.evaluation.evaluate import ROUTING_NOTE, Evaluation, format_finite, headline_lines, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
 from scheduler.reports.html import Section, figure_png, render_report
 from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
 
 SCENARIO_METRICS = {
-    "cost": "cost of paid hours",
+    "cost": "cost of paid hours with overtime, rest-day, holiday and night premiums",
     "paid_hours": "paid hours",
     "service_level": "service level (all queues)",
     "asa_seconds": "ASA, voice + chat (s)",
@@ -85,6 +85,7 @@ def write_evaluation(evaluation: Evaluation, directory: Path | str, *, status: s
     }
     if evaluation.simulation is not None:
         files["simulation.csv"] = _stamp(evaluation.simulation.intervals).round(4)
+        files["simulation_assigned.csv"] = _stamp(evaluation.simulation_assigned.intervals).round(4)
     paths = []
     for name, frame in files.items():
         write_csv_atomic(frame, directory / name)
@@ -137,6 +138,12 @@ def headline_table(evaluation: Evaluation) -> pd.DataFrame:
         ("Overstaffed agent-hours", format_finite(t["overstaffed_agent_hours"], ",.1f", "")),
         ("Paid hours", format_finite(t["paid_hours"], ",.1f", "")),
         (f"Cost ({t['currency']})", format_finite(t["cost"], ",.0f", "")),
+        (
+            f"of which premiums ({t['currency']})",
+            format_finite(t["premium_cost"], ",.0f", "")
+            + f" (overtime {t['overtime_hours']:,.1f} h, rest days {t['rest_day_hours']:,.1f} h, "
+            + f"holidays {t['holiday_hours']:,.1f} h, night allowance)",
+        ),
         ("Agents rostered", f"{t['agents_rostered']:.0f} of {t['agents_available']:.0f}"),
         (
             "Paid hours per agent (min / median / max)",
@@ -172,7 +179,8 @@ def queue_display(evaluation: Evaluation) -> pd.DataFrame:
         }
     )
     if "simulated_service_level" in q:
-        table["simulated SL [95% interval]"] = [
+        table["simulated SL, assigned queues"] = q.assigned_simulated_service_level.map(_percent)
+        table["simulated SL, skill-based [95% interval]"] = [
             f"{_percent(m)} [{_percent(lo)}, {_percent(hi)}]"
             for m, lo, hi in zip(q.simulated_service_level, q.simulated_service_level_lo, q.simulated_service_level_hi)
         ]
@@ -229,10 +237,11 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
             Section(
                 "Simulation",
                 [
-                    f"Discrete-event simulation (simpy), {evaluation.simulation.replications} replications: Poisson arrivals, skill-based "
-                    f"routing to the "
-                    "least-skilled available agent, chat concurrency, abandonment from patience, shrinkage as randomly absent agents. "
-                    "Compare with the analytic service level in the queue table above."
+                    f"Discrete-event simulation (simpy), {evaluation.simulation.replications} replications: Poisson arrivals, chat "
+                    "concurrency, abandonment from patience, shrinkage as randomly absent agents; run twice, with agents kept on the queue "
+                    "the roster assigned and with skill-based routing to the least-skilled available agent. Compare with the analytic "
+                    "service level in the queue table above.",
+                    ROUTING_NOTE,
                 ],
             )
         )

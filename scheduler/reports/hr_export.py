@@ -15,6 +15,7 @@ import zoneinfo
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.pay import weekly_pay
 from scheduler.contracts.plan_tables import parse_break_ranges
 from scheduler.contracts.schema import minutes_of_day
 from staffcast.errors import DataError
@@ -33,6 +34,9 @@ DAILY_COLUMNS = [
     "break_minutes",
     "night_minutes",
     "weekend_minutes",
+    "overtime_minutes",
+    "rest_day_minutes",
+    "holiday_minutes",
 ]
 FORMATS = ("roster", "daily", "ics")
 
@@ -115,11 +119,15 @@ def daily_hours(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
 
     One row per agent and day worked (the day the shift starts). Night and weekend minutes count
     paid time inside the center's `rules.night_hours` (default 22:00-06:00) and on Saturdays and Sundays.
+    Overtime (workday, at costs.overtime_multiplier), rest-day and statutory-holiday minutes are payroll's
+    (`scheduler.contracts.pay`): a week's overtime and rest-day work sit on its last shifts.
     """
     night_start, night_end = center.config.rules.night_hours
     people = {a.agent_id: a for a in center.agents}
+    ordered = shifts.sort_values(["agent_id", "start"])
+    pay = weekly_pay(center, ordered)[0]
     rows = []
-    for row in shifts.sort_values(["agent_id", "start"]).itertuples(index=False):
+    for row, premium in zip(ordered.itertuples(index=False), pay.itertuples(index=False)):
         start, end = pd.Timestamp(row.start), pd.Timestamp(row.end)
         paid, breaks = shift_paid_ranges(center, row)
         on_site = int(round((end - start).total_seconds() / 60))
@@ -139,6 +147,9 @@ def daily_hours(center: Center, shifts: pd.DataFrame) -> pd.DataFrame:
                 "break_minutes": int(round(sum((f - b).total_seconds() for b, f in breaks) / 60)),
                 "night_minutes": _overlap_minutes(paid, _night_windows(start, end, night_start, night_end)),
                 "weekend_minutes": _overlap_minutes(paid, _weekend_windows(start, end)),
+                "overtime_minutes": int(premium.overtime_minutes),
+                "rest_day_minutes": int(premium.rest_day_minutes),
+                "holiday_minutes": int(premium.holiday_minutes),
             }
         )
     return pd.DataFrame(rows, columns=DAILY_COLUMNS)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from scheduler.contracts.center import Center
+from scheduler.contracts.pay import STANDARD_DAY_MINUTES, standard_minutes, statutory_holidays, weekly_pay
 from scheduler.contracts.plan_tables import ROSTER_COLUMNS, parse_break_ranges
 from scheduler.contracts.schema import minutes_of_day
 
@@ -234,12 +235,63 @@ def check_roster(
         for first in weeks:
             _check_week(violations, center, agent, first, rows, olds, leave, start, end_date, previous is not None)
 
+    pay_rows, pay_weeks = weekly_pay(center, valid, old, start)
+    _check_overtime(center, pay_weeks, valid, violations)
     if activities is None:
         activities = pd.DataFrame({"agent_id": [], "interval_start": pd.to_datetime([]), "activity": []})
     else:
         _check_activities(center, valid, old, breaks_of, activities, start, violations)
     _penalties(center, valid, old, activities, requirements, start, days, scale, report)
+    report.penalties = {**report.penalties, **_premium_points(center, valid, old, pay_rows, pay_weeks, scale)}
+    report.penalties = dict(sorted((rule, value) for rule, value in report.penalties.items() if value or rule != "pay_premiums"))
     return report
+
+
+def _check_overtime(center: Center, weeks: pd.DataFrame, shifts: pd.DataFrame, violations) -> None:
+    """Overtime plus statutory-holiday work per agent and month (of each week's fourth day) within the limit, when
+    the roster adds a shift to those weeks."""
+    limit = center.config.rules.max_overtime_hours_per_month
+    dates = {(row.agent_id, row.date) for row in shifts.itertuples()}
+    for (agent_id, month), part in weeks.groupby(["agent_id", "month"], sort=True):
+        minutes = int(part.overtime_minutes.sum() + part.holiday_minutes.sum())
+        touched = any((agent_id, first + dt.timedelta(days=k)) in dates for first in part.week for k in range(7))
+        if minutes > limit * 60 + 1e-6 and touched:
+            violations.append(
+                Violation(
+                    "max_overtime_per_month",
+                    agent_id,
+                    month,
+                    f"agent {agent_id} works {minutes / 60:g} h of overtime and statutory-holiday work in the weeks counted in {month} "
+                    f"(max {limit:g} h); remove a shift or shorten the long weeks",
+                )
+            )
+
+
+def _premium_points(center: Center, shifts, old, pay_rows: pd.DataFrame, pay_weeks: pd.DataFrame, scale: int) -> dict[str, float]:
+    """The pay premiums in weight units: paid_hour per hour of the agent's pay (see `scheduler.contracts.pay`),
+    premiums per week in whole units of the largest length dividing every paid length, the week and the 8 h day."""
+    config = center.config
+    costs, weight = config.costs, config.weights.paid_hour * scale
+    agents = {a.agent_id: a for a in center.agents}
+
+    def factor(agent_id: str) -> float:
+        rate = agents[agent_id].hourly_cost
+        return 1.0 if rate is None or not costs.hourly_cost else rate / costs.hourly_cost
+
+    lengths = [round(s.paid_hours * 60) for s in config.shifts] + [int(v) for v in old.paid_minutes]
+    unit = math.gcd(standard_minutes(config), STANDARD_DAY_MINUTES, *lengths)
+    total = 0
+    for week in pay_weeks.itertuples(index=False):
+        overtime = _points(weight * factor(week.agent_id) * (costs.overtime_multiplier - 1), unit / 60)
+        rest = _points(weight * factor(week.agent_id) * (costs.rest_day_multiplier - costs.overtime_multiplier), unit / 60)
+        total += overtime * (week.overtime_minutes // unit) + rest * (week.rest_day_minutes // unit)
+    allowance = weight * costs.night_allowance_per_hour / costs.hourly_cost if costs.hourly_cost else 0.0
+    holidays = statutory_holidays(center)
+    for row, night in zip(shifts.itertuples(index=False), pay_rows.night_minutes):
+        if row.date in holidays:
+            total += _points(weight * factor(row.agent_id) * (costs.holiday_multiplier - 1), row.paid_minutes / 60)
+        total += _points(allowance, night / 60)
+    return {"pay_premiums": total / scale}
 
 
 def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:

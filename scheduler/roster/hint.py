@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 from scheduler.contracts.schema import minutes_of_day
 from scheduler.roster.deferred_work import deadline_hint
 from scheduler.roster.model import RosterModel, week_limits
-from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute, previous_streak
+from scheduler.roster.rules import RuleVariables, apply_rules, latest_end_minute, pay_week_values, previous_streak
 from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
@@ -291,6 +291,8 @@ def hint_values(m: RosterModel, variables: RuleVariables, plan: dict[tuple[int, 
         before = plan.get((rest.agent, rest.day - 1))
         worked = (rest.agent, rest.day) in plan or (before is not None and m.options[before].overnight)
         values.append((rest.var, int(not worked)))
+    for week in variables.pay_weeks:
+        values += pay_week_values(m, week, plan)
     return values
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from ortools.sat.python import cp_model
 
 from scheduler.contracts.center import Agent, Center
+from scheduler.contracts.pay import standard_minutes, statutory_holidays
 from scheduler.contracts.plan_tables import parse_break_ranges
 from scheduler.contracts.schema import night_overlap_minutes
 from scheduler.roster.deferred_work import deferred_queues, late_points_per_unit
@@ -222,6 +223,8 @@ class RosterModel(SoftCosts):
         self.has_previous = previous is not None
         self.leave = {(t.agent_id, (t.date - start).days) for t in center.time_off if t.kind == "leave"}
         self.weeks = self.horizon.weeks(self.config.rules.week_start)
+        self.statutory = statutory_holidays(center)
+        self.pay_weeks: list | None = None
         self.model = cp_model.CpModel()
         self.penalties: list[Penalty] = []
         self.constant_points: dict[str, int] = {}
@@ -270,6 +273,17 @@ class RosterModel(SoftCosts):
         for penalty in self.penalties:
             totals[penalty.rule] = totals.get(penalty.rule, 0) + penalty.coefficient * value(penalty.expression)
         return {rule: total / self.scale for rule, total in sorted(totals.items())}
+
+    def holiday(self, d: int) -> bool:
+        """True when day index `d` (may be before the horizon) is a statutory holiday (`scheduler.contracts.pay`)."""
+        return self.horizon.date(d) in self.statutory
+
+    @property
+    def pay_unit_minutes(self) -> int:
+        """The largest number of minutes dividing every paid length (options, previous shifts), the standard week
+        and the 8-hour standard day: the unit of the pay rules' variables."""
+        lengths = [o.paid_minutes for o in self.options] + [s.paid_minutes for shifts in self.previous.values() for s in shifts]
+        return math.gcd(standard_minutes(self.config), 480, *lengths)
 
     def planned_intervals(self) -> range:
         """Intervals whose real-time requirements the roster answers for (`grid.first_answered`)."""

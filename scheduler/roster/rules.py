@@ -23,7 +23,8 @@ from typing import Protocol
 
 from ortools.sat.python.cp_model import LinearExpr
 
-from scheduler.contracts.schema import minutes_of_day
+from scheduler.contracts.pay import STANDARD_DAY_MINUTES, month_of_week, standard_minutes, standard_workdays
+from scheduler.contracts.schema import minutes_of_day, night_overlap_minutes
 from scheduler.roster.deferred_work import OPEN_AT_END_POINTS, DeferredQueue
 from scheduler.roster.model import RosterModel, points, week_limits
 
@@ -106,6 +107,28 @@ class RestDay:
     var: object
 
 
+@dataclass(frozen=True)
+class PayWeek:
+    """Agent `agent`'s pay in calendar week `week` (day indices) in `unit`-minute units (`scheduler.contracts.pay`):
+    `overtime` = max(0, paid off statutory holidays - standard week), `extra_days` = max(0, days worked off
+    holidays - standard workdays), `rest_day` = min(overtime, 8 h x extra_days), `holiday` the paid units on
+    statutory holidays; each a variable, an expression or a constant. `normal_days` and `holiday_days` are the
+    planned days of the week off and on holidays, `before_*` what the previous roster put in the week."""
+
+    agent: int
+    week: range
+    month: str
+    normal_days: list[int]
+    holiday_days: list[int]
+    before_units: int
+    before_days: int
+    before_holiday_units: int
+    overtime: object
+    extra_days: object
+    rest_day: object
+    holiday: object
+
+
 @dataclass
 class RuleVariables:
     """The variables the rules created that extraction, hints and progress read."""
@@ -114,6 +137,7 @@ class RuleVariables:
     moves: list[StartMove] = field(default_factory=list)
     spreads: list[Spread] = field(default_factory=list)
     rest_days: list[RestDay] = field(default_factory=list)
+    pay_weeks: list[PayWeek] = field(default_factory=list)
 
 
 # --- hard rules ----------------------------------------------------------------------------------
@@ -325,6 +349,79 @@ def max_consecutive_nights(m: RosterModel) -> None:
             )
 
 
+def pay_weeks(m: RosterModel) -> list[PayWeek]:
+    """Every agent's `PayWeek`s (created once per model, then reused by the pay rules)."""
+    if m.pay_weeks is not None:
+        return m.pay_weeks
+    unit = m.pay_unit_minutes
+    standard, workdays, day_units = standard_minutes(m.config) // unit, standard_workdays(m.config), STANDARD_DAY_MINUTES // unit
+    created = []
+    for a, agent in enumerate(m.agents):
+        longest = max((o.paid_minutes for o in m.options if o.allows(agent.contract)), default=0) // unit
+        before = [s for s in m.previous.get(agent.agent_id, []) if s.day < 0]
+        for week in m.weeks:
+            planned = range(max(0, week.start), min(m.horizon.days, week.stop))
+            normal = [d for d in planned if not m.holiday(d)]
+            holidays = [d for d in planned if m.holiday(d)]
+            olds = [s for s in before if s.day in week]
+            before_units = sum(s.paid_minutes for s in olds if not m.holiday(s.day)) // unit
+            before_days = len({s.day for s in olds if not m.holiday(s.day)})
+            before_holiday = sum(s.paid_minutes for s in olds if m.holiday(s.day)) // unit
+            units = _paid_units(m, a, normal, unit) + before_units
+            holiday = _paid_units(m, a, holidays, unit) + before_holiday
+            most = longest * len(normal) + before_units
+            overtime = extra = rest = 0
+            if most > standard:
+                overtime = m.model.new_int_var(0, most - standard, f"overtime_{a}_{week.start}")
+                m.model.add_max_equality(overtime, [units - standard, 0])
+                if len(normal) + before_days > workdays:
+                    extra = m.model.new_int_var(0, len(normal) + before_days - workdays, f"extra_days_{a}_{week.start}")
+                    m.model.add_max_equality(extra, [LinearExpr.sum([m.works(a, d) for d in normal]) + before_days - workdays, 0])
+                    rest = m.model.new_int_var(0, most - standard, f"rest_day_{a}_{week.start}")
+                    m.model.add_min_equality(rest, [overtime, day_units * extra])
+            month = month_of_week(m.horizon.date(week.start))
+            created.append(PayWeek(a, week, month, normal, holidays, before_units, before_days, before_holiday, overtime, extra, rest, holiday))
+    m.pay_weeks = created
+    return created
+
+
+def _paid_units(m: RosterModel, a: int, days: list[int], unit: int) -> LinearExpr | int:
+    """Paid `unit`s of the shifts agent `a` starts on `days`."""
+    if not days:
+        return 0
+    units = [o.paid_minutes // unit for _ in days for o in m.options]
+    return LinearExpr.weighted_sum([m.x[a, d, o] for d in days for o in range(len(m.options))], units)
+
+
+def pay_week_values(m: RosterModel, week: PayWeek, plan: dict[tuple[int, int], int]) -> list[tuple[object, int]]:
+    """The values of a `PayWeek`'s variables for a plan of shifts ((agent, day) -> option)."""
+    unit = m.pay_unit_minutes
+    units = sum(m.options[plan[week.agent, d]].paid_minutes // unit for d in week.normal_days if (week.agent, d) in plan) + week.before_units
+    days = sum((week.agent, d) in plan for d in week.normal_days) + week.before_days
+    overtime = max(0, units - standard_minutes(m.config) // unit)
+    extra = max(0, days - standard_workdays(m.config))
+    rest = min(overtime, STANDARD_DAY_MINUTES // unit * extra)
+    values = [(week.overtime, overtime), (week.extra_days, extra), (week.rest_day, rest)]
+    return [(var, value) for var, value in values if not isinstance(var, int)]
+
+
+def max_overtime_per_month(m: RosterModel) -> list[PayWeek]:
+    """At most max_overtime_hours_per_month of overtime and statutory-holiday work per calendar month (a week counts
+    in the month of its fourth day; the previous roster's shifts of the horizon's weeks count too)."""
+    unit = m.pay_unit_minutes
+    cap = math.floor(m.config.rules.max_overtime_hours_per_month * 60 / unit + 1e-9)
+    weeks = pay_weeks(m)
+    for a, agent in enumerate(m.agents):
+        months: dict[str, list] = {}
+        for week in (w for w in weeks if w.agent == a):
+            months.setdefault(week.month, []).extend([week.overtime, week.holiday])
+        for month, terms in months.items():
+            if all(isinstance(term, int) for term in terms):
+                continue
+            m.model.add(LinearExpr.sum(terms) <= cap).only_enforce_if(m.enforce("max_overtime_per_month", agent, f"month {month}"))
+    return weeks
+
+
 def breaks_inside_windows(m: RosterModel) -> None:
     """Every agent on a shift takes each of its breaks at one start inside the break's window.
 
@@ -428,13 +525,36 @@ def meet_deadlines(m: RosterModel, queue: DeferredQueue, coverage: dict[tuple[st
     return DeadlineVariables(done, late)
 
 
+def pay_factor(m: RosterModel, a: int) -> float:
+    """Agent `a`'s hourly_cost over costs.hourly_cost (1 when either is missing or 0)."""
+    rate, default = m.agents[a].hourly_cost, m.config.costs.hourly_cost
+    return 1.0 if rate is None or not default else rate / default
+
+
 def paid_hours(m: RosterModel) -> None:
     """Each shift costs paid_hour per paid hour, times the agent's hourly_cost over costs.hourly_cost."""
-    costs = m.config.costs
     for (a, _, o), worked in m.x.items():
-        rate = m.agents[a].hourly_cost
-        factor = 1.0 if rate is None or not costs.hourly_cost else rate / costs.hourly_cost
-        m.penalize("paid_hours", points(m.config.weights.paid_hour * m.scale * factor, m.options[o].paid_minutes / 60), worked)
+        m.penalize("paid_hours", points(m.config.weights.paid_hour * m.scale * pay_factor(m, a), m.options[o].paid_minutes / 60), worked)
+
+
+def pay_premiums(m: RosterModel) -> None:
+    """Premium pay at paid_hour per hour of the agent's pay: (overtime_multiplier - 1) per overtime hour,
+    (rest_day_multiplier - overtime_multiplier) more per rest-day hour, (holiday_multiplier - 1) per paid hour of a
+    shift starting on a statutory holiday, and the night allowance (over costs.hourly_cost) per hour on site in
+    night_hours."""
+    costs, weight = m.config.costs, m.config.weights.paid_hour * m.scale
+    unit = m.pay_unit_minutes
+    for week in pay_weeks(m):
+        factor = pay_factor(m, week.agent)
+        m.penalize("pay_premiums", points(weight * factor * (costs.overtime_multiplier - 1), unit / 60), week.overtime)
+        m.penalize("pay_premiums", points(weight * factor * (costs.rest_day_multiplier - costs.overtime_multiplier), unit / 60), week.rest_day)
+    night = [night_overlap_minutes(m.config.rules.night_hours, o.start_minute, o.end_minute) for o in m.options]
+    allowance = weight * costs.night_allowance_per_hour / costs.hourly_cost if costs.hourly_cost else 0.0
+    for (a, d, o), worked in m.x.items():
+        if m.holiday(d):
+            holiday = weight * pay_factor(m, a) * (costs.holiday_multiplier - 1)
+            m.penalize("pay_premiums", points(holiday, m.options[o].paid_minutes / 60), worked)
+        m.penalize("pay_premiums", points(allowance, night[o] / 60), worked)
 
 
 def time_off_preferences(m: RosterModel) -> None:
@@ -517,9 +637,11 @@ RULES: list[Rule] = [
     Rule("weekly_hours_within_contract", True, weekly_hours_within_contract),
     Rule("max_nights_per_week", True, max_nights_per_week),
     Rule("max_consecutive_nights", True, max_consecutive_nights),
+    Rule("max_overtime_per_month", True, max_overtime_per_month),
     Rule("breaks_inside_windows", True, breaks_inside_windows, needs_coverage=True),
     Rule("cover_requirements", False, cover_requirements, needs_coverage=True),
     Rule("paid_hours", False, paid_hours),
+    Rule("pay_premiums", False, pay_premiums),
     Rule("time_off_preferences", False, time_off_preferences),
     Rule("stable_start_times", False, stable_start_times),
     Rule("weekend_fairness", False, weekend_fairness),
@@ -540,7 +662,7 @@ def apply_rules(m: RosterModel, *, with_coverage: bool = True, hard_only: bool =
         if isinstance(result, CoverageVariables):
             created.coverage = result
         for item in result if isinstance(result, list) else []:
-            kind = {StartMove: created.moves, Spread: created.spreads, RestDay: created.rest_days}
+            kind = {StartMove: created.moves, Spread: created.spreads, RestDay: created.rest_days, PayWeek: created.pay_weeks}
             kind[type(item)].append(item)
     if m.penalties or m.constant_points:
         m.model.minimize(

@@ -547,10 +547,20 @@ def comparison_row(scenario: Scenario, outcome: ScenarioOutcome) -> dict[str, An
             "overstaffed_agent_hours": round(float(totals["overstaffed_agent_hours"]), 2),
             "occupancy": round(float(totals["occupancy"]), 4),
             **required_hours(outcome.center, outcome.requirements, float(totals["paid_hours"])),
-            "roster_status": outcome.roster_status,
         }
     )
+    row["cost_to_meet_targets"] = cost_to_meet_targets(outcome.center, float(totals["cost"]), row["paid_hours_gap"])
+    row["roster_status"] = outcome.roster_status
     return row
+
+
+def cost_to_meet_targets(center: Center, roster_cost: float, paid_hours_gap: float) -> float:
+    """The roster's cost plus the paid hours it lacks to meet every target, bought at the overtime rate of the team's
+    mean hourly cost: what a volume or a target a fixed team cannot carry would cost (a lower estimate, since beyond
+    the monthly overtime limit the hours need hires or temps)."""
+    rates = [a.hourly_cost if a.hourly_cost is not None else center.config.costs.hourly_cost for a in center.agents]
+    rate = sum(rates) / len(rates) if rates else center.config.costs.hourly_cost
+    return round(roster_cost + max(0.0, paid_hours_gap) * rate * center.config.costs.overtime_multiplier, 2)
 
 
 def required_hours(center: Center, requirements: pd.DataFrame, rostered_paid_hours: float) -> dict[str, float]:

@@ -114,7 +114,9 @@ GOOD_REQUIREMENTS = (
     "complaints_email,2025-11-11 09:00,2,600,1,1,0\n"
 )
 GOOD_ROSTER = "agent_id,date,shift,start,end,paid_minutes,breaks\nA01,2025-11-11,day,2025-11-11 08:00,2025-11-11 17:00,480,12:00-13:00\n"
-GOOD_ACTIVITIES = "agent_id,interval_start,activity\nA01,2025-11-11 08:00,sales_chat\nA01,2025-11-11 12:00,break\n"
+GOOD_ACTIVITIES = "agent_id,interval_start,activity\n" + "".join(
+    f"A01,2025-11-11 {h:02d}:{m:02d},{'break' if h == 12 else 'sales_chat'}\n" for h in range(8, 17) for m in (0, 30)
+)
 
 
 @pytest.fixture

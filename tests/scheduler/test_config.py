@@ -72,6 +72,7 @@ def test_omitted_breaks_default_to_one_unpaid_meal_break_mid_shift() -> None:
         ({"queues": [{"id": "m", "channel": "email", "skill": "s"}]}, "needs respond_within_hours"),
         ({"queues": [{"id": "v", "channel": "voice", "skill": "s"}]}, "needs answer_within_seconds"),
         ({"queues": [{"id": "v", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "min_skill_level": 6}]}, "less than or equal to 5"),
+        ({"queues": [{"id": "v", "channel": "voice", "skill": "s", "answer_within_seconds": 20, "service_level": 1.0}]}, "cannot answer 100%"),
     ],
 )
 def test_schema_rejects_inconsistent_centers(change: dict, fragment: str) -> None:
@@ -95,3 +96,30 @@ def test_top_level_must_be_a_mapping(tmp_path: Path) -> None:
     path.write_text("- just\n- a list\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="expected a mapping"):
         load_center(path)
+
+
+def test_an_email_queue_may_ask_for_every_ticket_on_time() -> None:
+    email = {"id": "m", "channel": "email", "skill": "s", "respond_within_hours": 48, "service_level": 1.0}
+    assert CenterConfig.model_validate(MINIMAL | {"queues": [*MINIMAL["queues"], email]}).queues[1].service_level == 1.0
+
+
+@pytest.mark.parametrize(("cell", "night_ok"), [("Y", True), ("n", False), ("Yes", True), ("N", False), ("", True)])
+def test_night_ok_accepts_excel_style_booleans(tmp_path: Path, cell: str, night_ok: bool) -> None:
+    folder = tmp_path / "center"
+    folder.mkdir()
+    (folder / "center.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
+    header = "agent_id,name,team,contract,skills,min_hours_per_week,max_hours_per_week,night_ok"
+    (folder / "agents.csv").write_text(f"{header}\nA01,Li Na,day,full_time,presales:4;aftersales:3;complaints:3,0,48,{cell}\n", encoding="utf-8")
+    (folder / "time_off.csv").write_text("agent_id,date,kind,weight\n", encoding="utf-8")
+    assert load_center(folder / "center.yaml").agents[0].night_ok is night_ok
+
+
+def test_an_unknown_boolean_names_the_row_and_column(tmp_path: Path) -> None:
+    folder = tmp_path / "center"
+    folder.mkdir()
+    (folder / "center.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
+    header = "agent_id,name,team,contract,skills,min_hours_per_week,max_hours_per_week,night_ok"
+    (folder / "agents.csv").write_text(f"{header}\nA01,Li Na,day,full_time,presales:4;aftersales:3;complaints:3,0,48,maybe\n", encoding="utf-8")
+    (folder / "time_off.csv").write_text("agent_id,date,kind,weight\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="row 2, column night_ok: 'maybe' is not true or false"):
+        load_center(folder / "center.yaml")

@@ -11,7 +11,7 @@ import pytest
 from scheduler.contracts.center import load_center
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 from scheduler.evaluation.evaluate import evaluate_roster, summary_table, summary_text
-from scheduler.evaluation.simulation import SimulationOptions
+from scheduler.evaluation.simulation import SimulationOptions, simulate_roster
 from staffcast.errors import DataError
 
 TINY = Path(__file__).parents[1] / "fixtures" / "tiny_center" / "center.yaml"
@@ -120,6 +120,11 @@ def test_summary_table_and_text_with_simulation(center):
     text = summary_text(result)
     assert "Simulated (2 replications" in text and "service_voice" in text
     assert 0 <= result.queues.simulated_service_level.min() <= result.queues.simulated_service_level.max() <= 1
+    # both routings are simulated, and the text says in one sentence why they differ
+    assert {"assigned_simulated_service_level", "simulated_service_level"} <= set(table.metric)
+    assert result.simulation_assigned is not None and "assigned queue" in text and "skill-based routing" in text
+    direct = simulate_roster(center.config, center.agents, activities, _workload(), SimulationOptions(replications=2, workers=1, routing="assigned"))
+    assert result.queues.assigned_simulated_service_level.tolist() == pytest.approx(direct.queues.service_level.tolist(), nan_ok=True)
 
 
 def test_read_activities_checks_rows(center, tmp_path):
@@ -179,3 +184,59 @@ def test_the_summary_starts_with_each_queue_then_the_roster_status(center):
     voice = text[queues.index("service_voice")]
     assert "abandoned" in voice and "(at most 5%)" in voice  # a queue with an abandon cap says how it stands against it
     assert "abandoned" not in text[queues.index("sales_chat")]
+
+
+def test_agent_cost_includes_overtime_rest_day_holiday_and_night_premiums(center):
+    import dataclasses
+
+    from scheduler.evaluation.evaluate import agent_table
+
+    costs = center.config.costs.model_copy(update={"night_allowance_per_hour": 6.0})
+    priced = dataclasses.replace(center, config=center.config.model_copy(update={"costs": costs}))
+    rate = costs.hourly_cost
+
+    def week(first: str, days: int, hours: int = 8, start_hour: int = 8) -> pd.DataFrame:
+        dates = pd.date_range(first, periods=days)
+        starts = dates + pd.Timedelta(hours=start_hour)
+        return pd.DataFrame(
+            {
+                "agent_id": "A02",
+                "date": dates.date,
+                "shift": "day",
+                "start": starts,
+                "end": starts + pd.Timedelta(hours=hours),
+                "paid_minutes": hours * 60,
+                "breaks": "",
+            }
+        )
+
+    six = agent_table(priced, week("2025-11-10", 6)).iloc[0]
+    assert (six.rest_day_hours, six.overtime_hours, six.holiday_hours) == (8, 0, 0)
+    assert six.cost == pytest.approx(48 * rate + 8 * rate * (costs.rest_day_multiplier - 1))
+    holidays = agent_table(priced, week("2025-09-29", 6)).iloc[0]  # 1-3 Oct are statutory holidays
+    assert (holidays.holiday_hours, holidays.rest_day_hours) == (24, 0)
+    assert holidays.premium_cost == pytest.approx(24 * rate * (costs.holiday_multiplier - 1))
+    night = agent_table(priced, week("2025-11-10", 1, start_hour=22)).iloc[0]
+    assert night.premium_cost == pytest.approx(8 * 6.0)
+
+
+def test_contacts_in_overloaded_intervals_count_in_the_wait_time(center):
+    shifts, activities = _roster()
+    workload = _workload()
+    workload["contacts"] = np.where(workload.queue == "sales_chat", workload.contacts / 8, 0.0)  # a chat an interval: carried
+    rush = (workload.queue == "sales_chat") & (workload.interval_start == DAY + pd.Timedelta(hours=10))
+    workload.loc[rush, "contacts"] = 400.0  # far more chats than the agents on the queue carry
+    result = evaluate_roster(center, shifts, activities, workload)
+    rows = result.intervals
+    overloaded = rows.loc[rows.overloaded]
+    assert ((overloaded.queue == "sales_chat") & (overloaded.interval_start == DAY + pd.Timedelta(hours=10))).any()
+    assert not np.isfinite(overloaded.asa_seconds).any()
+    assert (overloaded.wait_seconds >= 0).all() and np.isfinite(overloaded.wait_seconds).all()
+    assert rows.loc[(rows.queue == "sales_chat") & (rows.interval_start == DAY + pd.Timedelta(hours=10))].wait_seconds.iloc[0] > 600
+    live = rows.loc[~rows.deferred & (rows.contacts > 0)]
+    finite_only = np.average(live.asa_seconds[~live.overloaded], weights=live.contacts[~live.overloaded])
+    assert result.totals["asa_seconds"] > finite_only
+    assert result.totals["contacts_overloaded_share"] == pytest.approx(overloaded.contacts.sum() / live.contacts.sum())
+    assert "arrive in overloaded intervals" in summary_text(result)
+    chat = result.queues.set_index("queue").loc["sales_chat"]
+    assert chat.contacts_overloaded_share > 0 and np.isfinite(chat.asa_seconds)

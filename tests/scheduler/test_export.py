@@ -102,3 +102,19 @@ def test_long_lines_are_folded_without_splitting_characters(center):
         assert len(line.encode("utf-8")) <= 75
         line.encode("utf-8").decode("utf-8")
     assert "旗舰店客服中心 " * 8 in text.replace("\r\n ", "")
+
+
+def test_daily_rows_carry_overtime_rest_day_and_holiday_minutes(center):
+    # Monday 2025-09-29 to Saturday 2025-10-04: six 8 h days, 1-3 Oct statutory holidays (24 h at the holiday rate);
+    # the other three days are 24 h, under the 40 h standard week: no overtime.
+    days = pd.date_range("2025-09-29", periods=6)
+    rows = [("A01", f"{d:%Y-%m-%d}", "day", f"{d:%Y-%m-%d} 08:00", f"{d:%Y-%m-%d} 17:00", 480, "12:00-13:00") for d in days]
+    table = daily_hours(center, _shifts(rows))
+    assert table.holiday_minutes.tolist() == [0, 0, 480, 480, 480, 0]
+    assert table.overtime_minutes.sum() == 0 and table.rest_day_minutes.sum() == 0
+    # The week after: six 8 h days, 8 h over the 40 h week on a sixth day: a rest day worked, on the last shift.
+    later = pd.date_range("2025-11-10", periods=6)
+    rows = [("A01", f"{d:%Y-%m-%d}", "day", f"{d:%Y-%m-%d} 08:00", f"{d:%Y-%m-%d} 17:00", 480, "12:00-13:00") for d in later]
+    table = daily_hours(center, _shifts(rows))
+    assert table.rest_day_minutes.tolist() == [0, 0, 0, 0, 0, 480]
+    assert table.overtime_minutes.sum() == 0 and table.holiday_minutes.sum() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,46 @@ def test_evaluate_recomputes_the_plan_coverage_and_simulates(planned, center_dir
     assert (out / "simulation.csv").is_file()
 
 
+def test_roster_evaluate_and_plan_report_the_same_understaffing(planned, center_dir, tmp_path):
+    center = str(center_dir / "center.yaml")
+    built = runner.invoke(
+        app,
+        ["roster", center, str(planned / "requirements.csv"), "--start", "2025-11-10", "--days", "2", "-o", str(tmp_path), "--time-limit", "3"]
+        + ["--workers", "1"],
+    )
+    assert built.exit_code == 0, built.output
+    rostered = float(re.search(r"understaffed ([\d,.]+) agent-hours", built.output).group(1).replace(",", ""))
+    evaluated = runner.invoke(app, ["evaluate", center, str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "ev")])
+    assert evaluated.exit_code == 0, evaluated.output
+    summary = pd.read_csv(tmp_path / "ev" / "summary.csv")
+    total = summary.loc[(summary.metric == "understaffed_agent_hours") & (summary.queue == "all"), "value"].astype(float).iloc[0]
+    assert total == pytest.approx(rostered, abs=0.05)
+    # plan's own roster: its summary (evaluation) and evaluate of its files agree too
+    planned_summary = pd.read_csv(planned / "summary.csv")
+    again = runner.invoke(app, ["evaluate", center, str(planned / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "ev2")])
+    assert again.exit_code == 0, again.output
+    second = pd.read_csv(tmp_path / "ev2" / "summary.csv")
+    pick = lambda frame: frame.loc[(frame.metric == "understaffed_agent_hours") & (frame.queue == "all"), "value"].astype(float).iloc[0]  # noqa: E731
+    assert pick(second) == pytest.approx(pick(planned_summary))
+
+
+def test_roster_refuses_requirements_that_stop_before_the_last_day(planned, center_dir, tmp_path):
+    requirements = pd.read_csv(planned / "requirements.csv")
+    cut = requirements.loc[pd.to_datetime(requirements.interval_start) < pd.Timestamp("2025-11-11")]
+    cut.to_csv(tmp_path / "short.csv", index=False)
+    command = ["roster", str(center_dir / "center.yaml"), str(tmp_path / "short.csv"), "--start", "2025-11-10", "--days", "2"]
+    command += ["-o", str(tmp_path / "r")]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and not (tmp_path / "r").exists()
+    assert "no requirement from 2025-11-11 00:00" in result.output and "sales_chat" in result.output
+    one_queue = requirements.loc[(requirements.queue != "service_voice") | (pd.to_datetime(requirements.interval_start) < pd.Timestamp("2025-11-11"))]
+    one_queue.to_csv(tmp_path / "short.csv", index=False)
+    last = pd.to_datetime(requirements.loc[requirements.queue == "service_voice"].interval_start)
+    after = last[last < pd.Timestamp("2025-11-11")].max() + pd.Timedelta(minutes=30)
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and f"queue service_voice has no requirement from {after:%Y-%m-%d %H:%M}" in result.output
+
+
 def test_export_formats(planned, center_dir):
     result = runner.invoke(
         app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "ics", "-o", str(center_dir / "ics")]
@@ -101,6 +142,43 @@ def test_export_formats(planned, center_dir):
     assert sorted(p.stem for p in (center_dir / "ics").glob("*.ics")) == sorted(roster.agent_id.unique())
     bad = runner.invoke(app, ["export", str(center_dir / "center.yaml"), str(planned / "roster.csv"), "--format", "pdf", "-o", str(center_dir / "x")])
     assert bad.exit_code == 2
+
+
+def test_evaluate_and_export_refuse_a_shift_on_approved_leave(planned, center_dir, tmp_path):
+    roster = pd.read_csv(planned / "roster.csv")
+    worker = roster.loc[roster.date == "2025-11-11"].agent_id.iloc[0]
+    for name in ("center.yaml", "agents.csv", "history.csv"):
+        shutil.copy(center_dir / name, tmp_path / name)
+    (tmp_path / "time_off.csv").write_text(f"agent_id,date,kind,weight\n{worker},2025-11-11,leave,\n", encoding="utf-8")
+    center = str(tmp_path / "center.yaml")
+    evaluate = ["evaluate", center, str(planned / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "evaluated")]
+    refused = runner.invoke(app, evaluate)
+    assert refused.exit_code == 1
+    assert "leave_days_off" in refused.output and worker in refused.output and "--allow-violations" in refused.output
+    assert not (tmp_path / "evaluated").exists()
+    for export_format, target in (("daily", tmp_path / "daily.csv"), ("roster", tmp_path / "roster.csv"), ("ics", tmp_path / "ics")):
+        result = runner.invoke(app, ["export", center, str(planned / "roster.csv"), "--format", export_format, "-o", str(target)])
+        assert result.exit_code == 1 and "leave_days_off" in result.output, export_format
+        assert not target.exists()
+    allowed = runner.invoke(app, [*evaluate, "--allow-violations"])
+    assert allowed.exit_code == 0, allowed.output
+    listed = pd.read_csv(tmp_path / "evaluated" / "violations.csv")
+    assert ("leave_days_off", worker) in set(zip(listed.rule, listed.agent_id))
+    exported = runner.invoke(app, ["export", center, str(planned / "roster.csv"), "-o", str(tmp_path / "daily.csv"), "--allow-violations"])
+    assert exported.exit_code == 0 and "leave_days_off" in pd.read_csv(tmp_path / "daily.violations.csv").rule.tolist()
+
+
+def test_evaluate_refuses_activities_of_another_roster(planned, center_dir, tmp_path):
+    roster = pd.read_csv(planned / "roster.csv")
+    roster = roster.loc[roster.date == "2025-11-10"]
+    roster.to_csv(tmp_path / "roster.csv", index=False)
+    activities = pd.read_csv(planned / "activities.csv")
+    kept = activities.agent_id.isin(roster.agent_id) & (pd.to_datetime(activities.interval_start) < pd.Timestamp("2025-11-11 07:00"))
+    activities.loc[kept].iloc[:-3].to_csv(tmp_path / "activities.csv", index=False)  # three intervals of a shift lack an activity
+    result = runner.invoke(
+        app, ["evaluate", str(center_dir / "center.yaml"), str(tmp_path / "roster.csv"), str(planned / "forecast.csv"), "-o", str(tmp_path / "out")]
+    )
+    assert result.exit_code == 1 and "activities" in result.output and "lack an activity" in result.output
 
 
 def test_evaluate_without_activities_says_what_to_do(planned, center_dir, tmp_path):

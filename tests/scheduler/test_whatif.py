@@ -188,6 +188,11 @@ def test_scenarios_run_in_parallel_and_compare(tmp_path, center):
     # what meeting every target takes, against what each roster has (sized in test_required_hours_answer_what_a_target_takes)
     assert (table.required_paid_hours - table.paid_hours).round(1).equals(table.paid_hours_gap)
     assert (table.required_fte > 0).all()
+    # the hours a fixed team lacks, priced at the overtime rate of its mean hourly cost (tiny center: 30 per hour)
+    for row in table.reset_index().itertuples(index=False):
+        team = result.outcomes[row.scenario].center
+        rate = sum(a.hourly_cost or team.config.costs.hourly_cost for a in team.agents) / len(team.agents) * team.config.costs.overtime_multiplier
+        assert row.cost_to_meet_targets == pytest.approx(row.cost + max(0.0, row.paid_hours_gap) * rate, abs=0.01)
 
 
 def test_required_hours_answer_what_a_target_takes(center):

@@ -93,3 +93,13 @@ def test_what_if_overrides_reach_the_plan(tmp_path):
     assert grown.table.required_fte.sum() > base.table.required_fte.sum()
     late_base, late_grown = (p.table[p.table.week == "2026-11-30"].required_fte.sum() for p in (base, grown))
     assert late_grown > late_base * 1.01  # 4 weeks of +100 %/year: 5.5 % more contacts, fewer % more FTE (pooling)
+
+
+def test_weeks_start_on_the_first_monday_of_the_forecast_by_default(tmp_path):
+    center = write_center(tmp_path, CAPACITY)
+    write_forecast(tmp_path / "full.csv", 5)
+    forecast = pd.read_csv(tmp_path / "full.csv")
+    forecast.loc[forecast.interval_start >= "2026-11-04"].to_csv(tmp_path / "forecast.csv", index=False)  # from a Wednesday
+    result = runner.invoke(app, ["capacity", str(center), "--weeks", "3", "--forecast", str(tmp_path / "forecast.csv"), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert pd.read_csv(tmp_path / "out" / "capacity.csv").week.unique().tolist() == ["2026-11-09", "2026-11-16", "2026-11-23"]

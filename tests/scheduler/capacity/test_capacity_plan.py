@@ -150,3 +150,25 @@ def test_the_same_input_gives_the_same_plan(tmp_path):
     required = {"presales": [2, 4, 3, 3, 5, 3], "aftersales": [3, 3, 6, 3, 3, 4], "complaints": [1, 1, 2, 2, 3, 3]}
     first, second = (solve(fte_problem(tmp_path / name, capacity, 6, required)) for name in ("a", "b"))
     assert first.table.equals(second.table) and first.actions.equals(second.actions)
+
+
+def test_approved_leave_takes_agents_out_of_the_weeks_it_covers(tmp_path):
+    import datetime as dt
+
+    import pandas as pd
+    from capacity_worlds import flat_requirements, write_center
+
+    from scheduler import load_center
+    from scheduler.capacity import capacity_problem, capacity_settings
+
+    path = write_center(tmp_path, {"attrition_rate_per_week": 0, "hiring": {"lead_weeks": 3}}, ONE_EACH)
+    leave = [START + dt.timedelta(days=7 + k) for k in range(14)]  # weeks 1 and 2: e.g. the start of maternity leave
+    (tmp_path / "time_off.csv").write_text("agent_id,date,kind,weight\n" + "".join(f"P01,{d},leave,\n" for d in leave), encoding="utf-8")
+    center = load_center(path)
+    problem = capacity_problem(center, flat_requirements(4, {q.id: 0 for q in center.config.queues}), START, 4, capacity_settings(center, 4))
+    assert problem.absent == {("presales/full_time", 1): pytest.approx(1.0), ("presales/full_time", 2): pytest.approx(1.0)}
+    required = pd.DataFrame(
+        [(w, k, 1.0 if k == "presales" else 0.0) for w in range(4) for k in center.config.skills], columns=["week", "skill", "required_fte"]
+    )
+    plan = solve(dataclasses.replace(problem, required=required))
+    assert rows(plan, "presales").gap.round(2).tolist() == [0, 1, 1, 0]

@@ -19,9 +19,9 @@ TINY = Path(__file__).parents[2] / "fixtures" / "tiny_center"
 QUEUES = ("sales_chat", "service_voice", "complaints_email")
 
 
-def write_tiny_requirements(path: Path) -> None:
+def write_tiny_requirements(path: Path, days: int = 1) -> None:
     rows = [("sales_chat", f"{h:02d}:00", 2) for h in range(8, 18)] + [("service_voice", "23:00", 1)]
-    table = requirements_frame(rows, MONDAY, 1, QUEUES)
+    table = requirements_frame(rows, MONDAY, days, QUEUES)
     table["service_level"], table["asa_seconds"] = 0.0, 0.0
     write_requirements(table, path)
 
@@ -72,7 +72,7 @@ def test_roster_command_explains_conflicts_and_writes_nothing(tmp_path):
         (folder / "agents.csv").read_text().replace("A03,Zhang Min,day,part_time,presales:3,0,24", "A03,Zhang Min,day,full_time,presales:3,50,56")
     )
     (folder / "agents.csv").write_text(agents)
-    write_tiny_requirements(tmp_path / "requirements.csv")
+    write_tiny_requirements(tmp_path / "requirements.csv", days=7)
     result = CliRunner().invoke(
         app,
         [

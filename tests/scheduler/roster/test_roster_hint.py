@@ -49,7 +49,7 @@ def test_greedy_rest_days_spread_over_the_week_so_its_last_day_is_staffed():
     rows = [("q", moment + pd.Timedelta(days=d), 5) for d in range(7) for moment in day]
     m = RosterModel(center, requirements_frame(rows, MONDAY, 7), MONDAY, 7)
     apply_rules(m)
-    plan, stuck = greedy_roster(m)
+    plan, stuck = greedy_roster(m, Deadline(60))
     per_day = Counter(d for _, d in plan)
     assert stuck == [] and min(per_day[d] for d in range(7)) >= 5
     assert all(sum((a, d) not in plan for d in range(7)) >= 1 for a in range(7))  # each agent keeps a rest day

@@ -3,6 +3,7 @@ independent checker's verdict on the same roster."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -342,6 +343,68 @@ def _paid_hours():
     # each agent's hourly_cost relative to costs.hourly_cost (30 by default): a 15-per-hour temp costs half
     cheap = make_center([make_agent(contract="temp", hourly_cost=15.0)], weights={"paid_hour": 10})
     assert_valid(Solved(cheap, 1, {("A1", D0): "day@08:00"}), "paid_hours", 40)
+
+
+@case("pay_premiums")
+def _pay_premiums():
+    # paid_hour 10 per hour of pay at costs.hourly_cost 30: a weight unit is 3 CNY
+    week = [MONDAY + dt.timedelta(days=k) for k in range(7)]
+    center = make_center(weights={"paid_hour": 10})
+    five = {("A1", d): ("day@08:00" if k < 5 else None) for k, d in enumerate(week)}
+    assert_valid(Solved(center, 7, five), "pay_premiums", 0)
+    # a sixth 8 h day: 8 h of overtime, all of it on a rest day, paid double (8 h x 30 = 240 CNY extra = 80)
+    six = {("A1", d): ("day@08:00" if k < 6 else None) for k, d in enumerate(week)}
+    assert_valid(Solved(center, 7, six), "pay_premiums", 80)
+    # 40 h over 5 days against a 36 h standard week: 4 h of workday overtime at 150% (60 CNY extra = 20)
+    short_week = make_center(weights={"paid_hour": 10}, rules={"standard_hours_per_week": 36})
+    assert_valid(Solved(short_week, 7, five), "pay_premiums", 20)
+    # the agent's own hourly cost scales it: 60 per hour doubles it
+    dear = make_center([make_agent(hourly_cost=60.0)], weights={"paid_hour": 10})
+    assert_valid(Solved(dear, 7, six), "pay_premiums", 160)
+    # 1 Oct 2025 (a Wednesday) is a statutory holiday: 8 h at 300% (480 CNY extra = 160); none without the calendar
+    national_day = dt.date(2025, 10, 1)
+    assert_valid(Solved(center, 1, {("A1", national_day): "day@08:00"}, start=national_day), "pay_premiums", 160)
+    no_calendar = make_center(weights={"paid_hour": 10}, costs={"holiday_calendar": "none"})
+    assert_valid(Solved(no_calendar, 1, {("A1", national_day): "day@08:00"}, start=national_day), "pay_premiums", 0)
+    marked = dataclasses.replace(no_calendar, statutory_days=frozenset({MONDAY}))
+    assert_valid(Solved(marked, 1, {("A1", MONDAY): "day@08:00"}), "pay_premiums", 160)
+    # the night allowance: 6 CNY per hour on site in 22:00-06:00, 8 h = 48 CNY = 16
+    nights = make_center(weights={"paid_hour": 10}, costs={"night_allowance_per_hour": 6})
+    assert_valid(Solved(nights, 1, {("A1", D0): "night@22:00"}), "pay_premiums", 16)
+    assert_valid(Solved(nights, 1, {("A1", D0): "day@08:00"}), "pay_premiums", 0)
+    # the roster avoids the premium: one agent at 48 h against two at 40 h covering the same sixth day
+    pair = make_center([make_agent("A1"), make_agent("B2")], weights={"paid_hour": 10})
+    need = requirements_frame([("q", f"{h:02d}:{m}", 1) for h in range(8, 16) for m in ("00", "30")], MONDAY, 6)
+    for d in range(1, 6):
+        need.loc[need.interval_start.dt.normalize() == pd.Timestamp(week[d]), "agents_required"] = need.loc[
+            need.interval_start.dt.normalize() == pd.Timestamp(MONDAY), "agents_required"
+        ].to_numpy()
+    solved = Solved(pair, 6, requirements=need)
+    assert solved.feasible and solved.penalties.get("pay_premiums", 0) == 0
+    assert_valid(solved)
+
+
+@case("max_overtime_per_month")
+def _max_overtime_per_month():
+    week = [MONDAY + dt.timedelta(days=k) for k in range(14)]
+    center = make_center(rules={"max_overtime_hours_per_month": 8, "max_consecutive_workdays": 7})
+    six = {("A1", d): ("day@08:00" if k % 7 < 6 else None) for k, d in enumerate(week[:7])}
+    assert_valid(Solved(center, 7, six))
+    seven = {("A1", d): "day@08:00" for d in week[:7]}
+    assert not Solved(center, 7, seven).feasible
+    assert checker_flags(center, [shift_row(center, "A1", d, "day@08:00") for d in week[:7]], "max_overtime_per_month", 7)
+    assert not checker_flags(center, [shift_row(center, "A1", d, "day@08:00") for d in week[:6]], "max_overtime_per_month", 7)
+    # two 48 h weeks of the same month: 16 h
+    twice = {("A1", d): ("day@08:00" if k % 7 < 6 else None) for k, d in enumerate(week)}
+    assert not Solved(center, 14, twice).feasible
+    # statutory-holiday work counts too: 1-3 Oct 2025 (24 h) in a 40 h week
+    holiday_week = [dt.date(2025, 9, 29) + dt.timedelta(days=k) for k in range(7)]
+    tight = make_center(rules={"max_overtime_hours_per_month": 16})
+    five = {("A1", d): ("day@08:00" if k < 5 else None) for k, d in enumerate(holiday_week)}
+    assert not Solved(tight, 7, five, start=holiday_week[0]).feasible
+    assert_valid(Solved(make_center(rules={"max_overtime_hours_per_month": 24}), 7, five, start=holiday_week[0]))
+    rows = [shift_row(tight, "A1", d, "day@08:00") for d in holiday_week[:5]]
+    assert checker_flags(tight, rows, "max_overtime_per_month", 7, start=holiday_week[0])
 
 
 @case("time_off_preferences")
