@@ -57,12 +57,13 @@ def requirements(
     """Agents needed per queue and interval to meet each queue's service target."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload, write_requirements
-    from scheduler.staffing.requirements import compute_requirements
+    from scheduler.staffing.requirements import compute_requirements, required_hours_lines
 
     loaded = load_center(center)
     workload = read_workload(forecast, loaded.config)
     table = compute_requirements(loaded.config, workload)
     write_requirements(table, output)
+    print("\n".join(required_hours_lines(table, loaded.config.interval_minutes, loaded.agents)))
     print(f"wrote {output}: {len(table)} queue-intervals, peak {int(table.agents_required.max())} agents on one queue")
 
 
@@ -169,17 +170,28 @@ def forecast(
     output: Output,
     events: Annotated[Path | None, typer.Option(help="Events YAML (promotions, holidays, ...).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG.")] = None,
+    adjust: Annotated[
+        Path | None, typer.Option(help="Adjustments YAML: per queue and date range, multiply or set a daily total, with a reason (README).")
+    ] = None,
 ) -> None:
     """Forecast contacts (with an 80% band) and AHT per queue and interval."""
+    import dataclasses
+
     from forecasts import forecast_contacts, read_events, read_history, write_forecast
+    from forecasts.adjustments import adjustment_lines, apply_adjustments, read_adjustments
 
     past = read_history(history)
     calendar = read_events(events) if events else []
+    changes = read_adjustments(adjust) if adjust else []
     for warning in past.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     result = forecast_contacts(past, calendar, start.date(), days, progress=_say)
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if changes:
+        table, applied = apply_adjustments(result.table, changes, str(adjust))
+        result = dataclasses.replace(result, table=table)
+        print("\n".join(adjustment_lines(applied)))
     write_forecast(result.table, output)
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
@@ -329,22 +341,30 @@ def plan(
     simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy, 5 replications).")] = False,
     team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
     previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it).")] = None,
+    forecast: Annotated[Path | None, typer.Option(help="An approved forecast CSV, used as given (it must cover every queue and day).")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
-    from scheduler.workflows.plan import run_plan
+    from scheduler.workflows.plan import approved_forecast, center_forecast, run_plan
 
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous) if previous else None
+    if forecast is not None:
+        workload, source = approved_forecast(loaded, forecast, start.date(), days)
+    else:
+        workload, source = center_forecast(loaded, history, events, start.date(), days, progress=_say)
+    _tell_forecast(source)
     result = run_plan(
         loaded,
         history,
         events,
         start.date(),
         days,
+        forecast=workload,
+        forecast_source=source,
         time_limit_seconds=time_limit,
         seed=seed,
         workers=workers,
@@ -363,6 +383,18 @@ def plan(
     print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
+def _tell_forecast(source) -> None:
+    """Say where the plan's forecast comes from, its warnings and the adjustments applied to it."""
+    from forecasts.adjustments import adjustment_lines
+
+    print(f"forecast: {source.description}", file=sys.stderr)
+    for warning in source.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if source.adjustments is not None:
+        for line in adjustment_lines(source.adjustments):
+            print(line, file=sys.stderr)
+
+
 @app.command()
 @planner_errors
 def whatif(
@@ -371,19 +403,27 @@ def whatif(
     time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per scenario (default: the file's).")] = None,
     processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
     previous: Annotated[Path | None, typer.Option(help="The roster before the scenarios' start (rest, streaks, weeks begun before it).")] = None,
+    forecast: Annotated[
+        Path | None, typer.Option(help="An approved forecast CSV, used as given (overrides the scenarios file's forecast: field).")
+    ] = None,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
-    from forecasts import forecast_contacts
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import read_center_inputs, write_whatif
-    from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
+    from scheduler.workflows.plan import approved_forecast, center_forecast
+    from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path, scenario_forecast_path
 
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
-    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
+    given = forecast or scenario_forecast_path(scenarios_yaml, spec)
+    if given is not None:
+        workload, source = approved_forecast(loaded, given, spec.start, spec.days)
+    else:
+        workload, source = center_forecast(loaded, history, events, spec.start, spec.days, progress=_say)
+    _tell_forecast(source)
     before = read_roster(previous) if previous else None
-    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, previous=before, progress=_say)
-    paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
+    result = run_whatif(loaded, workload, events, spec, time_limit_seconds=time_limit, processes=processes, previous=before, progress=_say)
+    paths = write_whatif(result, output, f"What-if: {loaded.config.name}", forecast_source=source, forecast=workload)
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
 
 

@@ -39,6 +39,41 @@ def read_workload(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     return _workload_table(frame, path, config).sort_values(["queue", "interval_start"]).reset_index(drop=True)
 
 
+def read_approved_forecast(path: Path | str, config: CenterConfig, start, days: int) -> pd.DataFrame:
+    """Read a forecast a planner approved (`read_workload`) and keep the days of the plan.
+
+    Every queue of the center must have rows on every day of the plan, except weekdays on which the
+    file never has a row for it (a queue closed on Sundays).
+
+    Raises:
+        DataError: naming the first queue and interval the file does not cover.
+    """
+    path = Path(path)
+    table = read_workload(path, config)
+    first = pd.Timestamp(start)
+    horizon = pd.date_range(first, periods=days, freq="D")
+    last_row = table.interval_start.max().normalize()
+    missing = []
+    for queue in (q.id for q in config.queues):
+        part = table[table.queue == queue]
+        covered = set(part.interval_start.dt.normalize())
+        open_weekdays = set(part.interval_start.dt.weekday)
+        earliest = part.groupby(part.interval_start.dt.weekday).interval_start.apply(lambda s: (s - s.dt.normalize()).min())
+        for day in horizon:
+            if day in covered or (day <= last_row and day.weekday() not in open_weekdays):
+                continue
+            missing.append((day + earliest.get(day.weekday(), pd.Timedelta(0)), queue))
+            break
+    if missing:
+        when, queue = min(missing, key=lambda item: item[0])
+        raise DataError(
+            f"{path}: queue {queue} has no forecast rows for {when:%Y-%m-%d %H:%M}; the plan runs {horizon[0]:%Y-%m-%d} to "
+            f"{horizon[-1]:%Y-%m-%d}. Give a forecast that covers every day of the plan for every queue of the center."
+        )
+    in_horizon = (table.interval_start >= first) & (table.interval_start < first + pd.Timedelta(days=days))
+    return table[in_horizon].reset_index(drop=True)
+
+
 def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd.DataFrame:
     """The checks of `read_workload` on a frame read by `read_csv_table` (index = file row numbers)."""
     if frame.empty:
