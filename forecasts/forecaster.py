@@ -365,6 +365,12 @@ def _queue_warnings(fit: QueueFit, applied: AppliedEffects) -> list[str]:
             f"queue {queue}: volume moved to a new level{ratio} on {decomposition.level_shift:%Y-%m-%d} ({len(after)} days with data since); "
             "the forecast follows the new level. If those days were a one-off, list them as an outage event."
         )
+    for day, where in sorted(decomposition.window_outliers.items()):
+        warnings.append(
+            f"queue {queue}: {day:%Y-%m-%d} ({where}) stands far from the days around it and from the event's other occurrences, so it "
+            "was left out of the event's effect rather than repeated next time. If it was a one-off (a typhoon, an outage), list it as "
+            "an outage event; if it recurs with the event, it will be learned once another occurrence shows it."
+        )
     outage_days = fit.day_keys.date[(fit.day_keys.kind == "outage")]
     outliers = decomposition.outlier_days(pd.DatetimeIndex(outage_days))
     if len(outliers):
