@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import Field, ValidationError, field_validator, model_validator
 
+from forecasts.events import iso_date
 from staffcast.errors import DataError
 from staffcast.strict_model import StrictModel
 from staffcast.tables import DatesAsTextLoader, field_problem, load_yaml
@@ -41,14 +42,7 @@ class ForecastAdjustment(StrictModel):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> object:
-        if isinstance(value, datetime.datetime):
-            raise ValueError("give a date (YYYY-MM-DD), not a date-time")
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
-        return value
+        return iso_date(value)
 
     @field_validator("reason")
     @classmethod
