@@ -38,7 +38,7 @@ def approved(center_dir, computed_forecast) -> Path:
     chat = frame.queue == "sales_chat"
     frame.loc[chat, ["contacts", "contacts_lo", "contacts_hi"]] *= 2
     path = center_dir / "approved.csv"
-    frame.to_csv(path, index=False)
+    frame.to_csv(path, index=False, float_format="%.4f")  # not how staffcast writes a forecast: a copy shows
     return path
 
 
