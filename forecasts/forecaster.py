@@ -428,7 +428,8 @@ def _select_and_calibrate(
     data: QueueData, events: list[Event], origin: pd.Timestamp, last_day: pd.Timestamp, progress: Progress
 ) -> tuple[list[str], list[dict], float | None]:
     """Per lead bucket (LEAD_BUCKETS, then the days beyond them): the daily candidate with the lowest fold WAPE
-    at those leads, and the band calibrated on its interval errors there.
+    over the leads from the first day to the bucket's last (as a forecast of that many days would be judged),
+    and the band calibrated on its interval errors in the bucket.
 
     Returns:
         (model per bucket, band per bucket (phi, q_lo, q_hi), the chosen models' daily WAPE over the folds or None).
@@ -458,8 +459,9 @@ def _select_and_calibrate(
             error = np.bincount(bucket[has_data], weights=np.abs(values[has_data] - actual[has_data]), minlength=buckets)
             errors[alias] = errors.get(alias, np.zeros(buckets)) + error
         fold_outputs.append((fit, future, daily, applied, actual_daily, has_data, bucket))
-    complete = {alias: error for alias, error in errors.items() if seen[alias] == len(folds)}
-    if not complete or actual_total.sum() <= 0:
+    complete = {alias: np.cumsum(error) for alias, error in errors.items() if seen[alias] == len(folds)}  # leads 1 to the bucket's last
+    actual_total = np.cumsum(actual_total)
+    if not complete or actual_total[-1] <= 0:
         band = {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
         return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [band] * (buckets + 1), None
     default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
@@ -483,8 +485,8 @@ def _select_and_calibrate(
     for number in range(1, buckets):
         bands[number] = bands[number] or bands[number - 1]
     bands = [band or _fallback_band(bands) for band in bands]
-    chosen_error = sum(complete[alias][number] for number, alias in enumerate(choices))
-    return choices + [BEYOND_FOLDS_MODEL], bands + [bands[-1]], chosen_error / actual_total.sum()
+    chosen_error = sum(np.diff(complete[alias], prepend=0.0)[number] for number, alias in enumerate(choices))
+    return choices + [BEYOND_FOLDS_MODEL], bands + [bands[-1]], chosen_error / actual_total[-1]
 
 
 def _fallback_band(bands: list[dict | None]) -> dict:
