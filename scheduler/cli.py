@@ -341,10 +341,11 @@ def plan(
     simulate: Annotated[bool, typer.Option(help="Also simulate the roster (simpy, 5 replications).")] = False,
     team: Annotated[str | None, typer.Option(help="Team drawn in the Gantt chart (default: the largest).")] = None,
     previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it).")] = None,
+    backlog: Annotated[Path | None, typer.Option(help="Tickets still open before START: the previous plan's backlog.csv.")] = None,
     forecast: Annotated[Path | None, typer.Option(help="An approved forecast CSV, used as given (it must cover every queue and day).")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
-    from scheduler.contracts.plan_tables import read_roster
+    from scheduler.contracts.plan_tables import read_backlog, read_roster
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
@@ -352,6 +353,7 @@ def plan(
 
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous) if previous else None
+    carried = read_backlog(backlog, loaded.config, start) if backlog else None
     if forecast is not None:
         workload, source = approved_forecast(loaded, forecast, start.date(), days)
     else:
@@ -370,6 +372,7 @@ def plan(
         workers=workers,
         simulation=SimulationOptions(seed=seed) if simulate else None,
         previous=before,
+        backlog=carried,
         progress=_say,
     )
     if result.roster.check is not None and not result.roster.check.ok:

@@ -1,9 +1,10 @@
 """The Curtois & Qu shift-scheduling benchmark (Instance1..24): the instance, its parser, solutions and checker.
 
-The format and the rules are those of `../shared/benchmarks/curtois/README.md`: sections
-SECTION_HORIZON, SECTION_SHIFTS, SECTION_STAFF, SECTION_DAYS_OFF, SECTION_SHIFT_ON_REQUESTS,
-SECTION_SHIFT_OFF_REQUESTS and SECTION_COVER; day 0 is a Monday. The checker here recomputes every hard
-rule and the objective from the assignments alone (no solver, no model code), as the second source of truth.
+The format and the rules are those of Curtois & Qu, "Computational results on new staff scheduling
+benchmark instances" (2014), as their instance files give them: sections SECTION_HORIZON, SECTION_SHIFTS,
+SECTION_STAFF, SECTION_DAYS_OFF, SECTION_SHIFT_ON_REQUESTS, SECTION_SHIFT_OFF_REQUESTS and SECTION_COVER;
+day 0 is a Monday. The checker here recomputes every hard rule and the objective from the assignments alone
+(no solver, no model code), as the second source of truth.
 """
 
 from __future__ import annotations

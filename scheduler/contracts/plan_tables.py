@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from pathlib import Path
 
@@ -133,6 +134,34 @@ def write_requirements(table: pd.DataFrame, path: Path | str) -> None:
     out["aht_seconds"] = out.aht_seconds.round(1)
     out["service_level"] = out.service_level.round(4)
     out["asa_seconds"] = out.asa_seconds.round(2)
+    write_csv_atomic(out, path)
+
+
+def read_backlog(path: Path | str, config: CenterConfig, start: dt.date | dt.datetime) -> pd.DataFrame:
+    """Read a backlog CSV (a plan's backlog.csv: `queue, interval_start, contacts, aht_seconds`): tickets of
+    deferred queues that arrived before `start` and are still open.
+
+    Raises:
+        DataError: naming the row of a queue without `respond_within_hours` or a ticket not before the start.
+    """
+    path, start = Path(path), pd.Timestamp(start)
+    table = read_workload(path, config)
+    deferred = {q.id for q in config.queues if q.respond_within_hours is not None}
+    wrong = table.loc[~table.queue.isin(deferred) | (table.interval_start >= start)]
+    if not wrong.empty:
+        row = wrong.iloc[0]
+        raise DataError(
+            f"{path}: the row of queue '{row.queue}' at {row.interval_start:%Y-%m-%d %H:%M} is not an open ticket carried into a plan "
+            f"starting {start:%Y-%m-%d}: a backlog holds tickets of deferred queues ({', '.join(sorted(deferred)) or 'none'}) that "
+            "arrived before the start. Pass the backlog.csv of the plan that ends where this one starts."
+        )
+    return table
+
+
+def write_backlog(table: pd.DataFrame, path: Path | str) -> None:
+    """Write the backlog CSV: the tickets open at a plan's end, by queue and arrival interval."""
+    out = table[WORKLOAD_COLUMNS].copy()
+    out["interval_start"] = pd.to_datetime(out.interval_start).dt.strftime("%Y-%m-%d %H:%M")
     write_csv_atomic(out, path)
 
 

@@ -23,6 +23,8 @@ from scheduler.contracts.schema import Queue
 from scheduler.queueing.deferred import deadline_intervals, deadline_service
 from scheduler.staffing.requirements import within_work_hours
 
+BACKLOG_COLUMNS = ["queue", "interval_start", "contacts", "aht_seconds"]
+
 
 @dataclass(frozen=True)
 class DeferredOutcome:
@@ -36,6 +38,7 @@ class DeferredOutcome:
     backlog_tickets: float = 0.0
     missing_agent_hours: float = 0.0
     late_with_every_skilled_agent: float = 0.0
+    open_at_end: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=BACKLOG_COLUMNS))
 
 
 def _capacity_seconds(center: Center, times: pd.DatetimeIndex, agents: np.ndarray) -> np.ndarray:
@@ -84,6 +87,26 @@ def deferred_outcome(center: Center, queue: Queue, intervals: pd.DataFrame, acti
         backlog_tickets=float((work.sum() - served["done"][-1]) / mean_aht),
         missing_agent_hours=float(net_missing / (1 - center.config.staffing.shrinkage)),
         late_with_every_skilled_agent=float(late_bound.sum()),
+        open_at_end=_open_tickets(queue.id, rows, work.sum() - served["done"][-1]),
+    )
+
+
+def _open_tickets(queue_id: str, rows: pd.DataFrame, open_seconds: float) -> pd.DataFrame:
+    """The tickets still open at the end, by arrival interval (served first come, first served, so the newest
+    are the open ones): the backlog the next plan inherits, as rows of its workload."""
+    work = rows.contacts.to_numpy(float) * rows.aht_seconds.to_numpy(float)
+    later = np.cumsum(work[::-1])[::-1] - work
+    open_work = np.clip(open_seconds - later, 0.0, work)
+    share = np.divide(open_work, work, out=np.zeros_like(work), where=work > 0)
+    keep = share * rows.contacts.to_numpy(float) >= 0.005
+    return pd.DataFrame(
+        {
+            "queue": queue_id,
+            "interval_start": rows.interval_start.to_numpy()[keep],
+            "contacts": (share * rows.contacts.to_numpy(float))[keep].round(2),
+            "aht_seconds": rows.aht_seconds.to_numpy(float)[keep],
+        },
+        columns=BACKLOG_COLUMNS,
     )
 
 

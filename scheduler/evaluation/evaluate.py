@@ -16,9 +16,9 @@ import pandas as pd
 
 from scheduler.contracts.center import Center
 from scheduler.contracts.schema import night_overlap_minutes
-from scheduler.evaluation.deferred_outcome import DeferredOutcome, deferred_outcome
+from scheduler.evaluation.deferred_outcome import BACKLOG_COLUMNS, DeferredOutcome, deferred_outcome
 from scheduler.evaluation.simulation import SimulationOptions, SimulationResult, simulate_roster
-from scheduler.roster.grid import answered_requirements, first_answered
+from scheduler.roster.grid import answered_requirements, deferred_queue_ids, first_answered
 from scheduler.staffing.coverage import coverage_table
 from scheduler.staffing.requirements import compute_requirements
 from staffcast.errors import DataError
@@ -56,6 +56,11 @@ class Evaluation:
     deferred: dict[str, DeferredOutcome] = field(default_factory=dict)
     targets: tuple = ()
 
+    @property
+    def open_backlog(self) -> pd.DataFrame:
+        """The tickets of every deferred queue still open at the end, by arrival interval (the next plan's backlog)."""
+        return pd.concat([outcome.open_at_end for outcome in self.deferred.values()] + [pd.DataFrame(columns=BACKLOG_COLUMNS)], ignore_index=True)
+
 
 def evaluate_roster(
     center: Center,
@@ -77,7 +82,8 @@ def evaluate_roster(
         shifts: roster.csv rows (agent_id, date, shift, start, end, paid_minutes, breaks).
         activities: agent_id, interval_start, activity (queue id or "break").
         workload: the forecast: queue, interval_start, contacts, aht_seconds.
-        requirements: the requirements of this forecast when already computed (else computed here).
+        requirements: the requirements of this forecast when already computed (else computed here); rows of
+            deferred queues before `start` are a backlog carried in.
         coverage: the roster's coverage table when already computed (`RosterResult.coverage`).
         start: the first planned day (default: the roster's first shift date).
         has_previous: the roster continues a previous one, so the first day's early hours count
@@ -94,13 +100,14 @@ def evaluate_roster(
         requirements = compute_requirements(center.config, workload)
     start = start or pd.to_datetime(shifts.date).min().date()
     days = (pd.to_datetime(shifts.date).max().date() - start).days + 1
-    requirements = requirements[requirements.interval_start.isin(workload.interval_start)]
+    carried = requirements.queue.isin(deferred_queue_ids(center.config)) & (requirements.interval_start < pd.Timestamp(start))
+    requirements = requirements[requirements.interval_start.isin(workload.interval_start) | carried]
     requirements = answered_requirements(center.config, requirements, start, days, has_previous)
     if coverage is None:
         coverage = coverage_table(center, activities, requirements)
     intervals = coverage.merge(requirements[["queue", "interval_start", "contacts", "aht_seconds"]], on=["queue", "interval_start"], how="left")
     intervals[["contacts", "aht_seconds"]] = intervals[["contacts", "aht_seconds"]].fillna(0.0)
-    intervals["deferred"] = intervals.queue.isin([q.id for q in center.config.queues if q.respond_within_hours is not None])
+    intervals["deferred"] = intervals.queue.isin(deferred_queue_ids(center.config))
     step_hours = center.config.interval_minutes / 60
     deferred = {q.id: deferred_outcome(center, q, intervals, activities) for q in center.config.queues if q.respond_within_hours is not None}
     queues = _queue_table(center, intervals, step_hours, deferred)

@@ -316,9 +316,9 @@ def _file_safe(name: str) -> str:
 
 
 def write_plan(result, directory: Path | str, *, team: str | None = None) -> list[Path]:
-    """Every file of the chain: forecast, requirements, roster, activities, coverage, evaluation, HR daily export,
-    plots/*.png and report.html."""
-    from scheduler.contracts.plan_tables import write_requirements, write_roster_outputs
+    """Every file of the chain: forecast, requirements, roster, activities, coverage, evaluation, the tickets open
+    at the end (backlog.csv, for the next plan's --backlog), HR daily export, plots/*.png and report.html."""
+    from scheduler.contracts.plan_tables import write_backlog, write_requirements, write_roster_outputs
 
     directory = Path(directory)
     _write_forecast_file(result.forecast_source, result.forecast, directory / "forecast.csv")
@@ -326,6 +326,8 @@ def write_plan(result, directory: Path | str, *, team: str | None = None) -> lis
     paths = [directory / "forecast.csv", directory / "requirements.csv"]
     paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.roster.coverage, directory)
     paths += write_evaluation(result.evaluation, directory, status=result.roster.status)
+    write_backlog(result.evaluation.open_backlog, directory / "backlog.csv")
+    paths.append(directory / "backlog.csv")
     paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))
     pngs = {}
     for name, figure in plan_figures(result, team).items():

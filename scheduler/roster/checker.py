@@ -245,7 +245,8 @@ def check_roster(
 def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:
     """Every queue and interval the roster answers for, with the given requirement and workload (0 when none):
     all planned intervals with a previous roster; without one, real-time queues from the latest end of an
-    overnight template on the first day (deferred queues from the start: their work is due later)."""
+    overnight template on the first day (deferred queues from the start, or from their earliest row before it:
+    a backlog carried in)."""
     config = center.config
     step = pd.Timedelta(minutes=config.interval_minutes)
     first = pd.Timestamp(start)
@@ -254,11 +255,14 @@ def _planned(center: Center, requirements: pd.DataFrame, start: dt.date, days: i
         spill = max([e - pd.Timedelta(days=1) for e in ends] + [pd.Timedelta(0)])
         first = first + step * math.ceil(spill / step)
     end = pd.Timestamp(start + dt.timedelta(days=days))
-    keys = [
-        (q.id, moment)
-        for q in config.queues
-        for moment in pd.date_range(pd.Timestamp(start) if q.respond_within_hours is not None else first, end, freq=step, inclusive="left")
-    ]
+
+    def opening(queue) -> pd.Timestamp:
+        if queue.respond_within_hours is None:
+            return first
+        earliest = requirements.loc[requirements.queue == queue.id, "interval_start"].min()
+        return min(pd.Timestamp(start), earliest) if pd.notna(earliest) else pd.Timestamp(start)
+
+    keys = [(q.id, moment) for q in config.queues for moment in pd.date_range(opening(q), end, freq=step, inclusive="left")]
     grid = pd.MultiIndex.from_tuples(keys, names=["queue", "interval_start"])
     columns = [c for c in ["agents_required", "agents_required_gross", "contacts", "aht_seconds"] if c in requirements]
     given = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
@@ -506,11 +510,12 @@ def _nanoseconds(value: pd.Timestamp | pd.Timedelta) -> int:
     return value.as_unit("ns").value
 
 
-def _deadline_points(config, queue, requirements, on_queue: dict, scale: int) -> int:
+def _deadline_points(config, queue, requirements, on_queue: dict, scale: int, start: dt.date) -> int:
     """A deferred queue's cost, replayed minute by minute: work (whole minutes, rounded up) served first come
     first served by the agents on the queue inside its work hours (whole minutes each, net of shrinkage, at
     the occupancy cap); every minute overdue at an interval's end costs late_work per agent-interval, every
-    minute open at the end one point, every agent placed outside the work hours overstaffing."""
+    minute open at the end one point, every agent placed outside the work hours overstaffing. Rows before the
+    start (a backlog carried in) have no agents and cost nothing there."""
     step = config.interval_minutes
     rows = requirements.loc[requirements.queue == queue.id].sort_values("interval_start")
     deadline = max(1, math.floor(queue.respond_within_hours * 60 / step + 1e-9))
@@ -533,7 +538,8 @@ def _deadline_points(config, queue, requirements, on_queue: dict, scale: int) ->
             cost += _points(config.weights.overstaffing * scale) * agents
         if i - deadline + 1 >= 0:
             due += arrivals[i - deadline + 1]
-        cost += late_points * max(0, due - done)
+        if row.interval_start >= pd.Timestamp(start):
+            cost += late_points * max(0, due - done)
     cost += total - done
     return cost
 
@@ -561,7 +567,7 @@ def _penalties(center, shifts, old, activities, requirements, start, days, scale
         points["cover_requirements"] += under_points * short + _points(weights.understaffing * scale * 1) * max(0, short - first)
         points["cover_requirements"] += _points(weights.understaffing * scale * 2) * max(0, short - second) + over_points * over
     for queue in (q for q in config.queues if q.id in deferred):
-        points["cover_requirements"] += _deadline_points(config, queue, requirements, on_queue, scale)
+        points["cover_requirements"] += _deadline_points(config, queue, requirements, on_queue, scale, start)
     report.understaffed_agent_hours = short_total * step / 60
     report.overstaffed_agent_hours = over_total * step / 60
     agents = {a.agent_id: a for a in center.agents}

@@ -9,6 +9,11 @@ late[t] = max(0, due[t] - D[t]). Doing work as early as capacity allows (FIFO) m
 at once, so the cost of a roster's coverage is that of its FIFO replay (`fifo_done`), which the
 best-response ledger prices with `marginal_values`.
 
+A backlog (work that arrived before the horizon and is still open: the workload's rows of the queue
+before the start) is present at the start and served first; each of its units falls due at its own
+deadline, at the end of the first interval when that has already passed (`carried_due`, one slot per
+interval and a last one for work due after the horizon).
+
 The roster pays `late_work` per agent-interval of work overdue per interval (steep: above the
 deepest shortfall tier of a real-time queue), and one objective point per unit still open at the
 horizon end (work due later, which the next plan inherits).
@@ -33,46 +38,71 @@ OPEN_AT_END_POINTS = 1
 
 @dataclass(frozen=True)
 class DeferredQueue:
-    """One deferred queue over the horizon's intervals: units arriving, units one agent clears, deadline K."""
+    """One deferred queue over the horizon's intervals: units arriving, units one agent clears, deadline K, and
+    the backlog carried in (units falling due at the end of each interval; open at the start)."""
 
     queue: str
     work: np.ndarray
     capacity: np.ndarray
     deadline: int
+    carried_due: np.ndarray | None = None
+
+    @property
+    def carried(self) -> int:
+        """Units of backlog open at the start."""
+        return 0 if self.carried_due is None else int(self.carried_due.sum())
+
+    @property
+    def present(self) -> np.ndarray:
+        """Units that become workable in each interval: the backlog in the first, then the arrivals."""
+        present = self.work.copy()
+        if present.size:
+            present[0] += self.carried
+        return present
 
     @property
     def arrived(self) -> np.ndarray:
-        """Units arrived by the end of each interval."""
-        return np.cumsum(self.work)
+        """Units arrived (backlog included) by the end of each interval."""
+        return np.cumsum(self.present)
 
     @property
     def due(self) -> np.ndarray:
-        """Units due by the end of each interval (arrived at least K intervals earlier)."""
-        arrived = self.arrived
+        """Units due by the end of each interval (arrived at least K intervals earlier, and the backlog's)."""
+        arrived = np.cumsum(self.work)
         shift = self.deadline - 1
-        return np.concatenate([np.zeros(min(shift, arrived.size), dtype=arrived.dtype), arrived[: max(0, arrived.size - shift)]])
+        due = np.concatenate([np.zeros(min(shift, arrived.size), dtype=arrived.dtype), arrived[: max(0, arrived.size - shift)]])
+        return due if self.carried_due is None else due + np.cumsum(self.carried_due[:-1])
 
 
 def deferred_queues(config: CenterConfig, requirements: pd.DataFrame | None, start: pd.Timestamp, intervals: int) -> dict[str, DeferredQueue]:
-    """The deferred queues of the center with their work over the horizon (from requirements' contacts x AHT)."""
+    """The deferred queues of the center with their work over the horizon (from requirements' contacts x AHT) and
+    the backlog of rows before the start."""
     step = config.interval_minutes
     grid = pd.date_range(start, periods=intervals, freq=f"{step}min")
     found = {}
     for queue in config.queues:
         if queue.respond_within_hours is None:
             continue
+        deadline = deadline_intervals(queue.respond_within_hours, step)
         seconds = np.zeros(intervals)
+        carried_due = np.zeros(intervals + 1, dtype=np.int64)
         if requirements is not None:
             rows = requirements.loc[requirements.queue == queue.id]
             positions = grid.get_indexer(rows.interval_start)
             inside = positions >= 0
-            seconds[positions[inside]] = (rows.contacts.to_numpy(float) * rows.aht_seconds.to_numpy(float))[inside]
+            work_seconds = rows.contacts.to_numpy(float) * rows.aht_seconds.to_numpy(float)
+            seconds[positions[inside]] = work_seconds[inside]
+            before = (rows.interval_start < start).to_numpy()
+            if before.any() and intervals:
+                arrival = ((rows.interval_start[before] - start) / pd.Timedelta(minutes=step)).to_numpy().astype(np.int64)
+                units = np.ceil(work_seconds[before] / WORK_UNIT_SECONDS - 1e-9).astype(np.int64)
+                np.add.at(carried_due, np.clip(arrival + deadline - 1, 0, intervals), units)
         work = np.ceil(seconds / WORK_UNIT_SECONDS - 1e-9).astype(np.int64)
         net = step * 60 * (1 - config.staffing.shrinkage_at(grid.hour)) * config.staffing.max_occupancy
         capacity = np.floor(net / WORK_UNIT_SECONDS + 1e-9).astype(np.int64)
         if queue.work_hours:
             capacity[~within_work_hours(grid, queue.work_hours)] = 0
-        found[queue.id] = DeferredQueue(queue.id, work, capacity, deadline_intervals(queue.respond_within_hours, step))
+        found[queue.id] = DeferredQueue(queue.id, work, capacity, deadline, carried_due if carried_due.any() else None)
     return found
 
 
@@ -84,7 +114,7 @@ def late_points_per_unit(config: CenterConfig, scale: int) -> int:
 
 def fifo_done(queue: DeferredQueue, agents: np.ndarray) -> np.ndarray:
     """D: units done by the end of each interval when `agents` (per interval) serve the work FIFO."""
-    work = queue.work.astype(np.float64)
+    work = queue.present.astype(np.float64)
     surplus = np.cumsum(work - queue.capacity * np.asarray(agents, dtype=np.float64))
     backlog = surplus - np.minimum(np.minimum.accumulate(surplus), 0.0)
     return np.round(np.cumsum(work) - backlog).astype(np.int64)

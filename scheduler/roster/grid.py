@@ -156,16 +156,28 @@ def first_answered(config: CenterConfig, start: dt.date, has_previous: bool) -> 
 def answered(config: CenterConfig, frame: pd.DataFrame, start: dt.date, has_previous: bool) -> pd.Series:
     """True for the rows (queue, interval_start) a plan answers for: real-time queues from `first_answered`,
     deferred queues (work done by deadlines, later in the day) from the start."""
-    deferred = {q.id for q in config.queues if q.respond_within_hours is not None}
-    return frame.queue.isin(deferred) | (frame.interval_start >= first_answered(config, start, has_previous))
+    return frame.queue.isin(deferred_queue_ids(config)) | (frame.interval_start >= first_answered(config, start, has_previous))
 
 
 def answered_requirements(config: CenterConfig, requirements: pd.DataFrame, start: dt.date, days: int, has_previous: bool) -> pd.DataFrame:
     """The requirements rows a roster of these days answers for (`answered`), completed with zero rows for
-    missing queue-intervals: the rows of its coverage table."""
-    times = pd.date_range(pd.Timestamp(start), periods=days * 24 * 60 // config.interval_minutes, freq=f"{config.interval_minutes}min")
-    grid = pd.MultiIndex.from_product([[q.id for q in config.queues], times], names=["queue", "interval_start"])
+    missing queue-intervals: the rows of its coverage table. A deferred queue's rows before the start (a backlog
+    carried in: tickets that arrived before the plan and are still open) come first, from its earliest such
+    row, with no agents required: the plan works them off with its own agents, by their deadlines."""
+    step = pd.Timedelta(minutes=config.interval_minutes)
+    first = pd.Timestamp(start)
+    end = first + pd.Timedelta(days=days)
+    carried = requirements.loc[requirements.queue.isin(deferred_queue_ids(config)) & (requirements.interval_start < first)]
+    opening = carried.groupby("queue").interval_start.min().to_dict()
+    keys = [(q.id, moment) for q in config.queues for moment in pd.date_range(min(first, opening.get(q.id, first)), end, freq=step, inclusive="left")]
+    grid = pd.MultiIndex.from_tuples(keys, names=["queue", "interval_start"])
     columns = ["contacts", "aht_seconds", "agents_required"] + [c for c in ["agents_required_gross"] if c in requirements]
     table = requirements.drop_duplicates(["queue", "interval_start"]).set_index(["queue", "interval_start"])[columns]
     table = table.reindex(grid, fill_value=0).reset_index()
+    table.loc[table.interval_start < first, [c for c in columns if c.startswith("agents_required")]] = 0
     return table.loc[answered(config, table, start, has_previous)].reset_index(drop=True)
+
+
+def deferred_queue_ids(config: CenterConfig) -> set[str]:
+    """The queues of deferred work (with `respond_within_hours`)."""
+    return {q.id for q in config.queues if q.respond_within_hours is not None}

@@ -65,21 +65,25 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                 "nights": [0] * len(limits),
             }
         )
+    resting = planned_rest_days(m, deficit, [s["limits"] for s in state])
     plan: dict[tuple[int, int], int] = {}
     for d in range(horizon.days):
         w = week_of[d]
-        days_left = min(m.weeks[w].stop, horizon.days) - d
+        week_left = range(d + 1, min(m.weeks[w].stop, horizon.days))
         candidates = []
         for a in range(len(m.agents)):
             s = state[a]
-            must = s["limits"][w].min_paid_minutes - s["paid"][w] > (days_left - 1) * s["longest_paid"]
+            days_left = sum((a, day) not in resting for day in week_left)
+            must = s["limits"][w].min_paid_minutes - s["paid"][w] > days_left * s["longest_paid"]
             candidates.append((not must, len(group_of[a]), a))
         for not_must, _, a in sorted(candidates):
             s, agent = state[a], m.agents[a]
             limits = s["limits"][w]
             if (agent.agent_id, d) in m.leave or d in s["worked"] or s["streak"] >= rules.max_consecutive_workdays:
                 continue
-            rest_left = sum(day not in s["worked"] for day in limits.rest_days if day > d)
+            if not_must and (a, d) in resting:
+                continue
+            rest_left = sum(day not in s["worked"] for day in limits.rest_days if day != d)
             if rest_left < limits.min_rest_days:
                 continue
             serves = rows_of[group_of[a]]
@@ -96,7 +100,7 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
                     continue
                 if option.night and s["nights"][w] + 1 > limits.max_nights:
                     continue
-                if option.overnight and ((agent.agent_id, d + 1) in m.leave or _rest_needed(s, week_of, d + 1)):
+                if option.overnight and ((agent.agent_id, d + 1) in m.leave or (a, d + 1) in resting or _rest_needed(s, week_of, d + 1)):
                     continue
                 if scores[o] > best_score:
                     best, best_score = o, scores[o]
@@ -115,6 +119,27 @@ def greedy_roster(m: RosterModel) -> tuple[dict[tuple[int, int], int], list[int]
             state[a]["streak"] = state[a]["streak"] + 1 if (a, d) in plan else 0
     stuck = [a for a in range(len(m.agents)) if not _follows_rules(m, a, plan, state[a]) and not _repair(m, a, plan)]
     return plan, stuck
+
+
+def planned_rest_days(m: RosterModel, deficit: np.ndarray, limits_of: list[list]) -> set[tuple[int, int]]:
+    """(agent, day) pairs the greedy keeps free: each agent's minimum rest days of each calendar week, placed one at a
+    time on the day with the most agents to spare (agents not on leave minus the agent-shifts the day's requirement
+    asks for), so that rest spreads over the week instead of piling up on the days the greedy reaches last."""
+    horizon, per_day = m.horizon, m.horizon.per_day
+    shift_intervals = float(np.median([o.length_minutes for o in m.options])) / horizon.interval_minutes
+    asked = [np.clip(deficit[:, d * per_day : (d + 1) * per_day], 0, None).sum() / shift_intervals for d in range(horizon.days)]
+    resting: set[tuple[int, int]] = set()
+    for w, week in enumerate(m.weeks):
+        days = [d for d in week if 0 <= d < horizon.days]
+        spare = {d: sum((agent.agent_id, d) not in m.leave for agent in m.agents) - asked[d] for d in days}
+        for a in range(len(m.agents)):
+            free = list(limits_of[a][w].rest_days)
+            for _ in range(min(limits_of[a][w].min_rest_days, len(free))):
+                day = max(free, key=lambda d: (spare[d], -d))
+                free.remove(day)
+                resting.add((a, day))
+                spare[day] -= 1
+    return resting
 
 
 def _follows_rules(m: RosterModel, a: int, plan: dict[tuple[int, int], int], s: dict) -> bool:

@@ -90,6 +90,7 @@ def run_plan(
     workers: int | None = None,
     simulation: SimulationOptions | None = None,
     previous: pd.DataFrame | None = None,
+    backlog: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> PlanResult:
     """Forecast contacts, staff every interval, build the roster and evaluate it.
@@ -103,6 +104,7 @@ def run_plan(
         time_limit_seconds, seed, workers: the roster search.
         simulation: also simulate the roster with these options.
         previous: the roster before `start` (rest, streaks, weeks begun before it, the first day's early hours).
+        backlog: tickets still open from before `start` (the previous plan's backlog.csv), worked off first.
         progress: receives a short message at each stage (and the roster search's incumbent and bound).
     """
     from scheduler.roster import build_roster
@@ -119,6 +121,10 @@ def run_plan(
     clock = time.perf_counter()
     say("computing staffing requirements")
     requirements = compute_requirements(center.config, forecast[["queue", "interval_start", "contacts", "aht_seconds"]])
+    if backlog is not None and not backlog.empty:
+        carried = backlog.assign(agents_required=0.0, agents_required_gross=0).reindex(columns=requirements.columns)
+        requirements = pd.concat([carried, requirements], ignore_index=True).sort_values(["queue", "interval_start"])
+        requirements = requirements.reset_index(drop=True)
     timings["requirements_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say(f"building the roster (up to {time_limit_seconds:g} s)")

@@ -40,6 +40,7 @@ def test_plan_writes_every_file_of_the_chain(planned):
         "worst_intervals.csv",
         "agent_hours.csv",
         "hr_daily.csv",
+        "backlog.csv",
         "report.html",
         "plots/coverage.png",
         "plots/service_heatmap.png",
@@ -162,3 +163,32 @@ def test_plan_coverage_is_the_roster_coverage_of_the_same_inputs(planned, center
     again = center_dir / "again"
     write_roster_outputs(pd.read_csv(planned / "roster.csv").iloc[0:0], activities, coverage_table(center, activities, rows), again)
     assert (again / "coverage.csv").read_text() == (planned / "coverage.csv").read_text()
+
+
+def test_the_next_plan_takes_the_backlog_left_open(planned, center_dir):
+    backlog = pd.read_csv(planned / "backlog.csv")
+    assert list(backlog.columns) == ["queue", "interval_start", "contacts", "aht_seconds"]
+    carried = center_dir / "carried.csv"
+    # the tickets of the plan's last evening, still open at its end (made certain here by adding some)
+    pd.DataFrame([{"queue": "complaints_email", "interval_start": "2025-11-11 21:00", "contacts": 4.0, "aht_seconds": 600.0}]).to_csv(
+        carried, index=False
+    )
+    out = center_dir / "plan_next"
+    args = ["plan", str(center_dir / "center.yaml"), "--start", "2025-11-12", "--days", "1", "-o", str(out), "--time-limit", "3", "--workers", "1"]
+    result = runner.invoke(app, args + ["--backlog", str(carried)])
+    assert result.exit_code == 0, result.output
+    requirements = pd.read_csv(out / "requirements.csv")
+    assert requirements.loc[requirements.interval_start == "2025-11-11 21:00", "contacts"].tolist() == [4.0]
+    coverage = pd.read_csv(out / "coverage.csv")
+    assert coverage.interval_start.min() == "2025-11-11 21:00"  # the carried tickets' intervals, with no agents of this plan
+    assert coverage.loc[coverage.interval_start < "2025-11-12", "agents_scheduled"].sum() == 0
+
+
+def test_a_backlog_row_of_a_realtime_queue_is_refused_naming_it(center_dir, tmp_path):
+    carried = tmp_path / "carried.csv"
+    pd.DataFrame([{"queue": "sales_chat", "interval_start": "2025-11-11 21:00", "contacts": 4.0, "aht_seconds": 300.0}]).to_csv(carried, index=False)
+    out = tmp_path / "plan"
+    args = ["plan", str(center_dir / "center.yaml"), "--start", "2025-11-12", "--days", "1", "-o", str(out), "--backlog", str(carried)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and "sales_chat" in result.output and "backlog" in result.output
+    assert not out.exists()

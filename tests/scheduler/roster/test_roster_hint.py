@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+from collections import Counter
 
+import pandas as pd
 from ortools.sat.python import cp_model
-from roster_worlds import MONDAY, TINY, tiny_requirements
+from roster_worlds import MONDAY, TINY, make_agent, make_center, requirements_frame, tiny_requirements
 
 from scheduler.contracts.center import load_center
 from scheduler.roster.hint import greedy_roster, hint_values
@@ -35,3 +37,18 @@ def test_greedy_hint_repairs_agents_whose_minimum_hours_it_missed():
     center = load_center(TINY)
     busy = [dataclasses.replace(a, min_hours_per_week=40, max_hours_per_week=48) for a in center.agents]
     assert_hint_is_a_feasible_solution(dataclasses.replace(center, agents=busy), 7)
+
+
+def test_greedy_rest_days_spread_over_the_week_so_its_last_day_is_staffed():
+    """Seven agents, one rest day a week each, five wanted 08:00-16:00 every day of a Monday-Sunday week: the greedy
+    staffs Sunday like every other day (it used to reach Sunday with every agent's rest day still to take)."""
+    agents = [make_agent(f"A{k}") for k in range(7)]
+    center = make_center(agents, rules={"min_days_off_per_week": 1})
+    day = pd.date_range(f"{MONDAY} 08:00", periods=16, freq="30min")
+    rows = [("q", moment + pd.Timedelta(days=d), 5) for d in range(7) for moment in day]
+    m = RosterModel(center, requirements_frame(rows, MONDAY, 7), MONDAY, 7)
+    apply_rules(m)
+    plan, stuck = greedy_roster(m)
+    per_day = Counter(d for _, d in plan)
+    assert stuck == [] and min(per_day[d] for d in range(7)) >= 5
+    assert all(sum((a, d) not in plan for d in range(7)) >= 1 for a in range(7))  # each agent keeps a rest day
