@@ -259,10 +259,11 @@ def capacity(
     ] = 120,
 ) -> None:
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
-    from forecasts import forecast_contacts, read_events, read_history
+    from forecasts import read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload
+    from scheduler.workflows.plan import center_forecast
     from staffcast.errors import ConfigError
 
     loaded = load_center(center)
@@ -275,7 +276,8 @@ def capacity(
     else:
         history = read_history(loaded.path("history"))
         first = start.date() if start else history.table.interval_start.max().date() + datetime.timedelta(days=1)
-        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
+        workload, source = center_forecast(loaded, history, calendar, first, 7 * weeks, progress=_say)
+        _tell_forecast(source)
     plan = plan_capacity(loaded, workload, first, weeks, time_limit_seconds=time_limit, progress=_say)
     problems = check_capacity(plan)
     if problems:
