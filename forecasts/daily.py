@@ -8,8 +8,11 @@ peak does not lift the baseline its own effect is measured against); days far fr
 that no event explains are outliers (an outage day) and are left out of fitting. Event effects are the mean log ratio of actual to baseline on
 past occurrences of the same-named event, per day key (`pre-3`, `day-0`, `post-2`), shrunk toward
 the neighbouring days' effect and toward no effect when the occurrences are few or noisy.
-Outliers are only looked for outside event windows: an outage inside one is averaged into that
-event's effect.
+Inside event windows a day is an outlier when it stands alone (far above or below both calendar
+neighbours) and the event's other occurrences do not show it at the same position: before or after
+the event, no other occurrence or one that differs; inside it, at least two others that differ
+widely. Such a day (an unrecorded typhoon 9 days before Mid-Autumn) is left out, so that one
+occurrence cannot turn it into a recurring effect, and named in a warning.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ SMOOTH_DAYS = 2  # each key's effect is shrunk toward the mean of the keys this 
 QUIET_LOG_EFFECT = 0.05  # days whose learned event effect is larger than this do not set the baseline
 LEVEL_SHIFT_MIN_DAYS = 5  # this many newest days in a row far off the same way are a new level
 SPIKE_SIGMAS = 3.0  # a key further than this many noise sds from its neighbours keeps its own effect
+IN_EVENT_OUTLIER_LOG_RATIO = float(np.log(2.0))  # an event day this far from its other occurrences (two or more) may be an outlier
 
 
 @dataclass
@@ -51,11 +55,12 @@ class DailyDecomposition:
     adjusted: pd.Series  # totals / (weekday factor x event effect); NaN where not clean
     effects: dict[str, EventEffect] = field(default_factory=dict)
     level_shift: pd.Timestamp | None = None  # the first day of a new level at the end of the history
+    window_outliers: dict[pd.Timestamp, str] = field(default_factory=dict)  # outliers inside event windows -> their position
 
     def outlier_days(self, kinds_by_date: pd.DatetimeIndex) -> pd.DatetimeIndex:
-        """Days left out as outliers, except those of outage events (`kinds_by_date`: the outage days)."""
+        """Days left out as outliers outside event windows, except those of outage events (`kinds_by_date`: the outage days)."""
         days = self.outlier.index[self.outlier.to_numpy()]
-        return days[~days.isin(kinds_by_date)]
+        return days[~days.isin(kinds_by_date) & ~days.isin(list(self.window_outliers))]
 
 
 def robust_sd(values: np.ndarray) -> float:
@@ -88,6 +93,7 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     effects: dict[str, EventEffect] = {}
     in_window = pd.Series(dates.isin(day_keys.date), index=dates)
     shift_start = None
+    window_outliers: dict[pd.Timestamp, str] = {}
     for _ in range(passes):
         clean = open_day & totals.notna().to_numpy() & ~outlier.to_numpy()
         factor = _weekday_factors(log_y - event_log, clean & (np.abs(event_log.to_numpy()) < 0.1) & ~inside.to_numpy(), open_weekdays)
@@ -100,6 +106,8 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
         sigma = max(robust_sd(residual.to_numpy()), 0.01)
         threshold = max(OUTLIER_SIGMAS * sigma, OUTLIER_MIN_LOG_RATIO)
         outlier = open_day & totals.notna() & ((ratio - event_log).abs() > threshold) & ~in_window
+        window_outliers = _window_outliers(ratio.where(open_day & totals.notna()), day_keys, threshold)
+        outlier |= pd.Series(dates.isin(list(window_outliers)), index=dates)
         shift_start = shift_start or trailing_shift((ratio - event_log).where(open_day & totals.notna()), outlier)
         if shift_start is not None:
             outlier &= dates < shift_start  # the newest days all far off the same way: a new level, not outliers
@@ -110,7 +118,43 @@ def decompose(totals: pd.Series, open_weekdays: np.ndarray, days: pd.DataFrame, 
     adjusted = np.exp(log_y - np.log(np.maximum(factor, 1e-9))[weekday] - event_log).where(clean & (totals > 0).to_numpy())
     quiet = ~inside & (event_log.abs() < QUIET_LOG_EFFECT)
     baseline = np.exp(_centred_median(np.log(adjusted).where(quiet)))
-    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects, shift_start)
+    return DailyDecomposition(totals, open_weekdays, factor, outlier, baseline, adjusted, effects, shift_start, window_outliers)
+
+
+def _window_outliers(ratio: pd.Series, day_keys: pd.DataFrame, threshold: float) -> dict[pd.Timestamp, str]:
+    """Days inside event windows that stand alone and that the event's other occurrences do not support.
+
+    A day stands alone when its log ratio to the baseline is more than `threshold` above both calendar
+    neighbours (or below both). It is supported, and kept, when some event whose window holds it shows the
+    same at that position in other occurrences (within `threshold` of their median), or when it lies inside
+    that event and fewer than two other occurrences can be compared (a first peak is the event itself) or
+    they differ by less than IN_EVENT_OUTLIER_LOG_RATIO.
+
+    Returns:
+        date -> where it lies ("pre-9 of mid_autumn").
+    """
+    if day_keys.empty:
+        return {}
+    neighbours = pd.concat([ratio.shift(1), ratio.shift(-1)], axis=1)
+    alone = ((ratio - neighbours.max(axis=1)) > threshold) | ((neighbours.min(axis=1) - ratio) > threshold)
+    candidates = ratio.index[alone.to_numpy() & ratio.notna().to_numpy()]
+    found = {}
+    for date in candidates[candidates.isin(day_keys.date)]:
+        rows = day_keys[day_keys.date == date]
+        if (rows.kind == "outage").any():
+            continue
+        supported = False
+        for row in rows.itertuples(index=False):
+            same = day_keys[(day_keys.name == row.name) & (day_keys.key == row.key) & (day_keys.occurrence != row.occurrence)]
+            others = ratio.reindex(same.date).dropna().to_numpy()
+            distance = abs(float(ratio[date]) - float(np.median(others))) if len(others) else np.inf
+            if row.key.startswith(("day-", "end-")):
+                supported |= len(others) < 2 or distance <= IN_EVENT_OUTLIER_LOG_RATIO
+            else:
+                supported |= distance <= threshold
+        if not supported:
+            found[date] = ", ".join(f"{row.key} of {row.name}" for row in rows.itertuples(index=False))
+    return found
 
 
 def trailing_shift(residual: pd.Series, outlier: pd.Series) -> pd.Timestamp | None:

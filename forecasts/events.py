@@ -26,6 +26,18 @@ from staffcast.tables import DatesAsTextLoader, load_yaml
 HOLIDAY_LIBRARY_YEARS = range(2004, 2027)  # years chinesecalendar 1.11 knows
 
 
+def iso_date(value: object) -> object:
+    """A YAML date field as a date: ISO text is parsed, a date-time refused (pydantic checks the rest)."""
+    if isinstance(value, datetime.datetime):
+        raise ValueError("give a date (YYYY-MM-DD), not a date-time")
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
+    return value
+
+
 class Event(StrictModel):
     """One occurrence of an event; dates are inclusive local calendar days."""
 
@@ -39,14 +51,7 @@ class Event(StrictModel):
     @field_validator("start", "end", mode="before")
     @classmethod
     def _iso_date(cls, value: object) -> object:
-        if isinstance(value, datetime.datetime):
-            raise ValueError("give a date (YYYY-MM-DD), not a date-time")
-        if isinstance(value, str):
-            try:
-                return datetime.date.fromisoformat(value.strip())
-            except ValueError:
-                raise ValueError(f"'{value}' is not an ISO date (YYYY-MM-DD)") from None
-        return value
+        return iso_date(value)
 
     @model_validator(mode="after")
     def _ordered(self) -> Event:

@@ -41,12 +41,12 @@ FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "conta
 MIN_TRAINING_WEEKS = 8
 MIN_HISTORY_DAYS = 7  # a queue with less history before the start is left out of the forecast, with a warning
 SHORT_HISTORY_DAYS = 14
-RECENT_FOLD_DAYS = 56  # recent folds cover about this many days (at least MIN_RECENT_FOLDS folds)
-MIN_RECENT_FOLDS = 4
+FOLD_WEEKS = (1, 2, 4, 6, 8)  # recent folds start this many weeks before the history ends and run to its end
 DEFAULT_MODEL = "recent_mean_4w"
 SELECTION_MARGIN = 0.03  # another candidate must beat the default by this share of its error
 LONGEST_FOLD_DAYS = 56
-SHORTEST_FOLD_DAYS = 7  # a forecast of a few days is checked on week-long folds (8 of them, not 57 one-day ones)
+LEAD_BUCKETS = ((1, 7), (8, 14), (15, 28), (29, LONGEST_FOLD_DAYS))  # days after the history; a model and band per bucket
+BEYOND_FOLDS_MODEL = f"{DEFAULT_MODEL}+annual"  # past what the folds check: today's level with past years' change
 ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
 YEAR_DAYS = 364  # a year back, on the same weekday
@@ -116,6 +116,9 @@ def fit_queue(data: QueueData, events: list[Event], origin: pd.Timestamp, last_d
 def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, future: pd.DatetimeIndex) -> np.ndarray | None:
     """Mean over past years of log(baseline at the same date) - log(baseline in the weeks before the data end).
 
+    A date more than a year after the data end has only the change two years back (the growth over the same
+    span then); past what any year reaches, the last change known is kept.
+
     The reference weeks end where the data ends (not at the origin), since that is where the level is
     measured: a history ending weeks before the forecast start gets the seasonal change over the gap too.
     """
@@ -133,7 +136,11 @@ def annual_log_change(decomposition: DailyDecomposition, origin: pd.Timestamp, f
         changes.append(baseline.reindex(future - shift).to_numpy() - reference)
     if not changes:
         return None
-    return np.nan_to_num(np.mean(changes, axis=0))
+    stacked = np.array(changes)
+    known = np.isfinite(stacked)
+    count = known.sum(axis=0)
+    mean = pd.Series(np.where(known, stacked, 0.0).sum(axis=0) / np.maximum(count, 1)).where(count > 0)
+    return mean.ffill().fillna(0.0).to_numpy()  # beyond the years seen, the last change known is kept
 
 
 def daily_candidates(fit: QueueFit, future: pd.DatetimeIndex) -> tuple[dict[str, np.ndarray], AppliedEffects]:
@@ -208,13 +215,20 @@ def _actual_intervals(data: QueueData, future: pd.DatetimeIndex) -> pd.Series:
     return pd.Series(data.counts[keep][rows[:, 0], rows[:, 1]], index=index)
 
 
-def fold_origins(first: pd.Timestamp, end: pd.Timestamp, horizon_days: int) -> list[pd.Timestamp]:
-    """Origins of the internal folds: the last weeks before `end`, and the same season a year back."""
-    folds = max(MIN_RECENT_FOLDS, -(-RECENT_FOLD_DAYS // horizon_days))
-    origins = [end - pd.Timedelta(days=horizon_days + 7 * j) for j in range(folds)]
-    origins.append(end - pd.Timedelta(days=YEAR_DAYS))
+def fold_origins(first: pd.Timestamp, end: pd.Timestamp) -> list[tuple[pd.Timestamp, int]]:
+    """The internal folds as (origin, days): FOLD_WEEKS before `end`, each running to `end`, and LONGEST_FOLD_DAYS
+    from the same season a year back. They do not depend on how many days are forecast, so neither does a day's
+    forecast."""
+    folds = [(end - pd.Timedelta(weeks=weeks), min(7 * weeks, LONGEST_FOLD_DAYS)) for weeks in FOLD_WEEKS]
+    folds.append((end - pd.Timedelta(days=YEAR_DAYS), LONGEST_FOLD_DAYS))
     earliest = first + pd.Timedelta(weeks=MIN_TRAINING_WEEKS)
-    return sorted({o for o in origins if o >= earliest and o + pd.Timedelta(days=horizon_days) <= end})
+    return sorted({(o, n) for o, n in folds if o >= earliest and o + pd.Timedelta(days=n) <= end})
+
+
+def lead_buckets(leads: np.ndarray) -> np.ndarray:
+    """The LEAD_BUCKETS index of each lead (days after the history's last day); len(LEAD_BUCKETS) beyond them."""
+    bounds = np.array([last for _, last in LEAD_BUCKETS])
+    return np.searchsorted(bounds, np.asarray(leads), side="left")
 
 
 @dataclass(frozen=True)
@@ -287,15 +301,22 @@ def forecast_contacts(
             continue
         if span < SHORT_HISTORY_DAYS:
             warnings.append(f"queue {queue}: only {span} days of history; its weekday pattern rests on one or two weeks of data.")
-        choice, band, score = _select_and_calibrate(data, events, origin, days, last_day, progress)
+        choices, bands, score = _select_and_calibrate(data, events, origin, last_day, progress)
         fit = fit_queue(data, events, origin, last_day)
         daily, applied = daily_candidates(fit, future)
-        alias = choice if choice in daily else DEFAULT_MODEL
-        if gap_days > GAP_WARNING_DAYS and f"{alias}+annual" in daily:
-            alias = f"{alias}+annual"  # the folds cannot see the gap; past years' change over it can
-        frame = interval_forecast(fit, future, daily[alias], applied)
+        bucket = lead_buckets((future - data.dates[-1]).days.to_numpy())
+        chosen, used = np.zeros(len(future)), {}
+        for number in np.unique(bucket):
+            alias = pick_model(choices, number, daily)
+            if gap_days > GAP_WARNING_DAYS and f"{alias}+annual" in daily:
+                alias = f"{alias}+annual"  # the folds cannot see the gap; past years' change over it can
+            chosen[bucket == number] = daily[alias][bucket == number]
+            used[number] = alias
+        frame = interval_forecast(fit, future, chosen, applied)
         fallbacks, spread = applied.fallbacks, applied.spread
         frame["queue"] = queue
+        day_bucket = pd.Series(bucket, index=future).reindex(frame.date).to_numpy()
+        band = {key: np.array([bands[b][key] for b in range(len(bands))])[day_bucket] for key in ("phi", "q_lo", "q_hi")}
         phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
@@ -303,8 +324,9 @@ def forecast_contacts(
         frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
         frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
-        models[queue] = ModelChoice(alias, score)
+        models[queue] = ModelChoice(_models_text(used, future, bucket), score)
         warnings.extend(_queue_warnings(fit, applied))
+        warnings.extend(_horizon_warnings(fit, future, bucket, used))
         if fit.handle_times.stale_since is not None:
             warnings.append(
                 f"queue {queue}: aht_seconds is empty from {fit.handle_times.stale_since:%Y-%m-%d} on; the forecast's AHT comes from "
@@ -343,6 +365,12 @@ def _queue_warnings(fit: QueueFit, applied: AppliedEffects) -> list[str]:
             f"queue {queue}: volume moved to a new level{ratio} on {decomposition.level_shift:%Y-%m-%d} ({len(after)} days with data since); "
             "the forecast follows the new level. If those days were a one-off, list them as an outage event."
         )
+    for day, where in sorted(decomposition.window_outliers.items()):
+        warnings.append(
+            f"queue {queue}: {day:%Y-%m-%d} ({where}) stands far from the days around it and from the event's other occurrences, so it "
+            "was left out of the event's effect rather than repeated next time. If it was a one-off (a typhoon, an outage), list it as "
+            "an outage event; if it recurs with the event, it will be learned once another occurrence shows it."
+        )
     outage_days = fit.day_keys.date[(fit.day_keys.kind == "outage")]
     outliers = decomposition.outlier_days(pd.DatetimeIndex(outage_days))
     if len(outliers):
@@ -355,63 +383,145 @@ def _queue_warnings(fit: QueueFit, applied: AppliedEffects) -> list[str]:
     return warnings
 
 
+def _models_text(used: dict[int, str], future: pd.DatetimeIndex, bucket: np.ndarray) -> str:
+    """The model per stretch of forecast days, e.g. 'recent_mean_4w (days 1-14), damped_trend+annual (days 15-28)'."""
+    if len(set(used.values())) == 1:
+        return next(iter(used.values()))
+    stretches: list[list] = []
+    for day, number in enumerate(bucket, start=1):
+        if stretches and stretches[-1][0] == used[number]:
+            stretches[-1][2] = day
+        else:
+            stretches.append([used[number], day, day])
+    return ", ".join(f"{alias} (days {first}-{last})" for alias, first, last in stretches)
+
+
+def _horizon_warnings(fit: QueueFit, future: pd.DatetimeIndex, bucket: np.ndarray, used: dict[int, str]) -> list[str]:
+    """A warning when forecast days lie further after the history than it can support: past the backtested
+    LONGEST_FOLD_DAYS without past years to carry season and growth, or more than a year after it."""
+    queue, last = fit.data.queue, fit.data.dates[-1]
+    beyond = bucket == len(LEAD_BUCKETS)
+    if not beyond.any():
+        return []
+    first = future[beyond][0]
+    if "+annual" not in used[len(LEAD_BUCKETS)]:
+        return [
+            f"queue {queue}: the days from {first:%Y-%m-%d} on are more than {LONGEST_FOLD_DAYS} days after the history ends "
+            f"({last:%Y-%m-%d}), and the history has no past year to carry the season and the yearly growth over that span; they "
+            f"continue the level (and trend) of its last weeks with {used[len(LEAD_BUCKETS)]}. Give a history of more than a year, "
+            "or check these days against last year's figures."
+        ]
+    far = future[(future - last).days > YEAR_DAYS]
+    if len(far):
+        return [
+            f"queue {queue}: the days from {far[0]:%Y-%m-%d} on are more than a year after the history ends ({last:%Y-%m-%d}); they "
+            "take the change over the same span two years back, and past that the last change known: a rough guide only."
+        ]
+    return []
+
+
 def _days_text(days: list[pd.Timestamp]) -> str:
     return f"{days[0]:%Y-%m-%d}" if len(days) == 1 else f"{days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d} ({len(days)} days)"
 
 
 def _select_and_calibrate(
-    data: QueueData, events: list[Event], origin: pd.Timestamp, days: int, last_day: pd.Timestamp, progress: Progress
-) -> tuple[str, dict, float | None]:
-    """Pick the daily candidate with the lowest fold WAPE; calibrate the band on its interval errors."""
-    horizon = min(max(days, SHORTEST_FOLD_DAYS), LONGEST_FOLD_DAYS)
+    data: QueueData, events: list[Event], origin: pd.Timestamp, last_day: pd.Timestamp, progress: Progress
+) -> tuple[list[str], list[dict], float | None]:
+    """Per lead bucket (LEAD_BUCKETS, then the days beyond them): the daily candidate with the lowest fold WAPE
+    over the leads from the first day to the bucket's last (as a forecast of that many days would be judged),
+    and the band calibrated on its interval errors in the bucket.
+
+    Returns:
+        (model per bucket, band per bucket (phi, q_lo, q_hi), the chosen models' daily WAPE over the folds or None).
+        Beyond the folds the model is BEYOND_FOLDS_MODEL (`pick_model` falls back when it cannot be made).
+    """
     end = data.dates[-1] + pd.Timedelta(days=1)
-    origins = fold_origins(data.dates[0], end, horizon)
-    errors: dict[str, list[float]] = {}
-    actual_total = 0.0
+    folds = fold_origins(data.dates[0], end)
+    buckets = len(LEAD_BUCKETS)
+    errors: dict[str, np.ndarray] = {}
+    seen: dict[str, int] = {}
+    actual_total = np.zeros(buckets)
     fold_outputs = []
-    for number, fold_origin in enumerate(origins, start=1):
+    for number, (fold_origin, horizon) in enumerate(folds, start=1):
         if progress:
-            progress(f"queue {data.queue}: backtest fold {number}/{len(origins)} from {fold_origin:%Y-%m-%d}")
+            progress(f"queue {data.queue}: backtest fold {number}/{len(folds)} from {fold_origin:%Y-%m-%d}")
         future = pd.date_range(fold_origin, periods=horizon, freq="D")
         fit = fit_queue(data, events, fold_origin, last_day)
         daily, applied = daily_candidates(fit, future)
         keep = data.dates.isin(future)
         actual_daily = pd.Series(np.nansum(data.counts[keep], axis=1), index=data.dates[keep]).reindex(future)
         has_data = actual_daily.notna().to_numpy() & (actual_daily.to_numpy() > 0)
-        actual_total += float(actual_daily[has_data].sum())
+        bucket = lead_buckets(np.arange(1, horizon + 1))
+        actual = actual_daily.to_numpy()
+        actual_total += np.bincount(bucket[has_data], weights=actual[has_data], minlength=buckets)
         for alias, values in daily.items():
-            errors.setdefault(alias, []).append(float(np.abs(values[has_data] - actual_daily.to_numpy()[has_data]).sum()))
-        fold_outputs.append((fit, future, daily, applied, actual_daily, has_data))
-    complete = {alias: sum(v) for alias, v in errors.items() if len(v) == len(origins)}
-    if not complete or actual_total <= 0:
-        return DEFAULT_MODEL, {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}, None
-    best = min(complete, key=lambda alias: (complete[alias], list(complete).index(alias)))
+            seen[alias] = seen.get(alias, 0) + 1
+            error = np.bincount(bucket[has_data], weights=np.abs(values[has_data] - actual[has_data]), minlength=buckets)
+            errors[alias] = errors.get(alias, np.zeros(buckets)) + error
+        fold_outputs.append((fit, future, daily, applied, actual_daily, has_data, bucket))
+    complete = {alias: np.cumsum(error) for alias, error in errors.items() if seen[alias] == len(folds)}  # leads 1 to the bucket's last
+    actual_total = np.cumsum(actual_total)
+    if not complete or actual_total[-1] <= 0:
+        band = {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
+        return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [band] * (buckets + 1), None
     default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
-    default_error = complete.get(default, np.inf)
-    choice = best if complete[best] < (1 - SELECTION_MARGIN) * default_error else default
-    log_errors, standardized, weights = [], [], []
-    for _fit, _future, daily, _applied, actual_daily, has_data in fold_outputs:
-        chosen = daily[choice]
-        log_errors.extend(np.log((actual_daily.to_numpy()[has_data] + 1) / (chosen[has_data] + 1)))
-    daily_phi = float(np.sqrt(np.mean(np.square(log_errors)))) if log_errors else 0.1
+    choices: list[str] = []
+    for number in range(buckets):
+        if actual_total[number] <= 0:
+            choices.append(choices[-1] if choices else default)
+            continue
+        best = min(complete, key=lambda alias: (complete[alias][number], list(complete).index(alias)))
+        choices.append(best if complete[best][number] < (1 - SELECTION_MARGIN) * complete[default][number] else default)
     joined_folds = []
-    for fit, future, daily, applied, _actual_daily, _has_data in fold_outputs:
-        frame = interval_forecast(fit, future, daily[choice], applied)
-        actual = _actual_intervals(data, future)
-        joined = frame.set_index("interval_start").join(actual.rename("actual"), how="inner")
+    for fit, future, daily, applied, actual_daily, has_data, bucket in fold_outputs:
+        chosen = np.choose(bucket, [daily[alias] for alias in choices])
+        frame = interval_forecast(fit, future, chosen, applied)
+        joined = frame.set_index("interval_start").join(_actual_intervals(data, future).rename("actual"), how="inner")
         joined["spread"] = applied.spread.reindex(joined.date).to_numpy()
-        joined_folds.append((joined, fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
-    phi = _interval_dispersion([joined for joined, _ in joined_folds], daily_phi)
-    group_sizes = {flag: sum(len(j) for j, same in joined_folds if same == flag) for flag in (False, True)}
-    for joined, same_season in joined_folds:
+        joined["bucket"] = pd.Series(bucket, index=future).reindex(joined.date).to_numpy()
+        log_errors = pd.Series(np.log((actual_daily.to_numpy() + 1) / (chosen + 1)), index=future)[has_data]
+        joined_folds.append((joined, log_errors, pd.Series(bucket, index=future)[has_data], fit.origin <= end - pd.Timedelta(days=YEAR_DAYS)))
+    bands = [_bucket_band(joined_folds, number) for number in range(buckets)]
+    for number in range(1, buckets):
+        bands[number] = bands[number] or bands[number - 1]
+    bands = [band or _fallback_band(bands) for band in bands]
+    chosen_error = sum(np.diff(complete[alias], prepend=0.0)[number] for number, alias in enumerate(choices))
+    return choices + [BEYOND_FOLDS_MODEL], bands + [bands[-1]], chosen_error / actual_total[-1]
+
+
+def _fallback_band(bands: list[dict | None]) -> dict:
+    known = [band for band in bands if band]
+    return known[0] if known else {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
+
+
+def _bucket_band(joined_folds: list[tuple[pd.DataFrame, pd.Series, pd.Series, bool]], number: int) -> dict | None:
+    """The band of one lead bucket: interval dispersion and weighted quantiles of standardized errors over
+    its days in every fold (the same-season fold weighing SAME_SEASON_SHARE); None without data there."""
+    parts = [(joined[joined.bucket == number], log_errors[buckets == number], same) for joined, log_errors, buckets, same in joined_folds]
+    parts = [(joined, log_errors, same) for joined, log_errors, same in parts if len(joined)]
+    if not parts:
+        return None
+    all_log_errors = np.concatenate([log_errors.to_numpy() for _, log_errors, _ in parts])
+    daily_phi = float(np.sqrt(np.mean(np.square(all_log_errors)))) if len(all_log_errors) else 0.1
+    phi = _interval_dispersion([joined for joined, _, _ in parts], daily_phi)
+    group_sizes = {flag: sum(len(j) for j, _, same in parts if same == flag) for flag in (False, True)}
+    shares = {flag: (SAME_SEASON_SHARE if flag else 1.0 - SAME_SEASON_SHARE) if group_sizes[not flag] else 1.0 for flag in (False, True)}
+    standardized, weights = [], []
+    for joined, _, same in parts:
         sd = band_sd(joined.contacts.to_numpy(), phi**2 + joined.spread.to_numpy() ** 2)
         standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
-        share = SAME_SEASON_SHARE if same_season else 1.0 - SAME_SEASON_SHARE
-        weights.append(np.full(len(joined), share / group_sizes[same_season]))
-    values = np.concatenate(standardized)
-    q_lo, q_hi = _weighted_quantiles(values, np.concatenate(weights)) if len(values) else DEFAULT_BAND_QUANTILES
-    band = {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
-    return choice, band, complete[choice] / actual_total
+        weights.append(np.full(len(joined), shares[same] / group_sizes[same]))
+    q_lo, q_hi = _weighted_quantiles(np.concatenate(standardized), np.concatenate(weights))
+    return {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
+
+
+def pick_model(choices: list[str], number: int, daily: dict[str, np.ndarray]) -> str:
+    """The model of lead bucket `number` that can be made at this origin: the bucket's choice, else (beyond the
+    folds) the last bucket's, else DEFAULT_MODEL."""
+    for alias in (choices[number], choices[min(number, len(LEAD_BUCKETS) - 1)]):
+        if alias in daily:
+            return alias
+    return DEFAULT_MODEL
 
 
 def band_sd(contacts: np.ndarray, relative_variance: np.ndarray | float) -> np.ndarray:

@@ -103,7 +103,7 @@ def requirements(
     """Agents needed per queue and interval to meet each queue's service target."""
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload, write_requirements
-    from scheduler.staffing.requirements import compute_requirements
+    from scheduler.staffing.requirements import compute_requirements, required_hours_lines
     from staffcast.atomic import check_output_file
 
     check_output_file(output)
@@ -111,6 +111,7 @@ def requirements(
     workload = read_workload(forecast, loaded.config)
     table = compute_requirements(loaded.config, workload)
     write_requirements(table, output)
+    print("\n".join(required_hours_lines(table, loaded.config.interval_minutes, loaded.agents)))
     print(f"wrote {output}: {len(table)} queue-intervals, peak {int(table.agents_required.max())} agents on one queue")
 
 
@@ -263,9 +264,15 @@ def forecast(
     output: Output,
     events: Annotated[Path | None, typer.Option(help="Events YAML (promotions, holidays, ...).")] = None,
     plot: Annotated[Path | None, typer.Option(help="Also draw the forecast to this PNG.")] = None,
+    adjust: Annotated[
+        Path | None, typer.Option(help="Adjustments YAML: per queue and date range, multiply or set a daily total, with a reason (README).")
+    ] = None,
 ) -> None:
     """Forecast contacts (with an 80% band) and AHT per queue and interval."""
+    import dataclasses
+
     from forecasts import forecast_contacts, read_events, read_history, write_forecast
+    from forecasts.adjustments import adjustment_lines, apply_adjustments, read_adjustments
     from staffcast.atomic import check_output_file
 
     for path in (output, plot):
@@ -273,11 +280,17 @@ def forecast(
             check_output_file(path)
     past = read_history(history)
     calendar = read_events(events) if events else []
+    changes = read_adjustments(adjust) if adjust else []
     for warning in past.warnings:
         _say(f"warning: {warning}")
     result = forecast_contacts(past, calendar, start.date(), days, progress=_say)
     for warning in result.warnings:
         _say(f"warning: {warning}")
+    if changes:
+        table, applied = apply_adjustments(result.table, changes, str(adjust))
+        result = dataclasses.replace(result, table=table)
+        _say.close()
+        print("\n".join(adjustment_lines(applied)))
     write_forecast(result.table, output)
     models = ", ".join(f"{queue}: {choice.model}" for queue, choice in result.models.items())
     print(f"wrote {output}: {len(result.table)} queue-intervals, {result.table.contacts.sum():.0f} contacts (models {models})")
@@ -348,10 +361,11 @@ def capacity(
 ) -> None:
     """Weekly required vs available FTE per skill, and the hires, cross-training and temps that cover it at least cost."""
     deadline = _command_deadline(time_limit, False)
-    from forecasts import forecast_contacts, read_events, read_history
+    from forecasts import read_events, read_history
     from scheduler.capacity import check_capacity, format_capacity_summary, plan_capacity, write_capacity_outputs
     from scheduler.contracts.center import load_center
     from scheduler.contracts.plan_tables import read_workload
+    from scheduler.workflows.plan import center_forecast
     from staffcast.atomic import check_output_folder, write_into_folder
     from staffcast.errors import ConfigError
 
@@ -366,7 +380,8 @@ def capacity(
     else:
         history = read_history(loaded.path("history"))
         first = start.date() if start else _monday_from(history.table.interval_start.max().date() + datetime.timedelta(days=1))
-        workload = forecast_contacts(history, calendar, first, 7 * weeks, progress=_say).table
+        workload, source = center_forecast(loaded, history, calendar, first, 7 * weeks, progress=_say)
+        _tell_forecast(source)
     plan = plan_capacity(loaded, workload, first, weeks, progress=_say, deadline=deadline)
     problems = check_capacity(plan)
     if problems:
@@ -454,6 +469,7 @@ def plan(
     previous: Annotated[Path | None, typer.Option(help="The roster before START (rest, streaks, weeks begun before it).")] = None,
     deterministic: Deterministic = False,
     backlog: Annotated[Path | None, typer.Option(help="Tickets still open before START: the previous plan's backlog.csv.")] = None,
+    forecast: Annotated[Path | None, typer.Option(help="An approved forecast CSV, used as given (it must cover every queue and day).")] = None,
 ) -> None:
     """The whole chain: forecast -> requirements -> roster -> evaluation, with plots and an HTML report."""
     deadline = _command_deadline(time_limit, deterministic)
@@ -461,19 +477,26 @@ def plan(
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
-    from scheduler.workflows.plan import run_plan
+    from scheduler.workflows.plan import approved_forecast, center_forecast, run_plan
     from staffcast.atomic import check_output_folder, write_into_folder
 
     check_output_folder(output)
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous, known_agents=loaded) if previous else None
     carried = read_backlog(backlog, loaded.config, start) if backlog else None
+    if forecast is not None:
+        workload, source = approved_forecast(loaded, forecast, start.date(), days)
+    else:
+        workload, source = center_forecast(loaded, history, events, start.date(), days, progress=_say)
+    _tell_forecast(source)
     result = run_plan(
         loaded,
         history,
         events,
         start.date(),
         days,
+        forecast=workload,
+        forecast_source=source,
         seed=seed,
         workers=workers,
         simulation=SimulationOptions(seed=seed) if simulate else None,
@@ -494,6 +517,19 @@ def plan(
     print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
+def _tell_forecast(source) -> None:
+    """Say where the plan's forecast comes from, its warnings and the adjustments applied to it."""
+    from forecasts.adjustments import adjustment_lines
+
+    _say.close()
+    print(f"forecast: {source.description}", file=sys.stderr)
+    for warning in source.warnings:
+        _say(f"warning: {warning}")
+    if source.adjustments is not None:
+        for line in adjustment_lines(source.adjustments):
+            print(line, file=sys.stderr)
+
+
 @app.command()
 @planner_errors
 @keeps_best_on_ctrl_c
@@ -506,22 +542,30 @@ def whatif(
     processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
     previous: Annotated[Path | None, typer.Option(help="The roster before the scenarios' start (rest, streaks, weeks begun before it).")] = None,
     deterministic: Deterministic = False,
+    forecast: Annotated[
+        Path | None, typer.Option(help="An approved forecast CSV, used as given (overrides the scenarios file's forecast: field).")
+    ] = None,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
-    from forecasts import forecast_contacts
     from scheduler.contracts.plan_tables import read_roster
     from scheduler.reports.folders import read_center_inputs, write_whatif
-    from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path
+    from scheduler.workflows.plan import approved_forecast, center_forecast
+    from scheduler.workflows.whatif import load_scenarios, run_whatif, scenario_center_path, scenario_forecast_path
     from staffcast.atomic import check_output_folder, write_into_folder
 
     check_output_folder(output)
     spec = load_scenarios(scenarios_yaml)
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
+    given = forecast or scenario_forecast_path(scenarios_yaml, spec)
+    if given is not None:
+        workload, source = approved_forecast(loaded, given, spec.start, spec.days)
+    else:
+        workload, source = center_forecast(loaded, history, events, spec.start, spec.days, progress=_say)
+    _tell_forecast(source)
     before = read_roster(previous, known_agents=loaded) if previous else None
-    forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
     result = run_whatif(
         loaded,
-        forecast,
+        workload,
         events,
         spec,
         time_limit_seconds=time_limit,
@@ -531,7 +575,9 @@ def whatif(
         deterministic=deterministic,
     )
     _say.close()
-    paths = write_into_folder(output, lambda folder: write_whatif(result, folder, f"What-if: {loaded.config.name}"))
+    paths = write_into_folder(
+        output, lambda folder: write_whatif(result, folder, f"What-if: {loaded.config.name}", forecast_source=source, forecast=workload)
+    )
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
 
 

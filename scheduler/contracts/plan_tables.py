@@ -40,6 +40,45 @@ def read_workload(path: Path | str, config: CenterConfig) -> pd.DataFrame:
     return _workload_table(frame, path, config).sort_values(["queue", "interval_start"]).reset_index(drop=True)
 
 
+def read_approved_forecast(path: Path | str, config: CenterConfig, start, days: int) -> pd.DataFrame:
+    """Read a forecast a planner approved (`read_workload`) and keep the days of the plan.
+
+    Every queue of the center must have rows on every day of the plan, except weekdays on which it has no
+    row in a file that holds at least a week of it (a queue closed on Sundays).
+
+    Raises:
+        DataError: naming the first queue and interval the file does not cover.
+    """
+    path = Path(path)
+    table = read_workload(path, config)
+    first = pd.Timestamp(start)
+    horizon = pd.date_range(first, periods=days, freq="D")
+    missing = []
+    for queue in (q.id for q in config.queues):
+        part = table[table.queue == queue]
+        days_held = part.interval_start.dt.normalize()
+        covered = set(days_held)
+        week_seen = len(part) > 0 and (days_held.max() - days_held.min()).days >= 6
+        weekday = part.interval_start.dt.day_of_week
+        closed_weekdays = set(range(7)) - set(weekday) if week_seen else set()
+        time_of_day = part.interval_start - days_held
+        opening = time_of_day.groupby(weekday).min()  # the first interval it has on each weekday (else on any day)
+        for day in horizon:
+            if day in covered or day.weekday() in closed_weekdays:
+                continue
+            missing.append((day + opening.get(day.weekday(), time_of_day.min() if len(part) else pd.Timedelta(0)), queue))
+            break
+    if missing:
+        when, queue = min(missing, key=lambda item: item[0])
+        raise DataError(
+            f"{path}: queue {queue} has no forecast rows on {when:%Y-%m-%d} (first missing interval {when:%Y-%m-%d %H:%M}); "
+            f"the plan runs {horizon[0]:%Y-%m-%d} to "
+            f"{horizon[-1]:%Y-%m-%d}. Give a forecast that covers every day of the plan for every queue of the center."
+        )
+    in_horizon = (table.interval_start >= first) & (table.interval_start < first + pd.Timedelta(days=days))
+    return table[in_horizon].reset_index(drop=True)
+
+
 def _workload_table(frame: pd.DataFrame, path: Path, config: CenterConfig) -> pd.DataFrame:
     """The checks of `read_workload` on a frame read by `read_csv_table` (index = file row numbers)."""
     if frame.empty:

@@ -11,6 +11,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field, field_validator, model_validator
 
+from forecasts.adjustments import ForecastAdjustment
 from scheduler.contracts.capacity_schema import CapacityConfig
 from staffcast.strict_model import StrictModel
 
@@ -273,6 +274,7 @@ class CenterConfig(StrictModel):
     weights: Weights = Weights()
     costs: Costs = Costs()
     capacity: CapacityConfig | None = None
+    forecast_adjustments: list[ForecastAdjustment] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -290,6 +292,13 @@ class CenterConfig(StrictModel):
             duplicated = sorted({i for i in ids if ids.count(i) > 1})
             if duplicated:
                 raise ValueError(f"{kind} id(s) {', '.join(duplicated)} appear more than once; ids must be unique")
+        queue_ids = [q.id for q in self.queues]
+        for number, adjustment in enumerate(self.forecast_adjustments):
+            unknown = [q for q in adjustment.queues or () if q not in queue_ids]
+            if unknown:
+                raise ValueError(
+                    f"forecast_adjustments[{number}].queues: unknown queue(s) {', '.join(unknown)}; the queues are {', '.join(queue_ids)}"
+                )
         step = self.interval_minutes
         for shift in self.shifts:
             off_grid = [t for t in shift.start_times if minutes_of_day(t) % step]

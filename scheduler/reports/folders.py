@@ -7,6 +7,7 @@ results out as files, so the CLI commands stay thin.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -226,11 +227,11 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
         Section(
             "Roster",
             [f"{len(roster.shifts)} shifts for {int(evaluation.totals['agents_rostered'])} agents."],
-            figures={"Roster of one team for one week": figures["roster_gantt"]},
+            figures={
+                f"Roster of team {name.removeprefix('roster_')}, leave shown": png for name, png in figures.items() if name.startswith("roster_")
+            },
         ),
-        Section(
-            "Forecast", ["Forecast contacts per interval with the 80% band; event days shaded."], figures={"Contact forecast": figures["forecast"]}
-        ),
+        forecast_section(result.forecast_source, {"Contact forecast": figures["forecast"]}),
     ]
     if evaluation.simulation is not None:
         sections.append(
@@ -247,6 +248,34 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
         )
     subtitle = f"{config.name}: {result.start:%Y-%m-%d} to {end:%Y-%m-%d} ({result.days} days)." + (f" Timings: {timing}." if timing else "")
     return render_report(f"Staffing plan: {config.name}", subtitle, sections)
+
+
+def forecast_section(source, figures: dict[str, bytes]) -> Section:
+    """Where the forecast came from, the adjustments a planner made to it (with reasons) and its warnings."""
+    from forecasts.adjustments import ADJUSTMENT_COLUMNS
+
+    paragraphs = [f"Forecast: {source.description}." + (" Contacts per interval with the 80% band; event days shaded." if figures else "")]
+    paragraphs += [f"Warning: {warning}" for warning in source.warnings]
+    tables = {}
+    if source.adjustments is not None and len(source.adjustments):
+        shown = source.adjustments[ADJUSTMENT_COLUMNS].drop(columns=["entry"]).copy()
+        for column in ("contacts_before", "contacts_after"):
+            shown[column] = shown[column].map(lambda v: f"{v:,.0f}")
+        tables["Forecast adjustments (applied in this order)"] = shown.rename(columns=lambda c: c.replace("_", " "))
+    elif source.adjustments is not None:
+        paragraphs.append("No forecast adjustments (forecast_adjustments in the center YAML).")
+    return Section("Forecast", paragraphs, tables, figures)
+
+
+def _write_forecast_file(source, forecast: pd.DataFrame, path: Path) -> None:
+    """forecast.csv: the approved file byte for byte when one was given, else the forecast as computed."""
+    from forecasts import write_forecast
+
+    if source.given_path is not None:
+        data = Path(source.given_path).read_bytes()
+        write_atomic(path, lambda tmp: tmp.write_bytes(data))
+    else:
+        write_forecast(forecast, path)
 
 
 def _worst_display(evaluation: Evaluation) -> pd.DataFrame:
@@ -266,30 +295,42 @@ def _worst_display(evaluation: Evaluation) -> pd.DataFrame:
 # --- plan and what-if ----------------------------------------------------------------------------
 
 
-def plan_figures(result, team: str | None = None, week_start: dt.date | None = None) -> dict[str, Figure]:
-    """The plan's figures: coverage, service heatmap, a team's week as a Gantt chart, the forecast."""
+def plan_figures(result, team: str | None = None) -> dict[str, Figure]:
+    """The plan's figures: coverage, service heatmap, the forecast, and a Gantt chart of the plan per team
+    (`roster_<team>`, leave shown; only `team` when given)."""
     from forecasts.plots import plot_forecast
     from scheduler.reports.plots import plot_coverage, plot_roster_gantt, plot_service_heatmap
 
     evaluation = result.evaluation
     agents = pd.DataFrame({"agent_id": [a.agent_id for a in result.center.agents], "team": [a.team for a in result.center.agents]})
-    team = team or agents.team.value_counts().index[0]
-    return {
+    teams = [team] if team else sorted(agents.team.unique())
+    unknown = [name for name in teams if name not in set(agents.team)]
+    if unknown:
+        raise ConfigError(f"--team {unknown[0]}: no agent of the center is in that team; the teams are {', '.join(sorted(agents.team.unique()))}.")
+    time_off = pd.DataFrame([(t.agent_id, t.date, t.kind) for t in result.center.time_off], columns=["agent_id", "date", "kind"])
+    figures = {
         "coverage": plot_coverage(evaluation.coverage, [q.id for q in result.center.config.queues], frozenset(evaluation.deferred)),
         "service_heatmap": plot_service_heatmap(evaluation.intervals),
-        "roster_gantt": plot_roster_gantt(result.roster.shifts, agents, team, pd.Timestamp(week_start or result.start)),
         "forecast": plot_forecast(result.history.table, result.forecast, result.events, interval_minutes=result.center.config.interval_minutes),
     }
+    for name in teams:
+        figures[f"roster_{_file_safe(name)}"] = plot_roster_gantt(
+            result.roster.shifts, agents, name, pd.Timestamp(result.start), result.days, time_off
+        )
+    return figures
 
 
-def write_plan(result, directory: Path | str, *, team: str | None = None, week_start: dt.date | None = None) -> list[Path]:
+def _file_safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", name)
+
+
+def write_plan(result, directory: Path | str, *, team: str | None = None) -> list[Path]:
     """Every file of the chain: forecast, requirements, roster, activities, coverage, evaluation, the tickets open
     at the end (backlog.csv, for the next plan's --backlog), HR daily export, plots/*.png and report.html."""
-    from forecasts import write_forecast
     from scheduler.contracts.plan_tables import write_backlog, write_requirements, write_roster_outputs
 
     directory = Path(directory)
-    write_forecast(result.forecast, directory / "forecast.csv")
+    _write_forecast_file(result.forecast_source, result.forecast, directory / "forecast.csv")
     write_requirements(result.requirements, directory / "requirements.csv")
     paths = [directory / "forecast.csv", directory / "requirements.csv"]
     paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.roster.coverage, directory)
@@ -298,21 +339,25 @@ def write_plan(result, directory: Path | str, *, team: str | None = None, week_s
     paths.append(directory / "backlog.csv")
     paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))
     pngs = {}
-    for name, figure in plan_figures(result, team, week_start).items():
+    for name, figure in plan_figures(result, team).items():
         pngs[name] = _save_png(figure, directory / "plots" / f"{name}.png")
         paths.append(directory / "plots" / f"{name}.png")
     write_atomic(directory / "report.html", lambda tmp: tmp.write_text(plan_report(result, pngs), encoding="utf-8"))
     return paths + [directory / "report.html"]
 
 
-def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
-    """comparison.csv, plots (cost vs service level, bars per metric), each scenario's roster and summary, report.html."""
+def write_whatif(result, directory: Path | str, title: str, *, forecast_source=None, forecast: pd.DataFrame | None = None) -> list[Path]:
+    """comparison.csv, plots (cost vs service level, bars per metric), each scenario's roster and summary, report.html;
+    with `forecast_source`, also the shared forecast as forecast.csv and where it came from in the report."""
     from scheduler.reports.plots import plot_scenario_bars, plot_scenario_tradeoff
 
     directory = Path(directory)
     comparison = result.comparison
     write_csv_atomic(comparison, directory / "comparison.csv")
     paths = [directory / "comparison.csv"]
+    if forecast_source is not None:
+        _write_forecast_file(forecast_source, forecast, directory / "forecast.csv")
+        paths.append(directory / "forecast.csv")
     for name, outcome in result.outcomes.items():
         if outcome.evaluation is None:
             continue
@@ -343,5 +388,7 @@ def write_whatif(result, directory: Path | str, title: str) -> list[Path]:
         ),
         Section("Trade-offs", figures={"Cost vs service level": pngs["tradeoff"], "Metrics per scenario": pngs["metrics"]}),
     ]
+    if forecast_source is not None:
+        sections.append(forecast_section(forecast_source, {}))
     write_atomic(directory / "report.html", lambda tmp: tmp.write_text(render_report(title, "What-if comparison", sections), encoding="utf-8"))
     return paths + [directory / "report.html"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -107,54 +108,79 @@ def plot_service_heatmap(coverage: pd.DataFrame) -> Figure:
     return figure
 
 
-def plot_roster_gantt(shifts: pd.DataFrame, agents: pd.DataFrame, team: str, week_start: pd.Timestamp) -> Figure:
-    """The roster of one team for one week: a bar per shift, breaks hatched.
+LEAVE_COLOR = "#bbbbbb"
+PREFERENCE_COLOR = "#f3e3a0"
+
+
+def plot_roster_gantt(
+    shifts: pd.DataFrame, agents: pd.DataFrame, team: str, first_day: pd.Timestamp, days: int, time_off: pd.DataFrame | None = None
+) -> Figure:
+    """The roster of one team over the plan: a bar per shift, breaks white, leave days grey, day-off wishes pale yellow.
 
     Args:
         shifts: roster rows (agent_id, shift, start, end, breaks).
         agents: agent_id, team (and name) of every agent.
         team: the team to draw.
-        week_start: the first day of the week drawn.
+        first_day, days: the period drawn (the plan's days).
+        time_off: agent_id, date, kind (leave or preference) rows, or None.
     """
-    week_start = pd.Timestamp(week_start).normalize()
-    week_end = week_start + pd.Timedelta(days=7)
+    first_day = pd.Timestamp(first_day).normalize()
+    last = first_day + pd.Timedelta(days=days)
     members = agents[agents.team == team].agent_id.tolist()
     rows = shifts[shifts.agent_id.isin(members)].copy()
     rows["start"], rows["end"] = pd.to_datetime(rows.start), pd.to_datetime(rows.end)
-    rows = rows[(rows.end > week_start) & (rows.start < week_end)]
-    figure = Figure(figsize=(13, 0.28 * max(len(members), 4) + 1.5), layout="constrained")
+    rows = rows[(rows.end > first_day) & (rows.start < last)]
+    absent = pd.DataFrame(columns=["agent_id", "date", "kind"]) if time_off is None else time_off[time_off.agent_id.isin(members)]
+    absent = absent[(pd.to_datetime(absent.date) >= first_day) & (pd.to_datetime(absent.date) < last)]
+    figure = Figure(figsize=(13 if days <= 14 else 16, 0.28 * max(len(members), 4) + 1.6), layout="constrained")
     axis = figure.subplots()
     colors = {}
     palette = ["#4c72b0", "#dd8452", "#55a868", "#c44e52", "#8172b3", "#937860", "#da8bc3", "#8c8c8c"]
-    for position, agent_id in enumerate(members):
-        for row in rows[rows.agent_id == agent_id].itertuples(index=False):
-            color = colors.setdefault(row.shift, palette[len(colors) % len(palette)])
-            left = (row.start - week_start).total_seconds() / 3600
-            width = (row.end - row.start).total_seconds() / 3600
-            axis.barh(position, width, left=left, height=0.7, color=color, edgecolor="black", linewidth=0.3)
-            for begin, finish in parse_breaks(row.breaks if isinstance(row.breaks, str) else "", row.start):
-                axis.barh(
-                    position,
-                    (finish - begin).total_seconds() / 3600,
-                    left=(begin - week_start).total_seconds() / 3600,
-                    height=0.7,
-                    color="white",
-                    hatch="////",
-                    edgecolor="grey",
-                    linewidth=0.3,
-                )
+
+    def hours(when: pd.Timestamp) -> float:
+        return (when - first_day).total_seconds() / 3600
+
+    position = {agent_id: number for number, agent_id in enumerate(members)}
+    absences = [
+        (hours(pd.Timestamp(row.date)), 24.0, position[row.agent_id], LEAVE_COLOR if row.kind == "leave" else PREFERENCE_COLOR)
+        for row in absent.itertuples(index=False)
+    ]
+    bars, pauses = [], []
+    for row in rows.itertuples(index=False):
+        color = colors.setdefault(row.shift, palette[len(colors) % len(palette)])
+        bars.append((hours(row.start), hours(row.end) - hours(row.start), position[row.agent_id], color))
+        for begin, finish in parse_breaks(row.breaks if isinstance(row.breaks, str) else "", row.start):
+            pauses.append((hours(begin), hours(finish) - hours(begin), position[row.agent_id], "white"))
+    _add_boxes(axis, absences, 0.9, edgecolor="none", linewidth=0, zorder=1)
+    _add_boxes(axis, bars, 0.7, edgecolor="black", linewidth=0.3, zorder=2)
+    _add_boxes(axis, pauses, 0.7, edgecolor="none", linewidth=0, zorder=3)
+    axis.set_ylim(len(members) - 0.5, -0.5)
     axis.set_yticks(range(len(members)), members, fontsize=7)
-    axis.invert_yaxis()
-    axis.set_xlim(0, 7 * 24)
-    axis.set_xticks(range(0, 7 * 24 + 1, 24), [(week_start + pd.Timedelta(days=d)).strftime("%a %m-%d") for d in range(8)])
-    axis.set_xticks(range(0, 7 * 24, 6), minor=True)
+    axis.set_xlim(0, 24 * days)
+    label_every = 1 if days <= 14 else 7
+    axis.set_xticks(
+        range(0, 24 * days + 1, 24 * label_every), [(first_day + pd.Timedelta(days=d)).strftime("%a %m-%d") for d in range(0, days + 1, label_every)]
+    )
+    axis.set_xticks(range(0, 24 * days, 24 if label_every > 1 else 6), minor=True)
     axis.grid(axis="x", alpha=0.4)
     axis.grid(axis="x", which="minor", alpha=0.15)
-    handles = [Patch(color=c, label=s) for s, c in colors.items()] + [Patch(facecolor="white", hatch="////", edgecolor="grey", label="break")]
+    handles = [Patch(color=c, label=s) for s, c in colors.items()] + [Patch(facecolor="white", edgecolor="grey", label="break")]
+    handles += [Patch(color=LEAVE_COLOR, label="leave"), Patch(color=PREFERENCE_COLOR, label="day-off wish")]
     axis.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8)
     axis.set_xlabel("local time")
-    axis.set_title(f"Roster of team {team}, week of {week_start:%Y-%m-%d} ({len(members)} agents)")
+    end_day = last - pd.Timedelta(days=1)
+    axis.set_title(
+        f"Roster of team {team}, {first_day:%Y-%m-%d} to {end_day:%Y-%m-%d} ({len(members)} agents, {len(absent[absent.kind == 'leave'])} leave days)"
+    )
     return figure
+
+
+def _add_boxes(axis, boxes: list[tuple[float, float, int, str]], height: float, **style) -> None:
+    """Draw (left, width, row, color) boxes as one collection (thousands of shifts stay fast to draw)."""
+    if not boxes:
+        return
+    vertices = [[(x, y - height / 2), (x + w, y - height / 2), (x + w, y + height / 2), (x, y + height / 2)] for x, w, y, _ in boxes]
+    axis.add_collection(PolyCollection(vertices, facecolors=[color for *_, color in boxes], **style))
 
 
 def plot_scenario_tradeoff(comparison: pd.DataFrame) -> Figure:

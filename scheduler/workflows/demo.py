@@ -65,7 +65,7 @@ def run_demo(output: Path, total_seconds: float = 250, progress: Callable[[str],
     say(f"time budget {total_seconds:g} s: plan roster {budget.plan_roster_seconds:g} s, each scenario roster {budget.scenario_roster_seconds:g} s")
     center, history, events = read_center_inputs(center_path)
     plan = run_plan(center, history, events, DEMO_START, DEMO_DAYS, time_limit_seconds=budget.plan_roster_seconds, progress=say)
-    write_plan(plan, output / "plan", week_start=dt.date(2026, 11, 8))
+    write_plan(plan, output / "plan")
     say(f"plan written after {time.perf_counter() - started:.0f} s; running {len(scenarios.scenarios)} scenarios")
     horizon = plan.forecast[
         (plan.forecast.interval_start >= str(scenarios.start))

@@ -6,6 +6,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -18,6 +19,49 @@ from staffcast.deadline import Deadline
 ROSTER_LEAVES = 0.15
 """The share of the plan's time limit left after the roster search for evaluation, plots, the report and the check of
 the written files (flagship store, 28 days: about 6 s of 60)."""
+
+
+@dataclass(frozen=True)
+class ForecastSource:
+    """Where a plan's forecast came from: a line saying so, the forecaster's warnings, the adjustments
+    applied (forecasts.adjustments.ADJUSTMENT_COLUMNS) and the approved file used as given (if any)."""
+
+    description: str
+    warnings: list[str] = field(default_factory=list)
+    adjustments: pd.DataFrame | None = None
+    given_path: Path | None = None
+
+
+def center_forecast(
+    center: Center, history: History, events: list, start: dt.date, days: int, *, progress: Callable[[str], None] | None = None
+) -> tuple[pd.DataFrame, ForecastSource]:
+    """Forecast the center's history for the horizon and apply its `forecast_adjustments` (rounded as written)."""
+    from forecasts import forecast_contacts
+    from forecasts.adjustments import apply_adjustments
+    from forecasts.forecast_csv import rounded_as_written
+
+    result = forecast_contacts(history, events, start, days, progress=progress)
+    table, applied = apply_adjustments(result.table, list(center.config.forecast_adjustments), str(center.source), "forecast_adjustments")
+    described = f"forecast from the history ({', '.join(f'{q}: {c.model}' for q, c in result.models.items())})"
+    return rounded_as_written(table), ForecastSource(described, list(result.warnings), applied)
+
+
+def approved_forecast(center: Center, path: Path | str, start: dt.date, days: int) -> tuple[pd.DataFrame, ForecastSource]:
+    """A forecast file the planner approved, checked against the center and the horizon, used as given.
+
+    Raises:
+        DataError: the file does not cover every queue and day of the horizon (naming the first gap).
+    """
+    from scheduler.contracts.plan_tables import read_approved_forecast
+
+    table = read_approved_forecast(path, center.config, start, days)
+    warnings = []
+    if center.config.forecast_adjustments:
+        warnings.append(
+            f"{center.source}: forecast_adjustments are not applied to the approved forecast {path}, which is used as given; "
+            "put the adjustments into that file (staffcast forecast --adjust) if it lacks them."
+        )
+    return table, ForecastSource(f"approved forecast {path}, used as given", warnings, None, Path(path))
 
 
 @dataclass(frozen=True)
@@ -34,6 +78,7 @@ class PlanResult:
     roster: object  # scheduler.roster.RosterResult
     evaluation: Evaluation
     timings: dict[str, float] = field(default_factory=dict)
+    forecast_source: ForecastSource = field(default_factory=lambda: ForecastSource("forecast given by the caller"))
 
 
 def run_plan(
@@ -44,6 +89,7 @@ def run_plan(
     days: int,
     *,
     forecast: pd.DataFrame | None = None,
+    forecast_source: ForecastSource | None = None,
     time_limit_seconds: float = 60,
     seed: int = 0,
     workers: int | None = None,
@@ -60,7 +106,8 @@ def run_plan(
         center: the center with its agents and time off.
         history, events: the history and events (forecasts.read_history / read_events).
         start, days: the planned horizon.
-        forecast: a forecast of this horizon made earlier (skips forecasting).
+        forecast: a forecast of this horizon made earlier (skips forecasting), described by `forecast_source`;
+            without it the history is forecast and the center's forecast_adjustments applied.
         time_limit_seconds, seed, workers: the time limit of the whole chain (the roster search gets what the
             forecast left, less ROSTER_LEAVES of the limit for evaluation and files), seed and solver threads.
         deterministic: count the limit in CP-SAT deterministic seconds (same files under any load).
@@ -71,8 +118,6 @@ def run_plan(
         backlog: tickets still open from before `start` (the previous plan's backlog.csv), worked off first.
         progress: receives a short message at each stage (and the roster search's incumbent and bound).
     """
-    from forecasts import forecast_contacts
-    from forecasts.forecast_csv import rounded_as_written
     from scheduler.roster import build_roster
     from scheduler.roster.progress import format_progress
     from scheduler.staffing.requirements import compute_requirements
@@ -83,7 +128,7 @@ def run_plan(
     clock = time.perf_counter()
     if forecast is None:
         say("forecasting contacts")
-        forecast = rounded_as_written(forecast_contacts(history, events, start, days, progress=progress).table)
+        forecast, forecast_source = center_forecast(center, history, events, start, days, progress=progress)
     timings["forecast_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("computing staffing requirements")
@@ -128,4 +173,5 @@ def run_plan(
         roster=roster,
         evaluation=evaluation,
         timings={} if deadline.deterministic else timings,  # wall-clock seconds would make the report differ run to run
+        forecast_source=forecast_source or ForecastSource("forecast given by the caller"),
     )

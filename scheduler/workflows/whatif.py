@@ -6,6 +6,7 @@ A scenarios YAML names the base center (relative to the YAML), the horizon and t
     start: 2026-11-01
     days: 30
     time_limit_seconds: 40          # roster search per scenario
+    forecast: approved_forecast.csv # optional: a forecast used as given (else the center's history is forecast)
     scenarios:
       - name: base
       - name: chatbot_65
@@ -149,6 +150,7 @@ class ScenarioFile(StrictModel):
     """The scenarios YAML."""
 
     center: str = Field(description="the base center YAML, relative to the scenarios file")
+    forecast: str | None = Field(None, description="an approved forecast CSV (relative to the scenarios file), used as given")
     start: dt.date
     days: int = Field(ge=1, le=62)
     time_limit_seconds: float = Field(40, gt=0)
@@ -209,6 +211,11 @@ def scenario_center_path(scenarios_path: Path | str, scenarios: ScenarioFile) ->
             "relative to the scenarios file."
         )
     return path
+
+
+def scenario_forecast_path(scenarios_path: Path | str, scenarios: ScenarioFile) -> Path | None:
+    """The approved forecast named by the scenarios file (resolved relative to it), or None."""
+    return None if scenarios.forecast is None else (Path(scenarios_path).parent / scenarios.forecast).resolve()
 
 
 # --- applying a scenario -------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from tiny_history import write_tiny_center_with_history
 from typer.testing import CliRunner
 
 import forecasts
@@ -22,12 +21,7 @@ from scheduler.staffing import requirements
 from scheduler.workflows import plan as plan_workflow
 
 PLAN_FILES = ["forecast.csv", "requirements.csv", "roster.csv", "activities.csv", "coverage.csv", "summary.txt", "hr_daily.csv", "report.html"]
-PLOTS = ["plots/coverage.png", "plots/service_heatmap.png", "plots/roster_gantt.png", "plots/forecast.png"]
-
-
-@pytest.fixture(scope="module")
-def center_dir(tmp_path_factory) -> Path:
-    return write_tiny_center_with_history(tmp_path_factory.mktemp("interrupted"))
+PLOTS = ["plots/coverage.png", "plots/service_heatmap.png", "plots/roster_day.png", "plots/roster_night.png", "plots/forecast.png"]
 
 
 def _interrupt_at(monkeypatch, owner, name: str, calls: list[int]) -> list[int]:

@@ -10,19 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from tiny_history import write_tiny_center_with_history
 from typer.testing import CliRunner
 
 from scheduler.cli import app
 from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 
 runner = CliRunner()
-
-
-@pytest.fixture(scope="module")
-def center_dir(tmp_path_factory) -> Path:
-    """The tiny center plus 5 weeks of seeded history ending before 2025-11-10."""
-    return write_tiny_center_with_history(tmp_path_factory.mktemp("tiny_plan"))
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +45,8 @@ def test_plan_writes_every_file_of_the_chain(planned):
         "report.html",
         "plots/coverage.png",
         "plots/service_heatmap.png",
-        "plots/roster_gantt.png",
+        "plots/roster_day.png",
+        "plots/roster_night.png",
         "plots/forecast.png",
     ):
         assert (planned / name).is_file(), name
@@ -60,7 +54,7 @@ def test_plan_writes_every_file_of_the_chain(planned):
     assert list(coverage.columns) == COVERAGE_COLUMNS
     assert pd.to_datetime(coverage.interval_start).dt.normalize().nunique() == 2
     report = (planned / "report.html").read_text(encoding="utf-8")
-    assert report.count("data:image/png;base64,") == 4 and "Tiny test center" in report
+    assert report.count("data:image/png;base64,") == 5 and "Tiny test center" in report
     daily = pd.read_csv(planned / "hr_daily.csv")
     roster = pd.read_csv(planned / "roster.csv")
     assert len(daily) == len(roster) and daily.paid_minutes.sum() == roster.paid_minutes.sum()

@@ -5,9 +5,12 @@ from __future__ import annotations
 import base64
 import re
 
+import matplotlib.dates as mdates
 import numpy as np
 import pandas as pd
+import pytest
 
+from forecasts.plots import plot_forecast
 from scheduler.reports.html import Section, figure_png, render_report
 from scheduler.reports.plots import plot_coverage, plot_roster_gantt, plot_scenario_bars, plot_scenario_tradeoff, plot_service_heatmap
 
@@ -70,11 +73,59 @@ def test_gantt_draws_one_row_per_team_member_and_breaks():
         }
     )
     agents = pd.DataFrame({"agent_id": ["A1", "A2", "B1"], "team": ["alpha", "alpha", "beta"]})
-    figure = plot_roster_gantt(shifts, agents, "alpha", pd.Timestamp("2026-11-09"))
+    figure = plot_roster_gantt(shifts, agents, "alpha", pd.Timestamp("2026-11-09"), 7)
     axis = figure.get_axes()[0]
     assert [label.get_text() for label in axis.get_yticklabels()] == ["A1", "A2"]
-    assert len(axis.patches) == 4  # two shifts, two breaks
+    boxes = _boxes(axis)
+    assert [box[:3] for box in boxes] == [(32, 9, 0), (46, 9, 1), (36, 1, 0), (50, 1, 1)]  # two shifts, then their breaks (11 Nov 02:00)
     assert "team alpha" in axis.get_title()
+
+
+def _boxes(axis) -> list[tuple[int, int, int, tuple]]:
+    """(left hour, width in hours, row, RGB) of every box the Gantt chart draws, layer by layer."""
+    found = []
+    for collection in axis.collections:
+        for path, color in zip(collection.get_paths(), collection.get_facecolors()):
+            extent = path.get_extents()
+            found.append((round(extent.x0), round(extent.width), round((extent.y0 + extent.y1) / 2), tuple(np.round(color[:3], 3))))
+    return found
+
+
+def test_gantt_spans_the_whole_plan_and_shows_leave():
+    """A 21-day plan: a shift in the third week is drawn, and so is a leave day (grey, full day, on its agent's row)."""
+    shifts = pd.DataFrame(
+        {
+            "agent_id": ["A1", "A2"],
+            "shift": ["day", "day"],
+            "start": pd.to_datetime(["2026-11-02 08:00", "2026-11-20 08:00"]),
+            "end": pd.to_datetime(["2026-11-02 17:00", "2026-11-20 17:00"]),
+            "breaks": ["", ""],
+        }
+    )
+    agents = pd.DataFrame({"agent_id": ["A1", "A2"], "team": ["alpha", "alpha"]})
+    leave = pd.DataFrame(
+        {"agent_id": ["A1", "A2"], "date": [pd.Timestamp("2026-11-15").date(), pd.Timestamp("2026-12-15").date()], "kind": ["leave", "leave"]}
+    )
+    figure = plot_roster_gantt(shifts, agents, "alpha", pd.Timestamp("2026-11-01"), 21, leave)
+    axis = figure.get_axes()[0]
+    assert axis.get_xlim() == (0, 21 * 24)
+    boxes = _boxes(axis)
+    assert (19 * 24 + 8, 9, 1) in [box[:3] for box in boxes]  # the third-week shift of A2 (row 1), 20 Nov 08:00
+    grey = [box[:3] for box in boxes if box[3] == pytest.approx((0xBB / 255,) * 3, abs=1e-3)]
+    assert grey == [(14 * 24, 24, 0)]  # A1's leave on 15 Nov; A2's in December is outside the plan
+    assert "1 leave days" in axis.get_title() and "2026-11-01 to 2026-11-21" in axis.get_title()
+
+
+def test_forecast_plot_shows_a_short_history_before_the_forecast():
+    history = pd.DataFrame({"queue": "chat", "interval_start": pd.date_range("2026-09-01", "2026-10-31 23:00", freq="h"), "contacts": 10.0})
+    forecast = pd.DataFrame({"queue": "chat", "interval_start": pd.date_range("2026-11-01", periods=28 * 24, freq="h"), "contacts": 12.0})
+    figure = plot_forecast(history, forecast, [], interval_minutes=60)
+    axis = figure.get_axes()[0]
+    left, right = (mdates.num2date(x).replace(tzinfo=None) for x in axis.get_xlim())
+    assert left == pd.Timestamp("2026-10-25") and right == pd.Timestamp("2026-11-29")  # 7 days of history, 28 of forecast
+    shown_history = axis.get_lines()[0].get_xdata()
+    assert pd.Timestamp(min(shown_history)) == pd.Timestamp("2026-10-25")
+    assert "80% band" not in figure.texts[0].get_text()  # a forecast without contacts_lo/hi draws no band
 
 
 def test_scenario_plots_label_every_scenario():
