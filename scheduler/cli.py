@@ -371,6 +371,7 @@ def whatif(
     time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per scenario (default: the file's).")] = None,
     processes: Annotated[int, typer.Option(min=1, help="Scenarios run at once, each in its own process.")] = 2,
     previous: Annotated[Path | None, typer.Option(help="The roster before the scenarios' start (rest, streaks, weeks begun before it).")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT): run the scenarios on its workers.")] = None,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
     from forecasts import forecast_contacts
@@ -382,9 +383,40 @@ def whatif(
     loaded, history, events = read_center_inputs(scenario_center_path(scenarios_yaml, spec))
     forecast = forecast_contacts(history, events, spec.start, spec.days, progress=_say).table
     before = read_roster(previous) if previous else None
-    result = run_whatif(loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, previous=before, progress=_say)
+    result = run_whatif(
+        loaded, forecast, events, spec, time_limit_seconds=time_limit, processes=processes, cluster=cluster, previous=before, progress=_say
+    )
     paths = write_whatif(result, output, f"What-if: {loaded.config.name}")
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
+    _exit_if_interrupted(result.interrupted)
+
+
+def _exit_if_interrupted(interrupted: bool) -> None:
+    """After Ctrl-C the finished tasks were written; exit 130 (interrupted) so scripts know the rest is missing."""
+    if interrupted:
+        print("interrupted: the tasks that had finished were written; the others are marked cancelled", file=sys.stderr)
+        raise typer.Exit(code=130)
+
+
+@app.command()
+@planner_errors
+def network(
+    network_yaml: Annotated[Path, typer.Argument(metavar="NETWORK", help="Network YAML (sites, each a center YAML; start, days, time limit).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for one plan folder per site, network.csv and report.html.")],
+    time_limit: Annotated[float | None, typer.Option(min=1, help="Roster time limit per site (default: the file's).")] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Sites planned at once, each in its own process.")] = 2,
+    cluster: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT): plan the sites on its workers.")] = None,
+) -> None:
+    """Plan every site of a network (forecast, requirements, roster, evaluation) and compare the sites side by side."""
+    from scheduler.reports.network_files import format_network, read_network_sites, write_network
+    from scheduler.workflows.network import load_network, run_network
+
+    spec = load_network(network_yaml)
+    sites = read_network_sites(network_yaml, spec)
+    result = run_network(spec, sites, time_limit_seconds=time_limit, processes=processes, cluster=cluster, progress=_say)
+    paths = write_network(result, spec, output, f"Network plan: {network_yaml.stem}")
+    print(format_network(result.table) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
+    _exit_if_interrupted(result.interrupted)
 
 
 @app.command()

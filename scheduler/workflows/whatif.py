@@ -24,9 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -338,6 +336,7 @@ class WhatIfResult:
 
     comparison: pd.DataFrame
     outcomes: dict[str, ScenarioOutcome]
+    interrupted: bool = False
 
 
 def run_scenario(
@@ -410,12 +409,14 @@ def run_whatif(
     *,
     time_limit_seconds: float | None = None,
     processes: int = 2,
+    cluster: str | None = None,
     previous: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> WhatIfResult:
-    """Run every scenario through staffing, roster and evaluation, `processes` at a time.
+    """Run every scenario through staffing, roster and evaluation, each as a task (`scheduler.workflows.tasks`).
 
-    Every scenario is checked against the center before any runs, so a bad override fails fast.
+    Every scenario is checked against the center before any runs, so a bad override fails fast. A scenario
+    whose task fails (a bug, a worker that died twice) or that Ctrl-C cancelled gets a row saying so.
 
     Args:
         center: the base center.
@@ -423,40 +424,46 @@ def run_whatif(
         events: the events (for per-event volume changes).
         scenarios: the validated scenarios file.
         time_limit_seconds: roster search per scenario (default: the file's).
-        processes: scenarios run at once, each in its own process (1 = in this process).
+        processes: scenarios run at once in local processes (1 = in this process); ignored with `cluster`.
+        cluster: a Dask scheduler address (tcp://HOST:PORT): the scenarios run on its workers instead.
         previous: the roster before the scenarios' start (rest, streaks, weeks begun before it).
-        progress: receives a message as each scenario finishes.
+        progress: receives a message as each scenario finishes, and the tasks' progress.
     """
+    from scheduler.workflows.tasks import Task, run_tasks, task_pool
+
     for scenario in scenarios.scenarios:
         changed = scenario_center(center, scenario, scenarios.start, scenarios.days)
         scenario_workload(changed.config, workload, events, scenario)
     limit = time_limit_seconds if time_limit_seconds is not None else scenarios.time_limit_seconds
-    processes = max(1, min(processes, len(scenarios.scenarios)))
-    solver_workers = max(1, 2 // processes) if processes > 1 else None
-    arguments = [
-        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers, previous)
-        for scenario in scenarios.scenarios
-    ]
-    outcomes: dict[str, ScenarioOutcome] = {}
-    if processes == 1:
-        for args in arguments:
-            outcome = run_scenario(*args)
-            outcomes[outcome.name] = outcome
-            if progress:
-                progress(_finished(outcome))
-    else:
-        # spawn, not fork: the parent may have run CP-SAT or BLAS threads, and forking a threaded process can deadlock.
-        with ProcessPoolExecutor(max_workers=processes, mp_context=multiprocessing.get_context("spawn")) as pool:
-            futures = [pool.submit(run_scenario, *args) for args in arguments]
-            for future in futures:
-                outcome = future.result()
-                outcomes[outcome.name] = outcome
-                if progress:
-                    progress(_finished(outcome))
-    rows = [comparison_row(scenario, outcomes[scenario.name]) for scenario in scenarios.scenarios]
+    with task_pool(cluster, min(processes, len(scenarios.scenarios))) as pool:
+        tasks = [
+            Task(
+                scenario.name,
+                run_scenario,
+                (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, pool.solver_workers, previous),
+            )
+            for scenario in scenarios.scenarios
+        ]
+        run = run_tasks(pool, tasks, progress=progress, announce=_finished)
+    rows = [comparison_row(scenario, run.results.get(scenario.name), _task_problem(run, scenario.name)) for scenario in scenarios.scenarios]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     columns.append(columns.pop(columns.index("roster_status")))
-    return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=outcomes)
+    return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=run.results, interrupted=run.interrupted)
+
+
+def _task_problem(run, name: str) -> str | None:
+    """Why a scenario has no outcome: its task failed, or Ctrl-C cancelled it (None when it came back)."""
+    if name in run.failures:
+        return f"failed: {run.failures[name]}"
+    if name in run.cancelled:
+        return "cancelled (interrupted before it finished)"
+    return None
+
+
+def _finished(name: str, outcome: ScenarioOutcome) -> str:
+    if outcome.evaluation is None:
+        return f"warning: scenario {name}: {outcome.roster_status}"
+    return f"scenario {name} done (roster {outcome.roster_status})"
 
 
 def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None:
@@ -466,16 +473,12 @@ def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None
     return previous.loc[previous.agent_id.isin({a.agent_id for a in center.agents})]
 
 
-def _finished(outcome: ScenarioOutcome) -> str:
-    if outcome.evaluation is None:
-        return f"warning: scenario {outcome.name}: {outcome.roster_status}"
-    return f"scenario {outcome.name} done (roster {outcome.roster_status})"
-
-
-def comparison_row(scenario: Scenario, outcome: ScenarioOutcome) -> dict[str, Any]:
-    """One comparison.csv row: cost, hours, service per queue, ASA, abandons, gaps, occupancy (empty without a roster)."""
-    if outcome.evaluation is None:
-        return {"scenario": scenario.name, "description": scenario.description, "roster_status": outcome.roster_status}
+def comparison_row(scenario: Scenario, outcome: ScenarioOutcome | None, problem: str | None = None) -> dict[str, Any]:
+    """One comparison.csv row: cost, hours, service per queue, ASA, abandons, gaps, occupancy (empty without a roster;
+    `problem` says why there is no outcome)."""
+    if outcome is None or outcome.evaluation is None:
+        status = problem or outcome.roster_status
+        return {"scenario": scenario.name, "description": scenario.description, "roster_status": status}
     totals = outcome.evaluation.totals
     row: dict[str, Any] = {
         "scenario": scenario.name,
