@@ -54,14 +54,14 @@ class TaskRun:
 
 
 class TaskPool(Protocol):
-    """Where tasks run: a concurrent.futures-like submit, a wait for the first to finish, and cancelling."""
+    """Where tasks run: how many at once, a concurrent.futures-like submit, a wait for the first to finish, and cancelling."""
 
     solver_workers: int | None
     """CP-SAT threads each task may use (None: every core, when one task runs at a time)."""
 
+    def capacity(self) -> int: ...
     def submit(self, task: Task) -> Any: ...
     def wait_any(self, futures: set, timeout: float) -> set: ...
-    def running(self, futures: set) -> int: ...
     def cancel(self, futures: set) -> None: ...
 
 
@@ -99,9 +99,8 @@ class LocalPool:
             future.set_exception(exc)
         return {future}
 
-    def running(self, futures: set) -> int:
-        # the executor marks a task running when it queues it for a process (one ahead): at most one per process runs
-        return min(self.processes, sum(f.running() for f in futures)) if self._executor is not None else 0
+    def capacity(self) -> int:
+        return self.processes
 
     def cancel(self, futures: set) -> None:
         for future in futures:
@@ -152,16 +151,16 @@ class ClusterPool:
         return self.client.submit(task.function, *task.arguments, key=f"staffcast-{task.name}-{os.urandom(4).hex()}", pure=False)
 
     def wait_any(self, futures: set, timeout: float) -> set:
-        from distributed import wait as dask_wait
+        from distributed.client import _wait
 
         try:
-            return set(dask_wait(list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done)
+            return set(self.client.sync(_wait, list(futures), timeout=timeout, return_when="FIRST_COMPLETED").done)
         except TimeoutError:
             return set()
 
-    def running(self, futures: set) -> int:
-        keys = {f.key for f in futures}
-        return sum(len(keys.intersection(processing)) for processing in self.client.processing().values())
+    def capacity(self) -> int:
+        """The cluster's worker threads now (at least 1: with no worker yet, one task waits for one)."""
+        return max(1, sum(self.client.nthreads().values()))
 
     def cancel(self, futures: set) -> None:
         self.client.cancel(list(futures), force=True)
@@ -171,7 +170,8 @@ class ClusterPool:
 
 
 def _allow_failures(count: int, dask_scheduler=None) -> None:
-    """On the scheduler: a task is retried after `count` worker deaths, then fails (KilledWorker)."""
+    """On the scheduler: a task is retried after `count` worker deaths, then fails (KilledWorker); the same as
+    starting the scheduler with DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=1."""
     dask_scheduler.allowed_failures = count
 
 
@@ -199,19 +199,24 @@ def run_tasks(
     say = progress or (lambda _message: None)
     started = time.monotonic()
     run = TaskRun()
-    names = {}
-    for task in tasks:
-        names[pool.submit(task)] = task.name
-    pending = set(names)
+    waiting = list(tasks)
+    names: dict[Any, str] = {}
+    pending: set = set()
     last_report = 0.0
     try:
-        while pending:
-            done = pool.wait_any(pending, timeout=min(2.0, REPORT_EVERY_SECONDS))
+        while waiting or pending:
+            # only as many tasks out as the pool runs at once: none waits on a worker that may die, and Ctrl-C finds the rest unsent
+            while waiting and len(pending) < pool.capacity():
+                task = waiting.pop(0)
+                future = pool.submit(task)
+                names[future] = task.name
+                pending.add(future)
+            done = pool.wait_any(pending, timeout=2.0)
             for future in done:
                 _collect(run, names[future], future, say, announce)
             pending -= done
             if done or time.monotonic() - last_report >= REPORT_EVERY_SECONDS:
-                say(_counts(run, len(pending), pool.running(pending) if pending else 0, started))
+                say(_counts(run, len(pending), len(waiting), started))
                 last_report = time.monotonic()
     except KeyboardInterrupt:
         finished = {f for f in pending if f.done()}
@@ -219,8 +224,9 @@ def run_tasks(
             _collect(run, names[future], future, say, announce)
         pending -= finished
         pool.cancel(pending)
-        run.cancelled = [names[f] for f in names if f in pending]
-        say(f"interrupted: cancelled {len(pending)} task(s) not finished; {_counts(run, 0, 0, started)}")
+        unfinished = {names[f] for f in pending} | {t.name for t in waiting}
+        run.cancelled = [t.name for t in tasks if t.name in unfinished]
+        say(f"interrupted: cancelled {len(unfinished)} task(s) not finished; {_counts(run, 0, 0, started)}")
     return run
 
 
@@ -248,9 +254,9 @@ def describe_failure(exc: BaseException) -> str:
     return f"{kind}: {text}" if text else kind
 
 
-def _counts(run: TaskRun, pending: int, running: int, started: float) -> str:
+def _counts(run: TaskRun, running: int, queued: int, started: float) -> str:
     elapsed = int(time.monotonic() - started)
     return (
-        f"tasks: {len(run.results)} done, {running} running, {pending - running} queued, {len(run.failures)} failed; "
+        f"tasks: {len(run.results)} done, {running} running, {queued} queued, {len(run.failures)} failed; "
         f"{elapsed // 60:02d}:{elapsed % 60:02d} elapsed"
     )

@@ -1,0 +1,182 @@
+"""Tasks on a real Dask cluster (`distributed.LocalCluster` with worker processes) give the same files as local processes;
+an unreachable scheduler, a dying worker and Ctrl-C end the way the README says."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+from tiny_network import write_network, write_site
+from typer.testing import CliRunner
+
+from scheduler.cli import app
+from scheduler.workflows.tasks import ClusterPool, LocalPool, Task, run_tasks
+
+distributed = pytest.importorskip("distributed")
+runner = CliRunner()
+SITES = {"north": {"volume": 1.0, "seed": 1}, "south": {"volume": 1.8, "seed": 2}}
+SCENARIOS = [
+    {"name": "base"},
+    {"name": "double_chat", "volume": [{"uplift": 1.0, "queues": ["sales_chat"]}]},
+    {"name": "tight_voice", "targets": [{"queue": "service_voice", "service_level": 0.95, "answer_within_seconds": 10}]},
+]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two worker processes of one thread each (the machine's two cores)."""
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+        yield local
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every CSV under `folder` (report.html and the plots carry timings and are left out)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
+
+
+def _invoke(*args: str) -> None:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+
+
+def test_network_on_the_cluster_writes_the_same_files_as_local_processes(tmp_path, cluster):
+    path = write_network(tmp_path, SITES)
+    _invoke("network", str(path), "-o", str(tmp_path / "local"), "--processes", "2")
+    _invoke("network", str(path), "-o", str(tmp_path / "cluster"), "--cluster", cluster.scheduler_address)
+    local, remote = _files(tmp_path / "local"), _files(tmp_path / "cluster")
+    assert set(local) == set(remote) and "north/roster.csv" in local and "network.csv" in local
+    table = pd.read_csv(tmp_path / "local" / "network.csv")
+    assert (table.roster_status == "OPTIMAL").all()  # proven optimal: the same roster whatever the machine's speed
+    for name in local:
+        if name.endswith("hr_daily.csv"):
+            continue
+        assert remote[name] == local[name], name
+
+
+def test_whatif_on_the_cluster_writes_the_same_comparison_as_local_processes(tmp_path, cluster):
+    write_site(tmp_path / "center", volume=1.0, seed=5)
+    spec = {"center": "center/center.yaml", "start": "2025-11-10", "days": 1, "time_limit_seconds": 3, "scenarios": SCENARIOS}
+    (tmp_path / "scenarios.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    _invoke("whatif", str(tmp_path / "scenarios.yaml"), "-o", str(tmp_path / "local"), "--processes", "2")
+    _invoke("whatif", str(tmp_path / "scenarios.yaml"), "-o", str(tmp_path / "cluster"), "--cluster", cluster.scheduler_address)
+    local, remote = _files(tmp_path / "local"), _files(tmp_path / "cluster")
+    assert set(local) == {"comparison.csv", *(f"scenarios/{s['name']}/roster.csv" for s in SCENARIOS)}
+    assert remote == local
+    assert (pd.read_csv(tmp_path / "local" / "comparison.csv").roster_status == "OPTIMAL").all()
+
+
+def test_an_unreachable_cluster_exits_1_naming_the_address_within_30_seconds(tmp_path):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{probe.getsockname()[1]}"
+    path = write_network(tmp_path, {"north": SITES["north"]})
+    started = time.monotonic()
+    result = runner.invoke(app, ["network", str(path), "-o", str(tmp_path / "out"), "--cluster", address])
+    assert result.exit_code == 1, result.output
+    assert time.monotonic() - started < 30
+    assert address in result.output and "dask scheduler" in result.output and "Traceback" not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def _attempt(marker: Path, deaths: int) -> int:
+    """Count this attempt in `marker`; the first `deaths` attempts kill the worker process running them."""
+    with marker.open("a") as log:
+        log.write("attempt\n")
+    attempts = len(marker.read_text().splitlines())
+    if attempts <= deaths:
+        time.sleep(0.5)  # mid-task
+        os._exit(1)
+    return attempts
+
+
+@pytest.fixture
+def by_value():
+    """Ship this module's functions to the workers by value (the workers cannot import the test folder)."""
+    import cloudpickle
+
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    yield
+    cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+
+
+def test_a_worker_dying_mid_task_gets_it_retried_once_then_reported_failed(tmp_path, cluster, by_value):
+    tasks = [
+        Task("dies_once", _attempt, (tmp_path / "once.log", 1)),
+        Task("dies_twice", _attempt, (tmp_path / "twice.log", 2)),
+        Task("dies_always", _attempt, (tmp_path / "always.log", 99)),
+        Task("steady", _attempt, (tmp_path / "steady.log", 0)),
+    ]
+    pool = ClusterPool(cluster.scheduler_address)
+    try:
+        run = run_tasks(pool, tasks)
+    finally:
+        pool.close()
+    assert run.results == {"dies_once": 2, "steady": 1}
+    assert set(run.failures) == {"dies_twice", "dies_always"}
+    assert "died 2 times" in run.failures["dies_always"]
+    assert len((tmp_path / "always.log").read_text().splitlines()) == 2  # retried once, not more
+    cluster.wait_for_workers(2, timeout=60)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_during_a_site_plan_is_replaced_and_the_network_still_matches(tmp_path, cluster):
+    from scheduler.reports.network_files import read_network_sites
+    from scheduler.workflows.network import load_network, run_network
+
+    path = write_network(tmp_path, SITES, days=2, time_limit_seconds=10)
+    spec = load_network(path)
+    sites = read_network_sites(path, spec)
+    local = run_network(spec, sites, processes=2)
+    results = {}
+    thread = threading.Thread(target=lambda: results.update(run=run_network(spec, sites, cluster=cluster.scheduler_address)))
+    with distributed.Client(cluster.scheduler_address) as client:
+        thread.start()
+        busy = {}
+        while not busy and thread.is_alive():
+            busy = {worker: keys for worker, keys in client.processing().items() if any(str(k).startswith("staffcast-") for k in keys)}
+            time.sleep(0.05)
+        assert busy, "no site was ever running on the cluster"
+        victim = next(iter(busy))
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=600)
+    remote = results["run"].table
+    assert (remote.status == "ok").all(), remote.message.tolist()
+    pd.testing.assert_frame_equal(remote, local.table)
+    cluster.wait_for_workers(2, timeout=60)
+
+
+def _sleep_then(seconds: float, marker: Path) -> float:
+    marker.write_text("started")
+    time.sleep(seconds)
+    return seconds
+
+
+def test_ctrl_c_cancels_what_has_not_finished_and_keeps_what_has(tmp_path):
+    tasks = [
+        Task("quick", _sleep_then, (0.1, tmp_path / "quick")),
+        Task("slow", _sleep_then, (120, tmp_path / "slow")),
+        Task("long", _sleep_then, (120, tmp_path / "long")),
+        Task("queued", _sleep_then, (0.1, tmp_path / "queued")),
+    ]
+    pool = LocalPool(2)
+    timer = threading.Timer(8, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.monotonic()
+    timer.start()
+    try:
+        run = run_tasks(pool, tasks)
+    finally:
+        timer.cancel()
+        pool.close()
+    assert time.monotonic() - started < 30  # the running sleeps were stopped, not waited for
+    assert run.results == {"quick": 0.1}
+    assert set(run.cancelled) == {"slow", "long", "queued"} and run.interrupted
+    assert not (tmp_path / "queued").exists()  # never started
