@@ -1,5 +1,6 @@
-"""Tasks on a real Dask cluster (`distributed.LocalCluster` with worker processes) give the same files as local processes;
-an unreachable scheduler, a dying worker and Ctrl-C end the way the README says."""
+"""Tasks on a real Dask cluster (`distributed.LocalCluster` with worker processes, tests/scheduler/conftest.py) give the
+same files as local processes (a network: test_network.py); an unreachable scheduler, a dying worker and Ctrl-C end the
+way the README says."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from tiny_network import write_network, write_site
+from tiny_network import csv_files, write_network, write_site
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -30,35 +31,9 @@ SCENARIOS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    """Two worker processes of one thread each (the machine's two cores)."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
-        yield local
-
-
-def _files(folder: Path) -> dict[str, bytes]:
-    """Every CSV under `folder` (report.html and the plots carry timings and are left out)."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
-
-
 def _invoke(*args: str) -> None:
     result = runner.invoke(app, list(args))
     assert result.exit_code == 0, result.output
-
-
-def test_network_on_the_cluster_writes_the_same_files_as_local_processes(tmp_path, cluster):
-    path = write_network(tmp_path, SITES)
-    _invoke("network", str(path), "-o", str(tmp_path / "local"), "--processes", "2")
-    _invoke("network", str(path), "-o", str(tmp_path / "cluster"), "--cluster", cluster.scheduler_address)
-    local, remote = _files(tmp_path / "local"), _files(tmp_path / "cluster")
-    assert set(local) == set(remote) and "north/roster.csv" in local and "network.csv" in local
-    table = pd.read_csv(tmp_path / "local" / "network.csv")
-    assert (table.roster_status == "OPTIMAL").all()  # proven optimal: the same roster whatever the machine's speed
-    for name in local:
-        if name.endswith("hr_daily.csv"):
-            continue
-        assert remote[name] == local[name], name
 
 
 def test_whatif_on_the_cluster_writes_the_same_comparison_as_local_processes(tmp_path, cluster):
@@ -67,7 +42,7 @@ def test_whatif_on_the_cluster_writes_the_same_comparison_as_local_processes(tmp
     (tmp_path / "scenarios.yaml").write_text(yaml.safe_dump(spec), encoding="utf-8")
     _invoke("whatif", str(tmp_path / "scenarios.yaml"), "-o", str(tmp_path / "local"), "--processes", "2")
     _invoke("whatif", str(tmp_path / "scenarios.yaml"), "-o", str(tmp_path / "cluster"), "--cluster", cluster.scheduler_address)
-    local, remote = _files(tmp_path / "local"), _files(tmp_path / "cluster")
+    local, remote = csv_files(tmp_path / "local"), csv_files(tmp_path / "cluster")
     assert set(local) == {"comparison.csv", *(f"scenarios/{s['name']}/roster.csv" for s in SCENARIOS)}
     assert remote == local
     assert (pd.read_csv(tmp_path / "local" / "comparison.csv").roster_status == "OPTIMAL").all()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 import yaml
-from tiny_network import make_infeasible, write_network
+from tiny_network import csv_files, make_infeasible, write_network
 from typer.testing import CliRunner
 
 from scheduler.cli import app
@@ -77,6 +77,17 @@ def test_the_report_shows_the_sites_side_by_side(network_run):
     assert page.count("data:image/png;base64,") == 2
     for site in ("north", "south", "broken", "stuck"):
         assert f"<th>{site}</th>" in page
+
+
+def test_the_same_network_on_a_dask_cluster_writes_the_same_files(network_run, cluster):
+    root, _ = network_run
+    result = runner.invoke(app, ["network", str(root / "network.yaml"), "-o", str(root / "on_cluster"), "--cluster", cluster.scheduler_address])
+    assert result.exit_code == 0, result.output
+    local, remote = csv_files(root / "out"), csv_files(root / "on_cluster")
+    assert set(local) == set(remote) and "north/roster.csv" in local and "south/coverage.csv" in local
+    assert (pd.read_csv(root / "out" / "network.csv").roster_status.dropna() == "OPTIMAL").all()  # proven optimal: the same roster at any speed
+    for name in local:
+        assert remote[name] == local[name], name
 
 
 def test_a_bad_network_file_names_the_site_and_field(tmp_path):

@@ -53,3 +53,8 @@ def make_infeasible(folder: Path) -> None:
     agents = pd.read_csv(folder / "agents.csv")
     agents.loc[0, ["min_hours_per_week", "max_hours_per_week"]] = [84, 84]
     agents.to_csv(folder / "agents.csv", index=False)
+
+
+def csv_files(folder: Path) -> dict[str, bytes]:
+    """Every CSV under `folder`, by relative path (report.html and the plots carry timings and are left out)."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*.csv"))}
