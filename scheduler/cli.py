@@ -435,14 +435,20 @@ def demo(
 @app.command()
 @planner_errors
 def example(
-    name: Annotated[str, typer.Argument(help="Example center (flagship_store, express_service).")],
+    name: Annotated[str, typer.Argument(help="Example center (flagship_store, express_service) or network (express_network).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="New (or empty) folder for the example's files.")],
 ) -> None:
     """Write a runnable example center folder: center.yaml, agents, time off, events, scenarios and a generated history.csv."""
     from scheduler.examples import write_example
 
     paths = write_example(name, output)
-    print(f"wrote {output}: {', '.join(p.name for p in paths)}\nnext: staffcast plan {output / 'center.yaml'} --start DATE --days N -o OUTDIR")
+    network = (output / "network.yaml").is_file()
+    follow = (
+        f"staffcast network {output / 'network.yaml'} -o OUTDIR"
+        if network
+        else f"staffcast plan {output / 'center.yaml'} --start DATE --days N -o OUTDIR"
+    )
+    print(f"wrote {output}: {', '.join(str(p.relative_to(output)) for p in paths)}\nnext: {follow}")
 
 
 @app.command()

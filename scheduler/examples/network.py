@@ -11,7 +11,9 @@ gives its network.yaml after writing each site's history.csv when missing or sta
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,14 +21,13 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from scheduler.examples.centers import EXAMPLES_DIR
+from scheduler.examples.centers import EXAMPLES_DIR, NETWORK_NAME
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
 from staffcast.tables import load_yaml
 
-NETWORK_NAME = "express_network"
 NETWORK_DIR = EXAMPLES_DIR / NETWORK_NAME
 _SOURCE = EXAMPLES_DIR / "express_service"
 HISTORY_START = dt.date(2026, 3, 1)
@@ -63,13 +64,19 @@ SITES = (
 
 def network_path() -> Path:
     """The example network.yaml, after writing each site's history.csv when missing or older than its inputs."""
-    sources = [Path(__file__), EXAMPLES_DIR.parent / "scheduler" / "examples" / "generator.py", _SOURCE / "generator.yaml"]
+    sources = [Path(__file__), Path(__file__).with_name("generator.py"), _SOURCE / "generator.yaml"]
     newest = max(p.stat().st_mtime for p in sources if p.is_file())
     for site in SITES:
         history = NETWORK_DIR / site.name / "history.csv"
         if not history.is_file() or history.stat().st_mtime < newest:
             write_site_history(site, history)
     return NETWORK_DIR / "network.yaml"
+
+
+def network_files() -> tuple[list[str], dict[str, Callable[[Path], None]]]:
+    """What `staffcast example express_network` writes: the files copied (relative to NETWORK_DIR) and each history's writer."""
+    copies = ["network.yaml"] + [f"{site.name}/{file}" for site in SITES for file in ("center.yaml", "agents.csv", "time_off.csv", "events.yaml")]
+    return copies, {f"{site.name}/history.csv": functools.partial(write_site_history, site) for site in SITES}
 
 
 def write_site_history(site: Site, path: Path) -> None:
