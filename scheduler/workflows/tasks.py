@@ -1,7 +1,8 @@
 """Independent jobs (what-if scenarios, network sites) run as tasks: in local processes or on a Dask cluster.
 
-One loop (`run_tasks`) submits every task, reports progress (done / running / queued / failed, elapsed),
-collects each result or failure by name, and on Ctrl-C cancels what has not finished and returns what has.
+One loop (`run_tasks`) sends tasks as fast as the pool runs them, reports progress (done / running / queued /
+failed, elapsed), collects each result or failure by name, and on Ctrl-C cancels what has not finished and
+returns what has.
 It talks to a `TaskPool`: `LocalPool` (this process, or spawned processes) or `ClusterPool` (a Dask
 distributed Client). Tasks take plain data and return plain data, so workers need no shared file system.
 """
@@ -48,10 +49,6 @@ class TaskRun:
     def interrupted(self) -> bool:
         return bool(self.cancelled)
 
-    def status(self, name: str) -> str:
-        """ok, failed or cancelled."""
-        return "failed" if name in self.failures else "cancelled" if name in self.cancelled else "ok"
-
 
 class TaskPool(Protocol):
     """Where tasks run: how many at once, a concurrent.futures-like submit, a wait for the first to finish, and cancelling."""
@@ -63,6 +60,7 @@ class TaskPool(Protocol):
     def submit(self, task: Task) -> Any: ...
     def wait_any(self, futures: set, timeout: float) -> set: ...
     def cancel(self, futures: set) -> None: ...
+    def close(self) -> None: ...
 
 
 class LocalPool:
@@ -114,7 +112,10 @@ class LocalPool:
 
     def _stop_processes(self) -> None:
         """End the children at once: a running roster search would otherwise hold the exit until its time limit."""
-        processes = list((getattr(self._executor, "_processes", None) or {}).values())
+        if hasattr(self._executor, "terminate_workers"):  # Python 3.14
+            self._executor.terminate_workers()
+            return
+        processes = list((getattr(self._executor, "_processes", None) or {}).values())  # before 3.14: no public handle
         self._executor.shutdown(wait=False, cancel_futures=True)
         for process in processes:
             process.terminate()
