@@ -205,4 +205,5 @@ def site_row(name: str, plan: PlanResult | None, problem: str | None, status: st
 def network_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     """The rows as network.csv: fixed columns first, the union of the sites' queues, then the tail."""
     queues = list(dict.fromkeys(key for row in rows for key in row if key.startswith("service_level_")))
-    return pd.DataFrame(rows, columns=NETWORK_COLUMNS + queues + TAIL_COLUMNS)
+    table = pd.DataFrame(rows, columns=NETWORK_COLUMNS + queues + TAIL_COLUMNS)
+    return table.astype({"agents_rostered": "Int64"})  # a count, empty for a site without a plan

@@ -203,7 +203,7 @@ def run_tasks(
     waiting = list(tasks)
     names: dict[Any, str] = {}
     pending: set = set()
-    last_report = 0.0
+    last_report, changed = 0.0, False
     try:
         while waiting or pending:
             # only as many tasks out as the pool runs at once: none waits on a worker that may die, and Ctrl-C finds the rest unsent
@@ -212,13 +212,15 @@ def run_tasks(
                 future = pool.submit(task)
                 names[future] = task.name
                 pending.add(future)
+            if changed or time.monotonic() - last_report >= REPORT_EVERY_SECONDS:
+                say(_counts(run, len(pending), len(waiting), started))
+                last_report = time.monotonic()
             done = pool.wait_any(pending, timeout=2.0)
             for future in done:
                 _collect(run, names[future], future, say, announce)
             pending -= done
-            if done or time.monotonic() - last_report >= REPORT_EVERY_SECONDS:
-                say(_counts(run, len(pending), len(waiting), started))
-                last_report = time.monotonic()
+            changed = bool(done)
+        say(_counts(run, 0, 0, started))
     except KeyboardInterrupt:
         finished = {f for f in pending if f.done()}
         for future in finished:
