@@ -545,6 +545,7 @@ def whatif(
     forecast: Annotated[
         Path | None, typer.Option(help="An approved forecast CSV, used as given (overrides the scenarios file's forecast: field).")
     ] = None,
+    cluster: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT): run the scenarios on its workers.")] = None,
 ) -> None:
     """Run every scenario through requirements, roster and evaluation on one shared forecast and compare them."""
     from scheduler.contracts.plan_tables import read_roster
@@ -570,6 +571,7 @@ def whatif(
         spec,
         time_limit_seconds=time_limit,
         processes=processes,
+        cluster=cluster,
         previous=before,
         progress=_say,
         deterministic=deterministic,
@@ -579,6 +581,31 @@ def whatif(
         output, lambda folder: write_whatif(result, folder, f"What-if: {loaded.config.name}", forecast_source=source, forecast=workload)
     )
     print(result.comparison.drop(columns=["description"]).to_string(index=False) + f"\nwrote {len(paths)} files under {output}")
+
+
+@app.command()
+@planner_errors
+@keeps_best_on_ctrl_c
+def network(
+    network_yaml: Annotated[Path, typer.Argument(metavar="NETWORK", help="Network YAML (sites, each a center YAML; start, days, time limit).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for one plan folder per site, network.csv and report.html.")],
+    time_limit: Annotated[float | None, typer.Option(min=1, help="Time limit of each site's whole plan (default: the file's).")] = None,
+    processes: Annotated[int, typer.Option(min=1, help="Sites planned at once, each in its own process.")] = 2,
+    cluster: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:PORT): plan the sites on its workers.")] = None,
+    deterministic: Deterministic = False,
+) -> None:
+    """Plan every site of a network (forecast, requirements, roster, evaluation) and compare the sites side by side."""
+    from scheduler.reports.network_files import format_network, read_network_sites, write_network
+    from scheduler.workflows.network import load_network, run_network
+    from staffcast.atomic import check_output_folder, write_into_folder
+
+    check_output_folder(output)
+    spec = load_network(network_yaml)
+    sites = read_network_sites(network_yaml, spec)
+    result = run_network(spec, sites, time_limit_seconds=time_limit, processes=processes, cluster=cluster, progress=_say, deterministic=deterministic)
+    _say.close()
+    paths = write_into_folder(output, lambda folder: write_network(result, spec, folder, f"Network plan: {network_yaml.stem}"))
+    print(format_network(result.table) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
 
 
 @app.command()
@@ -597,14 +624,20 @@ def demo(
 @app.command()
 @planner_errors
 def example(
-    name: Annotated[str, typer.Argument(help="Example center (flagship_store, express_service).")],
+    name: Annotated[str, typer.Argument(help="Example center (flagship_store, express_service) or network (express_network).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="New (or empty) folder for the example's files.")],
 ) -> None:
     """Write a runnable example center folder: center.yaml, agents, time off, events, scenarios and a generated history.csv."""
     from scheduler.examples import write_example
 
     paths = write_example(name, output)
-    print(f"wrote {output}: {', '.join(p.name for p in paths)}\nnext: staffcast plan {output / 'center.yaml'} --start DATE --days N -o OUTDIR")
+    network = (output / "network.yaml").is_file()
+    follow = (
+        f"staffcast network {output / 'network.yaml'} -o OUTDIR"
+        if network
+        else f"staffcast plan {output / 'center.yaml'} --start DATE --days N -o OUTDIR"
+    )
+    print(f"wrote {output}: {', '.join(str(p.relative_to(output)) for p in paths)}\nnext: {follow}")
 
 
 @app.command()

@@ -26,6 +26,8 @@ _PACKAGE = Path(__file__).resolve().parent
 _SHIPPED = _PACKAGE.parent / "example_data"
 EXAMPLES_DIR = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parents[1] / "examples"
 CENTER_NAMES = ("flagship_store", "express_service")
+NETWORK_NAME = "express_network"
+"""The example network of express sites (scheduler/examples/network.py)."""
 _GENERATOR_SOURCES = (_PACKAGE / "generator.py", _PACKAGE / "parameters.py")
 
 
@@ -63,9 +65,10 @@ def write_history(name: str, path: Path) -> None:
 
 
 def write_example(name: str, directory: Path | str) -> list[Path]:
-    """Write example `name` as a runnable folder: the files its center.yaml names, scenarios.yaml if any, and history.csv.
+    """Write example `name` as a runnable folder: the files its center.yaml names, scenarios.yaml if any, and history.csv
+    (for the network: network.yaml and a folder of those per site).
 
-    The files are copied byte for byte and history.csv is generated; the folder appears complete or not at all.
+    The files are copied byte for byte and the histories are generated; the folder appears complete or not at all.
 
     Returns:
         The files written, in `directory`.
@@ -73,15 +76,24 @@ def write_example(name: str, directory: Path | str) -> list[Path]:
     Raises:
         ConfigError: `name` is unknown, or `directory` is a file or a folder that is not empty (nothing is overwritten).
     """
-    folder, directory = _folder(name), Path(directory)
+    directory = Path(directory)
+    if name == NETWORK_NAME:
+        from scheduler.examples.network import NETWORK_DIR, network_files
+
+        folder, (copies, histories) = NETWORK_DIR, network_files()
+    else:
+        folder = _folder(name)
+        config = parse_center_config(folder / "center.yaml")
+        copies = ["center.yaml", *(f for f in (config.events, config.agents, config.time_off) if f), *_scenarios(folder)]
+        histories = {config.history: lambda path: write_history(name, path)}
     _check_free(directory)
-    config = parse_center_config(folder / "center.yaml")
-    copies = ["center.yaml", *(f for f in (config.events, config.agents, config.time_off) if f), *_scenarios(folder)]
 
     def fill(tmp: Path) -> None:
         for file in copies:
+            (tmp / file).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(folder / file, tmp / file)
-        write_history(name, tmp / config.history)
+        for file, write in histories.items():
+            write(tmp / file)
 
     try:
         write_folder_atomic(directory, fill)
@@ -89,7 +101,7 @@ def write_example(name: str, directory: Path | str) -> list[Path]:
         _check_free(directory)
         problem = f"{exc.strerror} ({exc.filename2 or exc.filename})"
         raise ConfigError(f"cannot write example '{name}' to {directory}: {problem}; choose another folder.") from None
-    return [directory / file for file in [*copies, config.history]]
+    return [directory / file for file in [*copies, *histories]]
 
 
 def _check_free(directory: Path) -> None:
@@ -105,7 +117,7 @@ def _scenarios(folder: Path) -> list[str]:
 
 def _folder(name: str) -> Path:
     if name not in CENTER_NAMES:
-        raise ConfigError(f"unknown example center '{name}'. Choose one of: {', '.join(CENTER_NAMES)}.")
+        raise ConfigError(f"unknown example center '{name}'. Choose one of: {', '.join((*CENTER_NAMES, NETWORK_NAME))}.")
     return EXAMPLES_DIR / name
 
 

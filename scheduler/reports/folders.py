@@ -55,7 +55,7 @@ def _stamp(frame: pd.DataFrame, column: str = "interval_start") -> pd.DataFrame:
     return out
 
 
-def _save_png(figure: Figure, path: Path, dpi: int = 110) -> bytes:
+def save_png(figure: Figure, path: Path, dpi: int = 110) -> bytes:
     png = figure_png(figure, dpi)
     write_atomic(path, lambda tmp: tmp.write_bytes(png))
     _release(figure)
@@ -340,10 +340,19 @@ def write_plan(result, directory: Path | str, *, team: str | None = None) -> lis
     paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))
     pngs = {}
     for name, figure in plan_figures(result, team).items():
-        pngs[name] = _save_png(figure, directory / "plots" / f"{name}.png")
+        pngs[name] = save_png(figure, directory / "plots" / f"{name}.png")
         paths.append(directory / "plots" / f"{name}.png")
     write_atomic(directory / "report.html", lambda tmp: tmp.write_text(plan_report(result, pngs), encoding="utf-8"))
     return paths + [directory / "report.html"]
+
+
+def side_by_side(table: pd.DataFrame, name_column: str) -> pd.DataFrame:
+    """A table of one row per scenario (or site) turned to one column each (fits the page), shares as percent."""
+    shown = table.astype(object)
+    for column in shown.columns:
+        if column.startswith("service_level") or column in ("abandon_rate", "occupancy"):
+            shown[column] = shown[column].map(_percent)
+    return shown.set_index(name_column).T.rename_axis("measure").reset_index()
 
 
 def write_whatif(result, directory: Path | str, title: str, *, forecast_source=None, forecast: pd.DataFrame | None = None) -> list[Path]:
@@ -368,15 +377,11 @@ def write_whatif(result, directory: Path | str, title: str, *, forecast_source=N
     metrics = dict(SCENARIO_METRICS)
     metrics.update({c: f"service level {c.removeprefix('service_level_')}" for c in comparison.columns if c.startswith("service_level_")})
     pngs = {
-        "tradeoff": _save_png(plot_scenario_tradeoff(comparison), directory / "plots" / "cost_vs_service_level.png"),
-        "metrics": _save_png(plot_scenario_bars(comparison, metrics), directory / "plots" / "scenario_metrics.png"),
+        "tradeoff": save_png(plot_scenario_tradeoff(comparison), directory / "plots" / "cost_vs_service_level.png"),
+        "metrics": save_png(plot_scenario_bars(comparison, metrics), directory / "plots" / "scenario_metrics.png"),
     }
     paths += [directory / "plots" / "cost_vs_service_level.png", directory / "plots" / "scenario_metrics.png"]
-    shown = comparison.drop(columns=["description"]).astype(object)
-    for column in shown.columns:
-        if column.startswith("service_level") or column in ("abandon_rate", "occupancy"):
-            shown[column] = shown[column].map(_percent)
-    shown = shown.set_index("scenario").T.rename_axis("measure").reset_index()  # scenarios as columns: fits the page
+    shown = side_by_side(comparison.drop(columns=["description"]), "scenario")
     sections = [
         Section(
             "Scenarios side by side",

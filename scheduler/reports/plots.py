@@ -183,31 +183,35 @@ def _add_boxes(axis, boxes: list[tuple[float, float, int, str]], height: float, 
     axis.add_collection(PolyCollection(vertices, facecolors=[color for *_, color in boxes], **style))
 
 
-def plot_scenario_tradeoff(comparison: pd.DataFrame) -> Figure:
-    """Cost vs overall service level, one point per scenario.
+def plot_scenario_tradeoff(
+    comparison: pd.DataFrame, name_column: str = "scenario", title: str = "What-if scenarios: cost vs service level"
+) -> Figure:
+    """Cost vs overall service level, one point per scenario (or site).
 
     Args:
-        comparison: comparison.csv frame with scenario, cost, service_level.
+        comparison: comparison.csv (or network.csv) frame with `name_column`, cost, service_level.
     """
     figure = Figure(figsize=(7.5, 5.5), layout="constrained")
     axis = figure.subplots()
     axis.scatter(comparison.cost, comparison.service_level * 100, s=60, color=REQUIRED_COLOR, zorder=3)
-    for row in comparison.itertuples(index=False):
-        axis.annotate(row.scenario, (row.cost, row.service_level * 100), textcoords="offset points", xytext=(6, 4), fontsize=9)
+    for name, cost, service_level in zip(comparison[name_column], comparison.cost, comparison.service_level):
+        axis.annotate(name, (cost, service_level * 100), textcoords="offset points", xytext=(6, 4), fontsize=9)
     currency = f" ({comparison.currency.dropna().iloc[0]})" if "currency" in comparison and comparison.currency.notna().any() else ""
     axis.set_xlabel(f"cost of paid hours{currency}")
     axis.set_ylabel("service level, all queues (% within target, volume-weighted)")
-    axis.set_title("What-if scenarios: cost vs service level")
+    axis.set_title(title)
     axis.grid(alpha=0.3)
     axis.margins(x=0.25, y=0.15)
     return figure
 
 
-def plot_scenario_bars(comparison: pd.DataFrame, metrics: dict[str, str]) -> Figure:
-    """One bar chart per metric, a bar per scenario.
+def plot_scenario_bars(
+    comparison: pd.DataFrame, metrics: dict[str, str], name_column: str = "scenario", title: str = "What-if scenarios side by side"
+) -> Figure:
+    """One bar chart per metric, a bar per scenario (or site).
 
     Args:
-        comparison: comparison.csv frame with a scenario column.
+        comparison: comparison.csv (or network.csv) frame with `name_column`.
         metrics: column -> axis label, in drawing order.
     """
     metrics = {column: label for column, label in metrics.items() if column in comparison}
@@ -215,7 +219,7 @@ def plot_scenario_bars(comparison: pd.DataFrame, metrics: dict[str, str]) -> Fig
     rows_count = int(np.ceil(len(metrics) / columns))
     figure = Figure(figsize=(4.5 * columns, 3.2 * rows_count + 0.6), layout="constrained")
     axes = figure.subplots(rows_count, columns, squeeze=False).ravel()
-    names = comparison.scenario.tolist()
+    names = comparison[name_column].tolist()
     for axis, (column, label) in zip(axes, metrics.items()):
         axis.bar(range(len(names)), comparison[column].to_numpy(float), color=REQUIRED_COLOR)
         axis.set_xticks(range(len(names)), names, rotation=30, ha="right", fontsize=8)
@@ -223,5 +227,5 @@ def plot_scenario_bars(comparison: pd.DataFrame, metrics: dict[str, str]) -> Fig
         axis.grid(axis="y", alpha=0.3)
     for axis in axes[len(metrics) :]:
         axis.set_visible(False)
-    figure.suptitle("What-if scenarios side by side")
+    figure.suptitle(title)
     return figure

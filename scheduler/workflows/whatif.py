@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import multiprocessing
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 from typing import Any
 
@@ -39,12 +37,11 @@ from scheduler.contracts.schema import CenterConfig, Rules, Shift, Staffing, Wei
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from staffcast.deadline import Deadline
 from staffcast.errors import ConfigError, InfeasibleError
-from staffcast.interrupts import defer_interrupts_in_worker, interrupted
 from staffcast.strict_model import StrictModel
 from staffcast.tables import field_problem, load_yaml
 
-POLL_SECONDS = 0.2
-"""How often the parent process looks for finished scenarios and for Ctrl-C."""
+NOT_RUN = "not run: interrupted (Ctrl-C)"
+"""The roster_status of a scenario that Ctrl-C kept from running (or stopped on a cluster)."""
 
 
 def _partial(model: type[BaseModel], name: str) -> type[BaseModel]:
@@ -360,6 +357,7 @@ class WhatIfResult:
 
     comparison: pd.DataFrame
     outcomes: dict[str, ScenarioOutcome]
+    interrupted: bool = False
 
 
 def run_scenario(
@@ -443,13 +441,15 @@ def run_whatif(
     *,
     time_limit_seconds: float | None = None,
     processes: int = 2,
+    cluster: str | None = None,
     previous: pd.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     deterministic: bool = False,
 ) -> WhatIfResult:
-    """Run every scenario through staffing, roster and evaluation, `processes` at a time.
+    """Run every scenario through staffing, roster and evaluation, each as a task (`scheduler.workflows.tasks`).
 
-    Every scenario is checked against the center before any runs, so a bad override fails fast.
+    Every scenario is checked against the center before any runs, so a bad override fails fast. A scenario
+    whose task fails (a bug, a worker that died twice) or that Ctrl-C cancelled gets a row saying so.
 
     Args:
         center: the base center.
@@ -457,64 +457,62 @@ def run_whatif(
         events: the events (for per-event volume changes).
         scenarios: the validated scenarios file.
         time_limit_seconds: roster search per scenario (default: the file's).
-        processes: scenarios run at once, each in its own process (1 = in this process).
+        processes: scenarios run at once in local processes (1 = in this process); ignored with `cluster`.
+        cluster: a Dask scheduler address (tcp://HOST:PORT): the scenarios run on its workers instead.
         previous: the roster before the scenarios' start (rest, streaks, weeks begun before it).
-        progress: receives a message as each scenario finishes.
+        progress: receives a message as each scenario finishes, and the tasks' progress.
         deterministic: roster searches counted in CP-SAT deterministic seconds (same results under any load).
 
     Ctrl-C (within a `deferred_interrupt` block, as the CLI runs it) ends the running scenarios' searches early
-    with their best rosters; scenarios not yet started are not run and say so in `roster_status`.
+    with their best rosters (local runs); scenarios not yet started, or running on a cluster, are not run and say so.
     """
+    from scheduler.workflows.tasks import Task, run_tasks, task_pool
+
     for scenario in scenarios.scenarios:
         changed = scenario_center(center, scenario, scenarios.start, scenarios.days)
         scenario_workload(changed.config, workload, events, scenario)
     limit = time_limit_seconds if time_limit_seconds is not None else scenarios.time_limit_seconds
-    processes = max(1, min(processes, len(scenarios.scenarios)))
-    solver_workers = max(1, 2 // processes) if processes > 1 else None
-    arguments = [
-        (center, workload, events, scenario, scenarios.start, scenarios.days, limit, scenarios.seed, solver_workers, previous, deterministic)
-        for scenario in scenarios.scenarios
-    ]
-    outcomes: dict[str, ScenarioOutcome] = {}
-
-    def finished(outcome: ScenarioOutcome) -> None:
-        outcomes[outcome.name] = outcome
-        if progress:
-            progress(_finished(outcome) + f" ({len(outcomes)} of {len(arguments)} scenarios)")
-
-    if processes == 1:
-        for args in arguments:
-            finished(_not_run(args[3]) if interrupted() else run_scenario(*args))
-    else:
-        # spawn, not fork: the parent may have run CP-SAT or BLAS threads, and forking a threaded process can deadlock.
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=processes, mp_context=context, initializer=defer_interrupts_in_worker) as pool:
-            futures = {pool.submit(run_scenario, *args): args[3] for args in arguments}
-            pending = set(futures)
-            while pending:
-                done, pending = wait(pending, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
-                for future in sorted(done, key=list(futures).index):
-                    finished(_not_run(futures[future]) if future.cancelled() else future.result())
-                if interrupted():
-                    for future in pending:
-                        future.cancel()
-    rows = [comparison_row(scenario, outcomes[scenario.name]) for scenario in scenarios.scenarios]
+    with task_pool(cluster, min(processes, len(scenarios.scenarios))) as pool:
+        tasks = [
+            Task(
+                scenario.name,
+                run_scenario,
+                (
+                    center,
+                    workload,
+                    events,
+                    scenario,
+                    scenarios.start,
+                    scenarios.days,
+                    limit,
+                    scenarios.seed,
+                    pool.solver_workers,
+                    previous,
+                    deterministic,
+                ),
+            )
+            for scenario in scenarios.scenarios
+        ]
+        run = run_tasks(pool, tasks, progress=progress, announce=_finished)
+    rows = [comparison_row(scenario, run.results.get(scenario.name), _task_problem(run, scenario.name)) for scenario in scenarios.scenarios]
     columns = list(dict.fromkeys(key for row in rows for key in row))
     columns.append(columns.pop(columns.index("roster_status")))
-    return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=outcomes)
+    return WhatIfResult(comparison=pd.DataFrame(rows, columns=columns), outcomes=run.results, interrupted=run.interrupted)
 
 
-def _not_run(scenario: Scenario) -> ScenarioOutcome:
-    """The outcome of a scenario that Ctrl-C kept from starting."""
-    return ScenarioOutcome(
-        name=scenario.name,
-        center=None,
-        requirements=None,
-        shifts=None,
-        activities=None,
-        evaluation=None,
-        roster_status="not run: interrupted (Ctrl-C)",
-    )
+def _task_problem(run, name: str) -> str | None:
+    """Why a scenario has no outcome: its task failed, or Ctrl-C cancelled it (None when it came back)."""
+    if name in run.failures:
+        return f"failed: {run.failures[name]}"
+    if name in run.cancelled:
+        return NOT_RUN
+    return None
+
+
+def _finished(name: str, outcome: ScenarioOutcome) -> str:
+    if outcome.evaluation is None:
+        return f"warning: scenario {name}: {outcome.roster_status}"
+    return f"scenario {name} done (roster {outcome.roster_status})"
 
 
 def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None:
@@ -524,16 +522,12 @@ def _known(previous: pd.DataFrame | None, center: Center) -> pd.DataFrame | None
     return previous.loc[previous.agent_id.isin({a.agent_id for a in center.agents})]
 
 
-def _finished(outcome: ScenarioOutcome) -> str:
-    if outcome.evaluation is None:
-        return f"warning: scenario {outcome.name}: {outcome.roster_status}"
-    return f"scenario {outcome.name} done (roster {outcome.roster_status})"
-
-
-def comparison_row(scenario: Scenario, outcome: ScenarioOutcome) -> dict[str, Any]:
-    """One comparison.csv row: cost, hours, service per queue, ASA, abandons, gaps, occupancy (empty without a roster)."""
-    if outcome.evaluation is None:
-        return {"scenario": scenario.name, "description": scenario.description, "roster_status": outcome.roster_status}
+def comparison_row(scenario: Scenario, outcome: ScenarioOutcome | None, problem: str | None = None) -> dict[str, Any]:
+    """One comparison.csv row: cost, hours, service per queue, ASA, abandons, gaps, occupancy (empty without a roster;
+    `problem` says why there is no outcome)."""
+    if outcome is None or outcome.evaluation is None:
+        status = problem or outcome.roster_status
+        return {"scenario": scenario.name, "description": scenario.description, "roster_status": status}
     totals = outcome.evaluation.totals
     row: dict[str, Any] = {
         "scenario": scenario.name,

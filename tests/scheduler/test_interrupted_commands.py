@@ -63,7 +63,7 @@ PLAN_POINTS = {
     "requirements": (requirements, "compute_requirements", [1]),
     "best response": (best_response.CoverageLedger, "remove", [3]),
     "evaluation": (plan_workflow, "evaluate_roster", [1]),
-    "writing, twice": (folders, "_save_png", [1, 3]),
+    "writing, twice": (folders, "save_png", [1, 3]),
 }
 
 
