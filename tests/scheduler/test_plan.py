@@ -211,6 +211,8 @@ def test_demo_budget_fits_the_total():
     waves = 3
     fixed = demo.FORECAST_SECONDS + demo.PLAN_OVERHEAD_SECONDS + demo.WRITE_SECONDS + demo.SCENARIO_OVERHEAD_SECONDS * waves
     assert fixed + budget.plan_roster_seconds + waves * budget.scenario_roster_seconds == pytest.approx(270, abs=0.5)
+    # the commands' limits cover their whole chains (forecast, roster, evaluation), so the plan and the waves fill the total
+    assert budget.plan_seconds + waves * budget.scenario_seconds + demo.WRITE_SECONDS == pytest.approx(270, abs=0.5)
     assert budget.plan_roster_seconds > budget.scenario_roster_seconds >= demo.MIN_SCENARIO_ROSTER_SECONDS
     assert demo.split_budget(600, 5).scenario_roster_seconds > budget.scenario_roster_seconds
     tiny = demo.split_budget(60, 5)
