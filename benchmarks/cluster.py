@@ -7,7 +7,7 @@ worker-seconds per task (workers x wall - compute, over tasks: scheduling, shipp
 worker start-up and imbalance), the round trip of a no-op task carrying one task's inputs, and the peak
 memory (max RSS) of the busiest worker. Needs the extra: pip install 'staffcast[cluster]'.
 
-    python benchmarks/cluster.py [--workers 1 2 4] [--days 3] [--time-limit 10] [--sweep-time-limit 5]
+    python benchmarks/cluster.py [--workers 1 2 4] [--days 3] [--time-limit 20] [--sweep-time-limit 8]
 """
 
 from __future__ import annotations
@@ -95,8 +95,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--days", type=int, default=3)
-    parser.add_argument("--time-limit", type=float, default=10, help="roster search per site (s)")
-    parser.add_argument("--sweep-time-limit", type=float, default=5, help="roster search per scenario (s)")
+    parser.add_argument("--time-limit", type=float, default=20, help="time limit of each site's whole plan (s)")
+    parser.add_argument("--sweep-time-limit", type=float, default=8, help="time limit of each scenario (s)")
     args = parser.parse_args()
 
     path = network_path()
