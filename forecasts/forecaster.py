@@ -35,6 +35,7 @@ from forecasts.history import History, day_grid, open_slots, validate_history
 from forecasts.models import candidate_models
 from forecasts.profiles import IntradayProfiles
 from forecasts.totals import day_totals
+from staffcast.deadline import Deadline
 from staffcast.errors import DataError
 
 FORECAST_COLUMNS = ["queue", "interval_start", "contacts", "contacts_lo", "contacts_hi", "aht_seconds"]
@@ -251,7 +252,13 @@ class Forecast:
 
 
 def forecast_contacts(
-    history: History | pd.DataFrame, events: list[Event], start: datetime.date, days: int, *, progress: Progress = None
+    history: History | pd.DataFrame,
+    events: list[Event],
+    start: datetime.date,
+    days: int,
+    *,
+    progress: Progress = None,
+    deadline: Deadline | None = None,
 ) -> Forecast:
     """Forecast contacts and AHT per queue and interval for `days` days from `start`.
 
@@ -260,6 +267,8 @@ def forecast_contacts(
 
     Args:
         history: a `History` (`read_history`, `validate_history`), or a frame to validate first.
+        deadline: the forecast's share of a command's time limit: a queue reached after it has passed is not
+            backtested and takes the default model and band, with a warning.
     """
     if days < 1:
         raise DataError(f"days: {days} — forecast at least one day.")
@@ -301,7 +310,12 @@ def forecast_contacts(
             continue
         if span < SHORT_HISTORY_DAYS:
             warnings.append(f"queue {queue}: only {span} days of history; its weekday pattern rests on one or two weeks of data.")
-        choices, bands, score = _select_and_calibrate(data, events, origin, last_day, progress)
+        choices, bands, score = _select_and_calibrate(data, events, origin, last_day, progress, deadline)
+        if score is None and _out_of_time(deadline):
+            warnings.append(
+                f"queue {queue}: the forecast's share of the time limit ran out before this queue's backtest; it uses "
+                f"{DEFAULT_MODEL} and a default 80% band. Give a longer --time-limit for the backtested choice."
+            )
         fit = fit_queue(data, events, origin, last_day)
         daily, applied = daily_candidates(fit, future)
         bucket = lead_buckets((future - data.dates[-1]).days.to_numpy())
@@ -334,7 +348,7 @@ def forecast_contacts(
             )
         if not fit.handle_times.known:
             warnings.append(f"queue {queue}: the history has no aht_seconds; the forecast's aht_seconds is empty. Fill it in before staffing.")
-        if score is None:
+        if score is None and not _out_of_time(deadline):
             warnings.append(f"queue {queue}: history too short for backtest folds; using {alias} and a default 80% band.")
     if not frames:
         reasons = " ".join(warnings)
@@ -424,8 +438,13 @@ def _days_text(days: list[pd.Timestamp]) -> str:
     return f"{days[0]:%Y-%m-%d}" if len(days) == 1 else f"{days[0]:%Y-%m-%d}..{days[-1]:%Y-%m-%d} ({len(days)} days)"
 
 
+def _out_of_time(deadline: Deadline | None) -> bool:
+    """True once the deadline has passed (a deterministic one counts solver time only, so it repeats run to run)."""
+    return deadline is not None and deadline.expired()
+
+
 def _select_and_calibrate(
-    data: QueueData, events: list[Event], origin: pd.Timestamp, last_day: pd.Timestamp, progress: Progress
+    data: QueueData, events: list[Event], origin: pd.Timestamp, last_day: pd.Timestamp, progress: Progress, deadline: Deadline | None = None
 ) -> tuple[list[str], list[dict], float | None]:
     """Per lead bucket (LEAD_BUCKETS, then the days beyond them): the daily candidate with the lowest fold WAPE
     over the leads from the first day to the bucket's last (as a forecast of that many days would be judged),
@@ -434,6 +453,7 @@ def _select_and_calibrate(
     Returns:
         (model per bucket, band per bucket (phi, q_lo, q_hi), the chosen models' daily WAPE over the folds or None).
         Beyond the folds the model is BEYOND_FOLDS_MODEL (`pick_model` falls back when it cannot be made).
+        Without folds (too short a history, or `deadline` passed before the last fold) the default model and band.
     """
     end = data.dates[-1] + pd.Timedelta(days=1)
     folds = fold_origins(data.dates[0], end)
@@ -443,6 +463,8 @@ def _select_and_calibrate(
     actual_total = np.zeros(buckets)
     fold_outputs = []
     for number, (fold_origin, horizon) in enumerate(folds, start=1):
+        if _out_of_time(deadline):
+            return _default_choices(buckets)
         if progress:
             progress(f"queue {data.queue}: backtest fold {number}/{len(folds)} from {fold_origin:%Y-%m-%d}")
         future = pd.date_range(fold_origin, periods=horizon, freq="D")
@@ -462,8 +484,7 @@ def _select_and_calibrate(
     complete = {alias: np.cumsum(error) for alias, error in errors.items() if seen[alias] == len(folds)}  # leads 1 to the bucket's last
     actual_total = np.cumsum(actual_total)
     if not complete or actual_total[-1] <= 0:
-        band = {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
-        return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [band] * (buckets + 1), None
+        return _default_choices(buckets)
     default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
     choices: list[str] = []
     for number in range(buckets):
@@ -487,6 +508,12 @@ def _select_and_calibrate(
     bands = [band or _fallback_band(bands) for band in bands]
     chosen_error = sum(np.diff(complete[alias], prepend=0.0)[number] for number, alias in enumerate(choices))
     return choices + [BEYOND_FOLDS_MODEL], bands + [bands[-1]], chosen_error / actual_total[-1]
+
+
+def _default_choices(buckets: int) -> tuple[list[str], list[dict], None]:
+    """The default model per lead bucket and a default 80% band, where no backtest chose them."""
+    band = {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
+    return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [band] * (buckets + 1), None
 
 
 def _fallback_band(bands: list[dict | None]) -> dict:

@@ -380,7 +380,7 @@ def capacity(
     else:
         history = read_history(loaded.path("history"))
         first = start.date() if start else _monday_from(history.table.interval_start.max().date() + datetime.timedelta(days=1))
-        workload, source = center_forecast(loaded, history, calendar, first, 7 * weeks, progress=_say)
+        workload, source = center_forecast(loaded, history, calendar, first, 7 * weeks, progress=_say, deadline=deadline)
         _tell_forecast(source)
     plan = plan_capacity(loaded, workload, first, weeks, progress=_say, deadline=deadline)
     problems = check_capacity(plan)
@@ -477,18 +477,14 @@ def plan(
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
-    from scheduler.workflows.plan import approved_forecast, center_forecast, run_plan
+    from scheduler.workflows.plan import approved_forecast, run_plan
     from staffcast.atomic import check_output_folder, write_into_folder
 
     check_output_folder(output)
     loaded, history, events = read_center_inputs(center)
     before = read_roster(previous, known_agents=loaded) if previous else None
     carried = read_backlog(backlog, loaded.config, start) if backlog else None
-    if forecast is not None:
-        workload, source = approved_forecast(loaded, forecast, start.date(), days)
-    else:
-        workload, source = center_forecast(loaded, history, events, start.date(), days, progress=_say)
-    _tell_forecast(source)
+    workload, source = approved_forecast(loaded, forecast, start.date(), days) if forecast is not None else (None, None)
     result = run_plan(
         loaded,
         history,
@@ -505,7 +501,7 @@ def plan(
         progress=_say,
         deadline=deadline,
     )
-    _say.close()
+    _tell_forecast(result.forecast_source)
     _stop_on_violations(result.roster.check)
 
     def write(folder: Path) -> list[Path]:
@@ -515,6 +511,17 @@ def plan(
 
     paths = write_into_folder(output, write)
     print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
+    _warn_if_past(deadline, "plan")
+
+
+def _warn_if_past(deadline, command: str) -> None:
+    """Say so when a command ended well past its wall-clock limit (by more than 10% or 5 s)."""
+    taken = deadline.elapsed()
+    if not deadline.deterministic and taken - deadline.seconds > max(5.0, 0.1 * deadline.seconds):
+        _say(
+            f"warning: the {command} took {taken:.0f} s, past its {deadline.seconds:g} s limit: the roster model, its first (greedy) "
+            f"roster, the evaluation and the checks always run to the end; give this center and horizon at least {taken:.0f} s."
+        )
 
 
 def _tell_forecast(source) -> None:

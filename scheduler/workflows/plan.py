@@ -16,6 +16,12 @@ from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from scheduler.evaluation.simulation import SimulationOptions
 from staffcast.deadline import Deadline
 
+FORECAST_SHARE = 0.4
+"""The share of a command's time limit its forecast may use; queues reached later skip their backtests (the
+flagship store's 28-day forecast takes about 20 s on an idle machine, so limits of 60 s and more never cut it)."""
+FINISH_SECONDS_PER_AGENT_DAY = 0.003
+"""Evaluation, plots, report and the check of the written files, per agent and day planned (flagship store, 124
+agents x 28 days: about 10 s on an idle machine); the roster search leaves at least this much of a plan's limit."""
 ROSTER_LEAVES = 0.15
 """The share of the plan's time limit left after the roster search for evaluation, plots, the report and the check of
 the written files (flagship store, 28 days: about 6 s of 60)."""
@@ -33,14 +39,23 @@ class ForecastSource:
 
 
 def center_forecast(
-    center: Center, history: History, events: list, start: dt.date, days: int, *, progress: Callable[[str], None] | None = None
+    center: Center,
+    history: History,
+    events: list,
+    start: dt.date,
+    days: int,
+    *,
+    progress: Callable[[str], None] | None = None,
+    deadline: Deadline | None = None,
 ) -> tuple[pd.DataFrame, ForecastSource]:
-    """Forecast the center's history for the horizon and apply its `forecast_adjustments` (rounded as written)."""
+    """Forecast the center's history for the horizon and apply its `forecast_adjustments` (rounded as written);
+    with a command's `deadline`, the forecast may use FORECAST_SHARE of it before queues skip their backtests."""
     from forecasts import forecast_contacts
     from forecasts.adjustments import apply_adjustments
     from forecasts.forecast_csv import rounded_as_written
 
-    result = forecast_contacts(history, events, start, days, progress=progress)
+    share = deadline.portion(FORECAST_SHARE) if deadline else None
+    result = forecast_contacts(history, events, start, days, progress=progress, deadline=share)
     table, applied = apply_adjustments(result.table, list(center.config.forecast_adjustments), str(center.source), "forecast_adjustments")
     described = f"forecast from the history ({', '.join(f'{q}: {c.model}' for q, c in result.models.items())})"
     return rounded_as_written(table), ForecastSource(described, list(result.warnings), applied)
@@ -109,7 +124,8 @@ def run_plan(
         forecast: a forecast of this horizon made earlier (skips forecasting), described by `forecast_source`;
             without it the history is forecast and the center's forecast_adjustments applied.
         time_limit_seconds, seed, workers: the time limit of the whole chain (the roster search gets what the
-            forecast left, less ROSTER_LEAVES of the limit for evaluation and files), seed and solver threads.
+            forecast left, less ROSTER_LEAVES of the limit or FINISH_SECONDS_PER_AGENT_DAY for evaluation and files),
+            seed and solver threads.
         deterministic: count the limit in CP-SAT deterministic seconds (same files under any load).
         deadline: the command's deadline, begun before reading the files (then `time_limit_seconds` and
             `deterministic` are ignored).
@@ -128,7 +144,7 @@ def run_plan(
     clock = time.perf_counter()
     if forecast is None:
         say("forecasting contacts")
-        forecast, forecast_source = center_forecast(center, history, events, start, days, progress=progress)
+        forecast, forecast_source = center_forecast(center, history, events, start, days, progress=progress, deadline=deadline)
     timings["forecast_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
     say("computing staffing requirements")
@@ -139,7 +155,7 @@ def run_plan(
         requirements = requirements.reset_index(drop=True)
     timings["requirements_seconds"] = time.perf_counter() - clock
     clock = time.perf_counter()
-    roster_deadline = deadline.portion(1 - ROSTER_LEAVES)
+    roster_deadline = deadline.portion(1 - _finishing_share(deadline, len(center.agents) * days))
     unit = "deterministic s" if deadline.deterministic else "s"
     say(f"building the roster (until {roster_deadline.seconds:g} {unit} of the {deadline.seconds:g} {unit} limit)")
     solver_progress = (lambda report: say("roster " + format_progress(report))) if progress else None
@@ -175,3 +191,11 @@ def run_plan(
         timings={} if deadline.deterministic else timings,  # wall-clock seconds would make the report differ run to run
         forecast_source=forecast_source or ForecastSource("forecast given by the caller"),
     )
+
+
+def _finishing_share(deadline: Deadline, agent_days: int) -> float:
+    """The share of the limit kept for what follows the roster: ROSTER_LEAVES, or more where the plan is big and the
+    limit short (wall clock only: deterministic seconds count the solvers alone)."""
+    if deadline.deterministic or deadline.seconds <= 0:
+        return ROSTER_LEAVES
+    return min(0.5, max(ROSTER_LEAVES, FINISH_SECONDS_PER_AGENT_DAY * agent_days / deadline.seconds))

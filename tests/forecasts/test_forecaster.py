@@ -1,4 +1,5 @@
 import datetime
+import time
 
 import numpy as np
 import pandas as pd
@@ -69,3 +70,19 @@ def test_band_scales_with_over_dispersed_interval_counts():
     busy = actual.expected_contacts > actual.expected_contacts.quantile(2 / 3)
     assert 0.7 < actual.inside.mean() < 0.9
     assert 0.68 < actual.inside[busy].mean() < 0.92 and 0.65 < actual.inside[~busy].mean() < 0.95
+
+
+def test_a_spent_time_limit_skips_the_backtests_and_says_so_but_a_deterministic_one_never_cuts():
+    from staffcast.deadline import Deadline
+
+    history = validate_history(synthetic_history(days=84, queues=("chat", "voice"), seed=3))
+    start = datetime.date(2024, 3, 25)
+    spent = Deadline(0.001)
+    time.sleep(0.01)
+    cut = forecast_contacts(history, [], start, 7, deadline=spent)
+    assert {choice.fold_daily_wape for choice in cut.models.values()} == {None}
+    assert sum("ran out before this queue's backtest" in w for w in cut.warnings) == 2
+    whole = forecast_contacts(history, [], start, 7)
+    assert all(choice.fold_daily_wape is not None for choice in whole.models.values()) and not any("ran out" in w for w in whole.warnings)
+    repeated = forecast_contacts(history, [], start, 7, deadline=Deadline(0.001, deterministic=True))
+    pd.testing.assert_frame_equal(repeated.table, whole.table)
