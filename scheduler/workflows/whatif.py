@@ -5,7 +5,7 @@ A scenarios YAML names the base center (relative to the YAML), the horizon and t
     center: ../flagship_store/center.yaml
     start: 2026-11-01
     days: 30
-    time_limit_seconds: 40          # roster search per scenario
+    time_limit_seconds: 40          # each scenario's requirements, roster and evaluation
     forecast: approved_forecast.csv # optional: a forecast used as given (else the center's history is forecast)
     scenarios:
       - name: base
@@ -456,7 +456,7 @@ def run_whatif(
         workload: the shared forecast over the scenarios' horizon.
         events: the events (for per-event volume changes).
         scenarios: the validated scenarios file.
-        time_limit_seconds: roster search per scenario (default: the file's).
+        time_limit_seconds: each scenario's requirements, roster and evaluation (default: the file's).
         processes: scenarios run at once in local processes (1 = in this process); ignored with `cluster`.
         cluster: a Dask scheduler address (tcp://HOST:PORT): the scenarios run on its workers instead.
         previous: the roster before the scenarios' start (rest, streaks, weeks begun before it).
