@@ -81,6 +81,20 @@ def test_the_roster_command_ends_within_its_time_limit(tmp_path):
     print(f"roster, flagship store, 7 days, --time-limit {limit}: {elapsed:.1f} s (load {os.getloadavg()[0]:.1f})")
 
 
+@pytest.mark.parametrize("limit", [60, 120])
+def test_the_plan_command_ends_within_its_time_limit(tmp_path, limit):
+    """The whole chain (forecast, requirements, roster, evaluation, plots, report, check) for the flagship's 28 days."""
+    command = [sys.executable, "-m", "scheduler.cli", "plan", str(center_path("flagship_store")), "--start", "2026-11-02"]
+    command += ["--days", "28", "--time-limit", str(limit), "-o", str(tmp_path / "plan")]
+    started = time.monotonic()
+    done = subprocess.run(command, capture_output=True, text=True, cwd=Path(__file__).parents[3])
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0, done.stderr
+    assert elapsed <= max(1.1 * limit, limit + 5), f"{elapsed:.1f} s for a {limit} s limit"
+    assert "past its" not in done.stderr
+    print(f"plan, flagship store, 28 days, --time-limit {limit}: {elapsed:.1f} s (load {os.getloadavg()[0]:.1f})")
+
+
 def test_ctrl_c_writes_the_best_roster_found(tmp_path):
     command = _roster_command(tmp_path, 600)
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[3])
