@@ -17,17 +17,14 @@ from forecasts.events import Event, read_events
 from scheduler.contracts.center import parse_center_config
 from scheduler.contracts.schema import CenterConfig
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
+from scheduler.examples.location import EXAMPLES_DIR, NETWORK_NAME
+from scheduler.examples.network import NETWORK_DIR, network_files
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from staffcast.atomic import write_csv_atomic, write_folder_atomic
 from staffcast.errors import ConfigError
 
 _PACKAGE = Path(__file__).resolve().parent
-# The example centers' data: the copy an installed wheel ships, else the checkout's examples/ folder.
-_SHIPPED = _PACKAGE.parent / "example_data"
-EXAMPLES_DIR = _SHIPPED if _SHIPPED.is_dir() else _PACKAGE.parents[1] / "examples"
 CENTER_NAMES = ("flagship_store", "express_service")
-NETWORK_NAME = "express_network"
-"""The example network of express sites (scheduler/examples/network.py)."""
 _GENERATOR_SOURCES = (_PACKAGE / "generator.py", _PACKAGE / "parameters.py")
 
 
@@ -78,8 +75,6 @@ def write_example(name: str, directory: Path | str) -> list[Path]:
     """
     directory = Path(directory)
     if name == NETWORK_NAME:
-        from scheduler.examples.network import NETWORK_DIR, network_files
-
         folder, (copies, histories) = NETWORK_DIR, network_files()
     else:
         folder = _folder(name)

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from scheduler.examples.centers import EXAMPLES_DIR, NETWORK_NAME
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
+from scheduler.examples.location import EXAMPLES_DIR, NETWORK_NAME
 from scheduler.examples.parameters import GeneratorParameters, load_parameters
 from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError

@@ -28,8 +28,8 @@ import yaml
 
 from scheduler.contracts.center import load_center
 from scheduler.contracts.schema import CenterConfig
-from scheduler.examples.centers import EXAMPLES_DIR
 from scheduler.examples.generator import HISTORY_COLUMNS, generate
+from scheduler.examples.location import EXAMPLES_DIR
 from scheduler.examples.parameters import GeneratorParameters, QueueProfile, load_parameters
 from scheduler.staffing.coverage import gross_agents
 from scheduler.staffing.requirements import compute_requirements
