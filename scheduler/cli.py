@@ -111,7 +111,8 @@ def requirements(
     workload = read_workload(forecast, loaded.config)
     table = compute_requirements(loaded.config, workload)
     write_requirements(table, output)
-    print("\n".join(required_hours_lines(table, loaded.config.interval_minutes, loaded.agents)))
+    config = loaded.config
+    print("\n".join(required_hours_lines(table, config.interval_minutes, loaded.agents, config.rules.standard_hours_per_week)))
     print(f"wrote {output}: {len(table)} queue-intervals, peak {int(table.agents_required.max())} agents on one queue")
 
 

@@ -214,18 +214,16 @@ def compute_requirements(config: CenterConfig, workload: pd.DataFrame) -> pd.Dat
     return table[REQUIREMENT_TABLE_COLUMNS]
 
 
-FTE_HOURS_PER_WEEK = 40.0  # one full-time equivalent
-
-
 def required_hours_by_day(table: pd.DataFrame, interval_minutes: int) -> pd.Series:
     """Agent-hours the requirements ask for per day, all queues: agents_required_gross x the interval length."""
     hours = table.agents_required_gross * interval_minutes / 60
     return hours.groupby(pd.to_datetime(table.interval_start).dt.normalize()).sum().rename("required_hours")
 
 
-def required_hours_lines(table: pd.DataFrame, interval_minutes: int, agents: list) -> list[str]:
-    """The requirement as a planner compares it with the team: hours per day, per week, FTE, and the
-    agents' contracted weekly hours (the sum of their max_hours_per_week, and of min_hours_per_week)."""
+def required_hours_lines(table: pd.DataFrame, interval_minutes: int, agents: list, fte_hours: float) -> list[str]:
+    """The requirement as a planner compares it with the team: hours per day, per week, FTE (of `fte_hours` a week:
+    the center's rules.standard_hours_per_week), and the agents' contracted weekly hours (the sum of their
+    max_hours_per_week, and of min_hours_per_week)."""
     by_day = required_hours_by_day(table, interval_minutes)
     if by_day.empty:
         return []
@@ -233,14 +231,13 @@ def required_hours_lines(table: pd.DataFrame, interval_minutes: int, agents: lis
     lines = ["required paid hours per day (gross agents on the queues x interval; paid breaks come on top):"]
     lines += [f"  {day:%Y-%m-%d %a} {hours:>10,.1f} h" for day, hours in by_day.items()]
     lines.append(
-        f"  total {by_day.sum():,.1f} h over {len(by_day)} day(s) = {weekly:,.1f} h a week = {weekly / FTE_HOURS_PER_WEEK:,.1f} FTE "
-        f"at {FTE_HOURS_PER_WEEK:g} h"
+        f"  total {by_day.sum():,.1f} h over {len(by_day)} day(s) = {weekly:,.1f} h a week = {weekly / fte_hours:,.1f} FTE at {fte_hours:g} h"
     )
     if agents:
         most = sum(a.max_hours_per_week for a in agents)
         least = sum(a.min_hours_per_week for a in agents)
         lines.append(
-            f"team: {len(agents)} agents contracted for {least:,.0f} to {most:,.0f} h a week ({most / FTE_HOURS_PER_WEEK:,.1f} FTE at most); "
+            f"team: {len(agents)} agents contracted for {least:,.0f} to {most:,.0f} h a week ({most / fte_hours:,.1f} FTE at most); "
             f"the requirement is {weekly / most:.0%} of their most hours"
             + (" — more than the team can work: hire, add temps or lower the targets." if weekly > most else ".")
         )

@@ -574,7 +574,7 @@ def required_hours(center: Center, requirements: pd.DataFrame, rostered_paid_hou
     config = center.config
     days = max(1, requirements.interval_start.dt.normalize().nunique())
     paid = float(gross_requirements(config, requirements).sum()) * config.interval_minutes / 60 / on_queue_share(config.shifts)
-    fte_hours = (config.capacity.fte_hours_per_week if config.capacity else 40.0) * days / 7
+    fte_hours = (config.capacity.fte_hours_per_week if config.capacity else config.rules.standard_hours_per_week) * days / 7
     return {
         "required_paid_hours": round(paid, 1),
         "required_fte": round(paid / fte_hours, 1),

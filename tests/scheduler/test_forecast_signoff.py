@@ -4,6 +4,7 @@ requirement means in hours and FTE against the team. Checked from the files writ
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -174,7 +175,15 @@ def test_requirements_prints_paid_hours_per_day_and_fte_against_the_team(center_
     for day, hours in by_day.items():
         assert f"{day} {pd.Timestamp(day):%a} {hours:>10,.1f} h" in result.output
     weekly = by_day.sum() * 7 / len(by_day)
-    assert f"= {weekly:,.1f} h a week = {weekly / 40:,.1f} FTE at 40 h" in result.output
+    assert f"= {weekly:,.1f} h a week = {weekly / 40:,.1f} FTE at 40 h" in result.output  # rules.standard_hours_per_week
+    config = yaml.safe_load((center_dir / "center.yaml").read_text(encoding="utf-8"))
+    config.setdefault("rules", {})["standard_hours_per_week"] = 44
+    (tmp_path / "center44.yaml").write_text(yaml.safe_dump(config), encoding="utf-8")
+    for name in ("agents.csv", "time_off.csv", "history.csv"):
+        shutil.copy(center_dir / name, tmp_path / name)
+    longer = runner.invoke(app, ["requirements", str(tmp_path / "center44.yaml"), str(computed_forecast), "-o", str(tmp_path / "r44.csv")])
+    assert longer.exit_code == 0, longer.output
+    assert f"= {weekly:,.1f} h a week = {weekly / 44:,.1f} FTE at 44 h" in longer.output
     agents = pd.read_csv(center_dir / "agents.csv")
     most = agents.max_hours_per_week.sum()
     assert f"team: {len(agents)} agents contracted for {agents.min_hours_per_week.sum():,.0f} to {most:,.0f} h a week" in result.output
