@@ -512,13 +512,16 @@ def _select_and_calibrate(
 
 def _default_choices(buckets: int) -> tuple[list[str], list[dict], None]:
     """The default model per lead bucket and a default 80% band, where no backtest chose them."""
-    band = {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
-    return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [band] * (buckets + 1), None
+    return [DEFAULT_MODEL] * buckets + [BEYOND_FOLDS_MODEL], [_default_band()] * (buckets + 1), None
+
+
+def _default_band() -> dict:
+    return {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
 
 
 def _fallback_band(bands: list[dict | None]) -> dict:
     known = [band for band in bands if band]
-    return known[0] if known else {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
+    return known[0] if known else _default_band()
 
 
 def _bucket_band(joined_folds: list[tuple[pd.DataFrame, pd.Series, pd.Series, bool]], number: int) -> dict | None:

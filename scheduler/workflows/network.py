@@ -25,12 +25,11 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from pydantic import Field, ValidationError, model_validator
+from pydantic import Field, model_validator
 
 from scheduler.workflows.plan import PlanResult, run_plan
-from staffcast.errors import ConfigError, StaffcastError
-from staffcast.strict_model import StrictModel
-from staffcast.tables import field_problem, load_yaml
+from staffcast.errors import StaffcastError
+from staffcast.strict_model import StrictModel, load_listing, repeated_names
 
 NETWORK_COLUMNS = ["site", "status", "cost", "currency", "paid_hours", "agents_rostered", "service_level"]
 """network.csv starts with these; `service_level_<queue>` of every queue of any site follow, then TAIL_COLUMNS."""
@@ -55,8 +54,7 @@ class NetworkFile(StrictModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> NetworkFile:
-        names = [s.name for s in self.sites]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        repeated = repeated_names(s.name for s in self.sites)
         if repeated:
             raise ValueError(f"site name(s) {', '.join(repeated)} appear more than once")
         return self
@@ -68,20 +66,7 @@ def load_network(path: Path | str) -> NetworkFile:
     Raises:
         ConfigError: naming the file, the site and the field.
     """
-    path = Path(path)
-    data = load_yaml(path, ConfigError)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with start, days and sites at the top.")
-    try:
-        return NetworkFile.model_validate(data)
-    except ValidationError as exc:
-        lines = [f"{path}: {exc.error_count()} problem(s) in the network file:"]
-        for error in exc.errors():
-            loc = list(error["loc"])
-            where = f"site number {loc[1] + 1}" if len(loc) >= 2 and loc[0] == "sites" and isinstance(loc[1], int) else "(top level)"
-            field, message = field_problem(loc[2:] if where != "(top level)" else loc, error, "see the network file in the README")
-            lines.append(f"  {where}, field {field or '(the site)'}: {message}")
-        raise ConfigError("\n".join(lines)) from None
+    return load_listing(path, NetworkFile, "network file", "sites", "site", "see the network file in the README", by_name=False)
 
 
 def site_center_path(network_path: Path | str, site: SiteEntry) -> Path:

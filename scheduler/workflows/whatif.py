@@ -37,8 +37,7 @@ from scheduler.contracts.schema import CenterConfig, Rules, Shift, Staffing, Wei
 from scheduler.evaluation.evaluate import Evaluation, evaluate_roster
 from staffcast.deadline import Deadline
 from staffcast.errors import ConfigError, InfeasibleError
-from staffcast.strict_model import StrictModel
-from staffcast.tables import field_problem, load_yaml
+from staffcast.strict_model import StrictModel, load_listing, repeated_names
 
 NOT_RUN = "not run: interrupted (Ctrl-C)"
 """The roster_status of a scenario that Ctrl-C kept from running (or stopped on a cluster)."""
@@ -156,8 +155,7 @@ class ScenarioFile(StrictModel):
 
     @model_validator(mode="after")
     def _unique_names(self) -> ScenarioFile:
-        names = [s.name for s in self.scenarios]
-        repeated = sorted({n for n in names if names.count(n) > 1})
+        repeated = repeated_names(s.name for s in self.scenarios)
         if repeated:
             raise ValueError(f"scenario name(s) {', '.join(repeated)} appear more than once")
         return self
@@ -169,30 +167,9 @@ def load_scenarios(path: Path | str) -> ScenarioFile:
     Raises:
         ConfigError: a message per problem, e.g. "scenario 'chatbot_65', field chatbot.deflection: ...".
     """
-    path = Path(path)
-    data = load_yaml(path, ConfigError)
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a mapping with center, start, days and scenarios at the top.")
-    try:
-        return ScenarioFile.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_describe(path, data, exc)) from None
-
-
-def _describe(path: Path, data: dict, exc: ValidationError) -> str:
-    lines = [f"{path}: {exc.error_count()} problem(s) in the scenarios file:"]
-    scenarios = data.get("scenarios") if isinstance(data.get("scenarios"), list) else []
-    for error in exc.errors():
-        loc = list(error["loc"])
-        where = "(top level)"
-        if len(loc) >= 2 and loc[0] == "scenarios" and isinstance(loc[1], int):
-            raw = scenarios[loc[1]] if loc[1] < len(scenarios) else None
-            name = raw.get("name") if isinstance(raw, dict) else None
-            where = f"scenario '{name}'" if name else f"scenario number {loc[1] + 1}"
-            loc = loc[2:]
-        field, message = field_problem(loc, error, "see the scenario fields in the README (What-if)")
-        lines.append(f"  {where}, field {field or '(the scenario)'}: {message}")
-    return "\n".join(lines)
+    return load_listing(
+        path, ScenarioFile, "scenarios file", "scenarios", "scenario", "see the scenario fields in the README (What-if)", by_name=True
+    )
 
 
 def scenario_center_path(scenarios_path: Path | str, scenarios: ScenarioFile) -> Path:

@@ -103,23 +103,22 @@ def test_an_email_queue_may_ask_for_every_ticket_on_time() -> None:
     assert CenterConfig.model_validate(MINIMAL | {"queues": [*MINIMAL["queues"], email]}).queues[1].service_level == 1.0
 
 
-@pytest.mark.parametrize(("cell", "night_ok"), [("Y", True), ("n", False), ("Yes", True), ("N", False), ("", True)])
-def test_night_ok_accepts_excel_style_booleans(tmp_path: Path, cell: str, night_ok: bool) -> None:
+def _center_with_night_ok(tmp_path: Path, cell: str) -> Path:
+    """The tiny center's YAML with one agent whose night_ok cell is `cell`."""
     folder = tmp_path / "center"
     folder.mkdir()
     (folder / "center.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
     header = "agent_id,name,team,contract,skills,min_hours_per_week,max_hours_per_week,night_ok"
     (folder / "agents.csv").write_text(f"{header}\nA01,Li Na,day,full_time,presales:4;aftersales:3;complaints:3,0,48,{cell}\n", encoding="utf-8")
     (folder / "time_off.csv").write_text("agent_id,date,kind,weight\n", encoding="utf-8")
-    assert load_center(folder / "center.yaml").agents[0].night_ok is night_ok
+    return folder / "center.yaml"
+
+
+@pytest.mark.parametrize(("cell", "night_ok"), [("Y", True), ("n", False), ("Yes", True), ("N", False), ("", True)])
+def test_night_ok_accepts_excel_style_booleans(tmp_path: Path, cell: str, night_ok: bool) -> None:
+    assert load_center(_center_with_night_ok(tmp_path, cell)).agents[0].night_ok is night_ok
 
 
 def test_an_unknown_boolean_names_the_row_and_column(tmp_path: Path) -> None:
-    folder = tmp_path / "center"
-    folder.mkdir()
-    (folder / "center.yaml").write_text(TINY.read_text(encoding="utf-8"), encoding="utf-8")
-    header = "agent_id,name,team,contract,skills,min_hours_per_week,max_hours_per_week,night_ok"
-    (folder / "agents.csv").write_text(f"{header}\nA01,Li Na,day,full_time,presales:4;aftersales:3;complaints:3,0,48,maybe\n", encoding="utf-8")
-    (folder / "time_off.csv").write_text("agent_id,date,kind,weight\n", encoding="utf-8")
     with pytest.raises(ConfigError, match="row 2, column night_ok: 'maybe' is not true or false"):
-        load_center(folder / "center.yaml")
+        load_center(_center_with_night_ok(tmp_path, "maybe"))
