@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-PROFILE_WEEKS = 8
+PROFILE_WEEKS = 16  # a season of normal days; the weekday shrinkage keeps a weekday's own shape where it has one
 MIN_POOLED_DAYS = 4  # fewer normal days of the class before a day: its normal shape also looks at the weeks after
 EVENT_PROFILE_KEYS_AROUND = ("pre-1", "post-1")  # besides the days inside the event
 
