@@ -564,7 +564,13 @@ def _bucket_band(joined_folds: list[tuple[pd.DataFrame, pd.Series, pd.Series, bo
     classes = max(1, min(BAND_SIZE_CLASSES, len(contacts) // MIN_CLASS_INTERVALS))
     edges = np.unique(np.quantile(contacts, np.arange(1, classes) / classes))
     size = np.searchsorted(edges, contacts, side="right")
-    quantiles = np.array([_weighted_quantiles(standardized[size == k], weights[size == k]) for k in range(len(edges) + 1)])
+    pooled = _weighted_quantiles(standardized, weights)  # for a class that ties in the forecasts left (nearly) empty
+    quantiles = np.array(
+        [
+            _weighted_quantiles(standardized[size == k], weights[size == k]) if (size == k).sum() >= MIN_CLASS_INTERVALS / 2 else pooled
+            for k in range(len(edges) + 1)
+        ]
+    )
     return {"phi": phi, "edges": edges, "q_lo": np.minimum(quantiles[:, 0], 0.0), "q_hi": np.maximum(quantiles[:, 1], 0.0)}
 
 
