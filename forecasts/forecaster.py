@@ -15,9 +15,7 @@ Per queue:
    (actual - forecast) / sqrt(forecast + (phi^2 + spread^2) x forecast^2), phi being the intervals'
    relative over-dispersion measured on the folds (at least the daily log error) and spread that of
    an event's past occurrences on its days. The recent folds and the same-season fold a year back
-   weigh half each, so the band holds through an event season as well as in ordinary weeks. The
-   quantiles are taken per class of interval size (quarters of the folds' forecasts), since no one
-   scale fits both a night interval of 2 contacts (whole counts) and a busy one of 300.
+   weigh half each, so the band holds through an event season as well as in ordinary weeks.
 """
 
 from __future__ import annotations
@@ -57,8 +55,6 @@ YEAR_DAYS = 364  # a year back, on the same weekday
 SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
 UNSEEN_EVENT_LOG_SPREAD = 0.5
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
-BAND_SIZE_CLASSES = 4  # the band's quantiles are calibrated per class of interval size (forecast contacts)
-MIN_CLASS_INTERVALS = 250  # fold intervals per size class at least (fewer classes for short histories)
 MIN_BAND_SD = 1.0
 GAP_WARNING_DAYS = 7  # a history ending more days than this before the start gets a warning
 SILENT_QUEUE_DAYS = 28  # a queue without contacts this long before the history ends is taken as closed
@@ -335,14 +331,13 @@ def forecast_contacts(
         fallbacks, spread = applied.fallbacks, applied.spread
         frame["queue"] = queue
         day_bucket = pd.Series(bucket, index=future).reindex(frame.date).to_numpy()
-        phi = np.array([band["phi"] for band in bands])[day_bucket]
-        phi = np.sqrt(phi**2 + spread.reindex(frame.date).to_numpy() ** 2)
+        band = {key: np.array([bands[b][key] for b in range(len(bands))])[day_bucket] for key in ("phi", "q_lo", "q_hi")}
+        phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
         unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
         sd = band_sd(frame.contacts.to_numpy(), phi**2)
-        q_lo, q_hi = band_quantiles(bands, day_bucket, frame.contacts.to_numpy())
-        frame["contacts_lo"] = np.maximum(frame.contacts + q_lo * sd, 0.0)
-        frame["contacts_hi"] = frame.contacts + q_hi * sd
+        frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)
+        frame["contacts_hi"] = frame.contacts + band["q_hi"] * sd
         frames.append(frame)
         models[queue] = ModelChoice(_models_text(used, future, bucket), score)
         warnings.extend(_queue_warnings(fit, applied))
@@ -457,7 +452,7 @@ def _select_and_calibrate(
     and the band calibrated on its interval errors in the bucket.
 
     Returns:
-        (model per bucket, band per bucket (phi, size-class edges, q_lo and q_hi per class), the chosen models' daily WAPE over the folds or None).
+        (model per bucket, band per bucket (phi, q_lo, q_hi), the chosen models' daily WAPE over the folds or None).
         Beyond the folds the model is BEYOND_FOLDS_MODEL (`pick_model` falls back when it cannot be made).
         Without folds (too short a history, or `deadline` passed before the last fold) the default model and band.
     """
@@ -524,17 +519,7 @@ def _default_choices(buckets: int) -> tuple[list[str], list[dict], None]:
 
 
 def _default_band() -> dict:
-    return {"phi": 0.1, "edges": np.array([]), "q_lo": np.array([DEFAULT_BAND_QUANTILES[0]]), "q_hi": np.array([DEFAULT_BAND_QUANTILES[1]])}
-
-
-def band_quantiles(bands: list[dict], bucket: np.ndarray, contacts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The standardized-error quantiles of each interval: its lead bucket's band, at the interval's size class."""
-    q_lo, q_hi = np.zeros(len(contacts)), np.zeros(len(contacts))
-    for number in np.unique(bucket):
-        rows = bucket == number
-        size = np.searchsorted(bands[number]["edges"], contacts[rows], side="right")
-        q_lo[rows], q_hi[rows] = bands[number]["q_lo"][size], bands[number]["q_hi"][size]
-    return q_lo, q_hi
+    return {"phi": 0.1, "q_lo": DEFAULT_BAND_QUANTILES[0], "q_hi": DEFAULT_BAND_QUANTILES[1]}
 
 
 def _fallback_band(bands: list[dict | None]) -> dict:
@@ -559,19 +544,8 @@ def _bucket_band(joined_folds: list[tuple[pd.DataFrame, pd.Series, pd.Series, bo
         sd = band_sd(joined.contacts.to_numpy(), phi**2 + joined.spread.to_numpy() ** 2)
         standardized.append(((joined.actual - joined.contacts) / sd).to_numpy())
         weights.append(np.full(len(joined), shares[same] / group_sizes[same]))
-    contacts = np.concatenate([joined.contacts.to_numpy() for joined, _, _ in parts])
-    standardized, weights = np.concatenate(standardized), np.concatenate(weights)
-    classes = max(1, min(BAND_SIZE_CLASSES, len(contacts) // MIN_CLASS_INTERVALS))
-    edges = np.unique(np.quantile(contacts, np.arange(1, classes) / classes))
-    size = np.searchsorted(edges, contacts, side="right")
-    pooled = _weighted_quantiles(standardized, weights)  # for a class that ties in the forecasts left (nearly) empty
-    quantiles = np.array(
-        [
-            _weighted_quantiles(standardized[size == k], weights[size == k]) if (size == k).sum() >= MIN_CLASS_INTERVALS / 2 else pooled
-            for k in range(len(edges) + 1)
-        ]
-    )
-    return {"phi": phi, "edges": edges, "q_lo": np.minimum(quantiles[:, 0], 0.0), "q_hi": np.maximum(quantiles[:, 1], 0.0)}
+    q_lo, q_hi = _weighted_quantiles(np.concatenate(standardized), np.concatenate(weights))
+    return {"phi": phi, "q_lo": min(q_lo, 0.0), "q_hi": max(q_hi, 0.0)}
 
 
 def pick_model(choices: list[str], number: int, daily: dict[str, np.ndarray]) -> str:

@@ -1,7 +1,5 @@
 """How the forecaster estimates from noisy history: intraday shapes pooled across weekdays only where they
-agree, the model choice keeping past years' change, and the band calibrated per size of interval."""
-
-import datetime
+agree, and the model choice keeping past years' change."""
 
 import numpy as np
 import pandas as pd
@@ -9,7 +7,6 @@ from synthetic import synthetic_history
 
 from forecasts import forecast_contacts, validate_history
 from forecasts import forecaster as forecaster_module
-from forecasts.forecaster import _bucket_band, band_quantiles
 from forecasts.profiles import IntradayProfiles
 
 SLOTS = 24
@@ -76,32 +73,3 @@ def test_with_past_years_only_models_carrying_their_change_compete(monkeypatch):
     chosen = result.models["chat"].model
     assert "recent_mean_8w" not in chosen.replace("recent_mean_8w+annual", "")
     assert all(part.split(" ")[0].endswith("+annual") for part in chosen.split(", "))
-
-
-def test_band_quantiles_are_calibrated_per_size_of_interval():
-    """Small intervals err by whole counts, busy ones by their day's level: each size class gets its own quantiles,
-    and 80% of each class's fold errors fall inside its band."""
-    rng = np.random.default_rng(9)
-    rows = 4000
-    contacts = np.where(np.arange(rows) % 2 == 0, 1.5, 200.0)
-    relative = np.where(contacts > 10, 0.05, 0.5)
-    actual = np.maximum(contacts * (1 + relative * rng.standard_normal(rows)), 0.0)
-    dates = pd.date_range("2024-03-01", periods=rows // 40, freq="D").repeat(40)
-    joined = pd.DataFrame({"contacts": contacts, "actual": actual, "spread": 0.0, "bucket": 0, "date": dates})
-    log_errors = pd.Series(0.05 * rng.standard_normal(rows // 40), index=dates.unique())
-    band = _bucket_band([(joined, log_errors, pd.Series(0, index=log_errors.index), False)], 0)
-    assert len(band["edges"]) >= 1 and len(band["q_hi"]) == len(band["edges"]) + 1
-    q_lo, q_hi = band_quantiles([band], np.zeros(rows, dtype=int), contacts)
-    sd = forecaster_module.band_sd(contacts, band["phi"] ** 2)
-    inside = (actual >= contacts + q_lo * sd) & (actual <= contacts + q_hi * sd)
-    for small in (True, False):
-        share = inside[(contacts < 10) == small].mean()
-        assert 0.76 < share < 0.84, (small, share)
-
-
-def test_forecast_bands_use_the_size_classes():
-    generated = synthetic_history(days=150, seed=12)
-    history = validate_history(generated.drop(columns="expected_contacts"))
-    forecast = forecast_contacts(history, [], datetime.date(2024, 5, 30), 7).table
-    assert (forecast.contacts_lo <= forecast.contacts).all() and (forecast.contacts_hi >= forecast.contacts).all()
-    assert (forecast.contacts_hi > forecast.contacts).all()
