@@ -49,6 +49,7 @@ class IntradayProfiles:
         self.totals = totals
         self.day_keys = day_keys
         self._normal_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._variance_cache: dict[tuple[int, bool], np.ndarray] = {}
         self.event_deltas = self._learn_event_deltas()
 
     def normal_profile(self, weekday: int, end: int | None = None) -> np.ndarray:
@@ -60,7 +61,8 @@ class IntradayProfiles:
         window = self._normal_days_around(end)
         same = window[self.day_of_week[window] == weekday]
         pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
-        if len(pooled) < MIN_POOLED_DAYS:  # a history starting on a holiday: the weeks after it tell the normal shape
+        after = len(pooled) < MIN_POOLED_DAYS  # a history starting on a holiday: the weeks after it tell the normal shape
+        if after:
             window = self._normal_days_around(end, after=True)
             same = window[self.day_of_week[window] == weekday]
             pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
@@ -68,7 +70,9 @@ class IntradayProfiles:
         if len(window) == 0:
             profile = mask / max(mask.sum(), 1)
         else:
-            noise = _day_variance(self.shares[window], self.day_of_week[window])
+            if (end, after) not in self._variance_cache:  # the same window serves every weekday
+                self._variance_cache[(end, after)] = _day_variance(self.shares[window], self.day_of_week[window])
+            noise = self._variance_cache[(end, after)]
             profile = self.shares[window].mean(axis=0)
             for days, wider in ((pooled, len(window)), (same, len(pooled))):
                 profile = _shrunk_toward(self.shares[days], profile, wider, noise)
