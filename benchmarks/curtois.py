@@ -26,7 +26,7 @@ import pandas as pd
 from curtois_qu.instance import check_solution, read_instance, read_solution, solution_frame
 from curtois_qu.model import build_curtois_model
 from curtois_qu.solve import solve_instance
-from lp_bound import lp_lower_bound
+from scheduler.roster.lp_relaxation import lp_lower_bound
 from scheduler.roster.progress import RosterProgress
 from staffcast.atomic import write_csv_atomic
 from staffcast.errors import StaffcastError

@@ -12,7 +12,7 @@ from curtois_qu.instance import check_solution, parse_instance, read_instance, r
 from curtois_qu.lns import agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CURTOIS_RULES, build_curtois_model
 from curtois_qu.solve import complete, greedy_assignments, solve_instance
-from lp_bound import lp_lower_bound
+from scheduler.roster.lp_relaxation import lp_lower_bound
 from staffcast.errors import DataError
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois"
