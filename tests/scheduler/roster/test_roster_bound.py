@@ -11,7 +11,7 @@ import pytest
 from roster_worlds import MONDAY, Solved, leave, make_agent, make_center, requirements_frame, shift_row
 
 from scheduler.roster import build_roster
-from scheduler.roster.bound import agent_kinds, roster_bound
+from scheduler.roster.bound import agent_kinds, horizon_parts, roster_bound
 from scheduler.roster.lp_relaxation import lp_lower_bound
 from scheduler.roster.model import RosterModel
 from scheduler.roster.rules import apply_rules
@@ -19,7 +19,7 @@ from scheduler.roster.rules import apply_rules
 COSTLY = {"paid_hour": 3, "start_time_change": 2, "night_fairness": 5, "time_off_preference": 40}
 
 
-def _world():
+def _world(days: int = 3):
     """Three identical agents, one who asks a day off, one without nights, and a curve only some can cover."""
     agents = [make_agent(f"A{i}", max_hours_per_week=40) for i in range(3)]
     agents += [make_agent("P", max_hours_per_week=40), make_agent("D", max_hours_per_week=40, night_ok=False)]
@@ -30,21 +30,23 @@ def _world():
         rules={"min_days_off_per_week": 1},
         costs={"hourly_cost": 30, "night_allowance_per_hour": 6},
     )
-    rows = [("q", pd.Timestamp(f"{MONDAY + dt.timedelta(days=d)} {h:02d}:00"), 3 if 9 <= h < 15 else 1) for d in range(3) for h in range(24)]
-    return center, requirements_frame(rows, MONDAY, 3)
+    rows = [("q", pd.Timestamp(f"{MONDAY + dt.timedelta(days=d)} {h:02d}:00"), 3 if 9 <= h < 15 else 1) for d in range(days) for h in range(24)]
+    return center, requirements_frame(rows, MONDAY, days)
 
 
-def _models(center, requirements, days=3, previous=None):
-    m = RosterModel(center, requirements, MONDAY, days, previous=previous)
+def _models(center, requirements, days=3, previous=None, start=MONDAY):
+    m = RosterModel(center, requirements, start, days, previous=previous)
     apply_rules(m)
     return m
 
 
 def test_identical_agents_are_one_kind_and_time_off_or_rules_split_them():
     center, requirements = _world()
-    assert agent_kinds(_models(center, requirements)) == [[0, 1, 2], [3], [4]]
+    m = _models(center, requirements)
+    assert agent_kinds(m.center, m.horizon, m.previous) == [[0, 1, 2], [3], [4]]
     previous = pd.DataFrame([shift_row(center, "A1", MONDAY - dt.timedelta(days=1), "night@22:00")])
-    assert agent_kinds(_models(center, requirements, previous=previous)) == [[0, 2], [1], [3], [4]]
+    m = _models(center, requirements, previous=previous)
+    assert agent_kinds(m.center, m.horizon, m.previous) == [[0, 2], [1], [3], [4]]
 
 
 def test_merged_relaxation_equals_the_whole_models_relaxation():
@@ -65,6 +67,21 @@ def test_bound_is_below_the_optimum_and_the_understaffing_below_the_rosters():
     assert 0 < bound.objective <= solved.objective + 1e-9
     understaffed = solved.report.understaffed_agent_hours
     assert bound.understaffed_agent_hours is not None and 0 < bound.understaffed_agent_hours <= understaffed + 1e-9
+
+
+def test_weeks_bounded_apart_add_up_to_a_bound_of_the_whole():
+    """From a Thursday over 9 days: two calendar weeks, bounded apart without the fairness spreads and what
+    crosses the week end; their sum relaxes the whole problem, so it is at most the whole model's LP."""
+    center, requirements = _world(days=12)
+    start = MONDAY + dt.timedelta(days=3)
+    requirements = requirements.loc[requirements.interval_start >= pd.Timestamp(start)]
+    m = _models(center, requirements, days=9, start=start)
+    parts = horizon_parts(m, requirements)
+    assert [(part.start.isoformat(), part.days) for part in parts] == [("2025-11-13", 4), ("2025-11-17", 5)]
+    assert parts[0].previous is None and all(part.center.config.weights.night_fairness == 0 for part in parts)
+    whole = lp_lower_bound(m.model) / m.scale
+    bound = roster_bound(m, requirements, 60)
+    assert 0.9 * whole < bound.objective <= whole + 1 / m.scale
 
 
 def test_roster_reports_its_bound_gap_and_understaffing_bound():
