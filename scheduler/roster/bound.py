@@ -155,8 +155,9 @@ class BackgroundBound:
         return 0 if result is None or result.objective is None else round(result.objective * self.scale)
 
     def result(self, wait_seconds: float = 0.0) -> RosterBound:
-        """The bounds, after waiting up to `wait_seconds` for them; an LP still running then is cancelled."""
-        self._thread.join(max(0.0, wait_seconds))
+        """The bounds, after waiting up to `wait_seconds` (inf: until solved) for them; an LP still running then
+        is cancelled."""
+        self._thread.join(None if math.isinf(wait_seconds) else max(0.0, wait_seconds))
         if self._thread.is_alive():
             self._solver.cancel()
         if self._error is not None:

@@ -106,7 +106,13 @@ class LpSolver:
     def solve(self, lp: highspy.HighsLp, time_limit_seconds: float) -> float:
         """The bound `safe_dual_bound` draws from the optimal duals of `lp`, −inf when not solved in time."""
         highs = highspy.Highs()
-        for option, value in (("output_flag", False), ("solver", "ipm"), ("run_crossover", "off"), ("time_limit", float(time_limit_seconds))):
+        for option, value in (
+            ("output_flag", False),
+            ("solver", "ipm"),
+            ("run_crossover", "off"),
+            ("threads", 1),
+            ("time_limit", float(time_limit_seconds)),
+        ):
             highs.setOptionValue(option, value)
         highs.passModel(lp)
         self._highs = highs

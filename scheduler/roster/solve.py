@@ -52,7 +52,7 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
     by `scale`; understaffed agent-hours from the `shortfalls` variables, each worth `interval_hours`).
 
     The bound is the better of CP-SAT's and the LP bound (`scheduler.roster.bound`, solved alongside); a roster
-    that reaches it is optimal, and the search stops there (`reached`). Every soft cost is non-negative, so a
+    that reaches it is optimal, and the search stops there (`reached`) unless `stop_at_bound` is False. Every soft cost is non-negative, so a
     bound of 0 or less proves nothing: it is reported as None.
     """
 
@@ -65,6 +65,7 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         shortfalls: dict | None = None,
         interval_hours: float = 0.0,
         lp_bound: BackgroundBound | None = None,
+        stop_at_bound: bool = True,
         start_points: Callable[[], float] = lambda: math.inf,
     ) -> None:
         super().__init__()
@@ -72,12 +73,12 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         self.shortfalls, self.interval_hours = shortfalls or {}, interval_hours
         self.lp_bound = lp_bound
         self.solutions = 0
-        self.start_points = start_points
+        self.start_points, self.stop_at_bound = start_points, stop_at_bound
 
     def reached(self) -> bool:
         """True once the best roster's objective (before CP-SAT's first: `start_points()`, the hint's, computed
         only once the LP bound is known) is at the LP bound: it is optimal."""
-        proven = self.lp_bound.points() if self.lp_bound is not None else 0
+        proven = self.lp_bound.points() if self.lp_bound is not None and self.stop_at_bound else 0
         return proven > 0 and (self.best_points if self.solutions else self.start_points()) <= proven
 
     def on_solution_callback(self) -> None:
@@ -169,6 +170,8 @@ def build_roster(
     limit is spent, one agent per worker at once); CP-SAT on the whole model, hinted with that roster complete
     with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_SECONDS plus
     FINISH_PER_MODEL_SECOND times the model's build time if longer); then extraction and the independent checker.
+    From the greedy roster on, the LP bound (`scheduler.roster.bound`) is solved in a background thread; a roster
+    that reaches it ends the search (not in deterministic mode, where the bound is awaited at the end instead).
     Ctrl-C in any stage (deferred to a flag, `staffcast.interrupts`) skips the stages after it and keeps the
     best roster found so far; `summary["interrupted"]` says so.
 
@@ -204,7 +207,10 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
     finish = max(FINISH_SHARE * deadline.seconds, FINISH_SECONDS + FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
-    lp_bound = BackgroundBound(m, requirements, deadline.remaining() - finish)  # solved while the search runs
+    # Solved while the search runs; in deterministic mode without a time limit and awaited, and not used to stop
+    # the search early (when it finishes depends on the machine's load).
+    lp_bound = BackgroundBound(m, requirements, math.inf if deadline.deterministic else deadline.remaining() - finish)
+    stop_at_bound = not deadline.deterministic
     best = improve_by_best_response(
         m,
         variables,
@@ -220,7 +226,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
     cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
     hint_points = functools.cache(lambda: sum(m.penalty_totals(hinted).values()) * m.scale)
-    reached = lp_bound.points() > 0 and hint_points() <= lp_bound.points()  # the best response's roster is optimal
+    reached = stop_at_bound and lp_bound.points() > 0 and hint_points() <= lp_bound.points()  # the best response's roster is optimal
     if not stopped() and not reached and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
@@ -233,6 +239,7 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
             shortfalls=variables.coverage.shortfalls,
             interval_hours=m.horizon.interval_minutes / 60,
             lp_bound=lp_bound,
+            stop_at_bound=stop_at_bound,
             start_points=hint_points,
         )
         status = solve_interruptibly(solver, m.model, callback, stop_when=callback.reached)
@@ -242,7 +249,8 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
             status_name, bound_points, value = solver.status_name(status), solver.best_objective_bound, solver.value
     stages["cp_sat_seconds"] = deadline.elapsed()
-    proven = lp_bound.result(wait_seconds=0.0 if stopped() else deadline.remaining() - finish)  # a search ended early may wait for it
+    wait = 0.0 if stopped() else math.inf if deadline.deterministic else deadline.remaining() - finish  # a search ended early may wait
+    proven = lp_bound.result(wait_seconds=wait)
     shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)

@@ -238,3 +238,13 @@ def test_instance1_reaches_its_optimum_quickly():
     report = check_solution(instance, result.assignments)
     # the optimum is reached in a few seconds; proving it (status OPTIMAL) can take longer on a loaded machine
     assert report.ok and result.objective == report.objective == 607 and result.status in ("OPTIMAL", "FEASIBLE")
+
+
+def test_spread_target_needs_the_median_within_2_and_every_run_within_3_percent():
+    from curtois import spread_target
+
+    reference = {"best_known": 100}
+    assert spread_target("Instance5", [101, 102, 103], reference) == "yes"
+    assert spread_target("Instance5", [101, 102, 104], reference) == "no"  # one run 4% above
+    assert spread_target("Instance5", [101, 103, 103], reference) == "no"  # the median 3% above
+    assert spread_target("Instance12", [90, 95, 120], {"gurobi_10min": 96, "ec_10min": 100}) == "yes"  # by the median
