@@ -60,8 +60,10 @@ def quality_lines(summary: dict) -> list[str]:
     """How near the best possible the roster is, in words: its status and objective with the proven bound
     and gap, and the understaffed agent-hours that no roster could avoid (`scheduler.roster.bound`)."""
     bound, understaffed = summary["bound"], summary.get("understaffed_bound_agent_hours")
-    if bound > 0 and summary["gap"] is not None:
-        quality = f"proven bound {bound:,.1f}: at most {summary['gap']:.1%} above the best roster possible"
+    if summary["objective"] <= 0:
+        quality = "nothing to improve (no cost at all)"
+    elif bound > 0 and summary["gap"] is not None:
+        quality = f"proven bound {bound:,.1f} (no roster can cost less), gap {summary['gap']:.1%} = (objective - bound) / objective"
     else:
         quality = "no bound proven in the time given (a longer --time-limit gives the LP relaxation time to prove one)"
     lines = [f"Roster {summary['status']}: objective {summary['objective']:,.1f}, {quality}"]

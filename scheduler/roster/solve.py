@@ -52,8 +52,8 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
     by `scale`; understaffed agent-hours from the `shortfalls` variables, each worth `interval_hours`).
 
     The bound is the better of CP-SAT's and the LP bound (`scheduler.roster.bound`, solved alongside); a roster
-    that reaches it is optimal, and the search stops there (`reached`) unless `stop_at_bound` is False. Every soft cost is non-negative, so a
-    bound of 0 or less proves nothing: it is reported as None.
+    that reaches it is optimal, and the search stops there (`reached`) unless `stop_at_bound` is False. Every
+    soft cost is non-negative, so a bound of 0 or less proves nothing: it is reported as None.
     """
 
     def __init__(

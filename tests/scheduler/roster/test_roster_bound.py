@@ -14,6 +14,7 @@ from scheduler.roster import build_roster
 from scheduler.roster.bound import agent_kinds, horizon_parts, roster_bound
 from scheduler.roster.lp_relaxation import lp_lower_bound
 from scheduler.roster.model import RosterModel
+from scheduler.roster.progress import quality_lines
 from scheduler.roster.rules import apply_rules
 
 COSTLY = {"paid_hour": 3, "start_time_change": 2, "night_fairness": 5, "time_off_preference": 40}
@@ -104,3 +105,13 @@ def test_search_stops_once_the_roster_reaches_the_bound():
     result = build_roster(center, requirements_frame(rows, MONDAY, 7), MONDAY, 7, time_limit_seconds=120, seed=1, workers=2)
     assert result.status == "OPTIMAL" and result.summary["gap"] == 0.0
     assert result.summary["solve_seconds"] < 90
+
+
+def test_quality_lines_say_bound_gap_and_unavoidable_understaffing():
+    summary = {"status": "FEASIBLE", "objective": 200.0, "bound": 150.0, "gap": 0.25, "understaffed_agent_hours": 12.0}
+    first, second = quality_lines({**summary, "understaffed_bound_agent_hours": 4.5})
+    assert first.startswith("Roster FEASIBLE: objective 200.0") and "proven bound 150.0" in first and "gap 25.0%" in first
+    assert "at least 4.5 of the 12.0 understaffed agent-hours" in second
+    assert quality_lines({**summary, "bound": 0.0, "gap": None}) == [
+        "Roster FEASIBLE: objective 200.0, no bound proven in the time given (a longer --time-limit gives the LP relaxation time to prove one)"
+    ]
