@@ -478,6 +478,7 @@ def plan(
     from scheduler.evaluation.evaluate import summary_text
     from scheduler.evaluation.simulation import SimulationOptions
     from scheduler.reports.folders import read_center_inputs, write_plan
+    from scheduler.roster.progress import quality_lines
     from scheduler.workflows.plan import approved_forecast, run_plan
     from staffcast.atomic import check_output_folder, write_into_folder
 
@@ -511,7 +512,10 @@ def plan(
         return paths
 
     paths = write_into_folder(output, write)
-    print(summary_text(result.evaluation, result.roster.status) + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}")
+    print(
+        summary_text(result.evaluation, quality_lines(result.roster.summary))
+        + f"\nwrote {len(paths)} files under {output}; open {output / 'report.html'}"
+    )
     _warn_if_past(deadline, "plan")
 
 

@@ -417,13 +417,11 @@ def headline_lines(evaluation: Evaluation) -> list[str]:
     return lines
 
 
-def summary_text(evaluation: Evaluation, status: str | None = None) -> str:
-    """A short plain-text summary for the terminal and summary.txt: the headline per queue, the roster status
-    (when given), then the figures."""
+def summary_text(evaluation: Evaluation, roster_lines: list[str] = ()) -> str:
+    """A short plain-text summary for the terminal and summary.txt: the headline per queue, the roster's
+    status and quality (`roster_lines`, when given), then the figures."""
     t = evaluation.totals
-    lines = headline_lines(evaluation)
-    if status is not None:
-        lines.append(f"Roster status {status}")
+    lines = headline_lines(evaluation) + list(roster_lines)
     lines += [""]
     lines += [
         f"Service level (all queues, volume-weighted): {t['service_level']:.1%}   ASA (voice+chat, every contact): {t['asa_seconds']:.1f} s   "

@@ -18,6 +18,7 @@ from scheduler.contracts.plan_tables import COVERAGE_COLUMNS
 from scheduler.evaluation.evaluate import ROUTING_NOTE, Evaluation, format_finite, headline_lines, summary_table, summary_text
 from scheduler.reports.hr_export import agent_calendars, daily_hours
 from scheduler.reports.html import Section, figure_png, render_report
+from scheduler.roster.progress import quality_lines
 from staffcast.atomic import write_atomic, write_csv_atomic
 from staffcast.errors import ConfigError
 
@@ -70,7 +71,7 @@ def _release(figure) -> None:
         plt.close(figure)
 
 
-def write_evaluation(evaluation: Evaluation, directory: Path | str, *, status: str | None = None) -> list[Path]:
+def write_evaluation(evaluation: Evaluation, directory: Path | str, *, roster_lines: list[str] = ()) -> list[Path]:
     """coverage.csv (contract), summary.csv, summary.txt, service_by_day.csv, worst_intervals.csv, agent_hours.csv
     and, when simulated, simulation.csv (per queue and interval, means and 95% intervals)."""
     directory = Path(directory)
@@ -91,7 +92,7 @@ def write_evaluation(evaluation: Evaluation, directory: Path | str, *, status: s
     for name, frame in files.items():
         write_csv_atomic(frame, directory / name)
         paths.append(directory / name)
-    write_atomic(directory / "summary.txt", lambda tmp: tmp.write_text(summary_text(evaluation, status) + "\n", encoding="utf-8"))
+    write_atomic(directory / "summary.txt", lambda tmp: tmp.write_text(summary_text(evaluation, roster_lines) + "\n", encoding="utf-8"))
     return paths + [directory / "summary.txt"]
 
 
@@ -208,7 +209,8 @@ def plan_report(result, figures: dict[str, bytes]) -> str:
             "Headline",
             [
                 *headline_lines(evaluation),
-                f"Roster status {roster.status}; understaffing is priced at {config.weights.understaffing:g} per missing agent and interval "
+                *quality_lines(roster.summary),
+                f"Understaffing is priced at {config.weights.understaffing:g} per missing agent and interval "
                 f"and late deferred work at {config.weights.late_work:g} per agent-interval of work per interval overdue, so the roster "
                 "covers the requirements and deadlines wherever the agents, their contracts and the labor rules allow.",
             ],
@@ -334,7 +336,7 @@ def write_plan(result, directory: Path | str, *, team: str | None = None) -> lis
     write_requirements(result.requirements, directory / "requirements.csv")
     paths = [directory / "forecast.csv", directory / "requirements.csv"]
     paths += write_roster_outputs(result.roster.shifts, result.roster.activities, result.roster.coverage, directory)
-    paths += write_evaluation(result.evaluation, directory, status=result.roster.status)
+    paths += write_evaluation(result.evaluation, directory, roster_lines=quality_lines(result.roster.summary))
     write_backlog(result.evaluation.open_backlog, directory / "backlog.csv")
     paths.append(directory / "backlog.csv")
     paths += write_exports(result.center, result.roster.shifts, directory / "hr_daily.csv", "daily", dt.datetime.now(dt.UTC))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import threading
+from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
@@ -13,10 +14,15 @@ from staffcast.interrupts import interrupted
 POLL_SECONDS = 0.05
 
 
-def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, callback: cp_model.CpSolverSolutionCallback | None = None):
+def solve_interruptibly(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    callback: cp_model.CpSolverSolutionCallback | None = None,
+    stop_when: Callable[[], bool] = lambda: False,
+):
     """`solver.solve(model, callback)`, stopped early (with its best solution) once Ctrl-C was pressed within an
-    open `deferred_interrupt` block; CP-SAT never installs its own SIGINT handler. Without an open block a Ctrl-C
-    raises KeyboardInterrupt here, after the search has stopped."""
+    open `deferred_interrupt` block, or once `stop_when()` (polled) is true; CP-SAT never installs its own SIGINT
+    handler. Without an open block a Ctrl-C raises KeyboardInterrupt here, after the search has stopped."""
     solver.parameters.catch_sigint_signal = False
     outcome: dict[str, object] = {}
 
@@ -32,7 +38,7 @@ def solve_interruptibly(solver: cp_model.CpSolver, model: cp_model.CpModel, call
     try:
         while thread.is_alive():
             thread.join(POLL_SECONDS)
-            if not stopping and interrupted():
+            if not stopping and (interrupted() or stop_when()):
                 solver.stop_search()
                 stopping = True
     except BaseException:

@@ -195,6 +195,8 @@ class RosterModel(SoftCosts):
         previous: the previous roster (roster.csv frame) for rest, streaks and the first day's early hours.
         with_coverage: False builds only the agents' hard rules (used to explain infeasibility).
         explain: True guards every hard rule instance with an assumption literal (see `assumptions`).
+        multiplicity: how many identical agents each listed agent stands for (all 1 by default): they count that
+            many times in coverage and in every per-agent cost (`scheduler.roster.bound` relaxes such a model).
     """
 
     def __init__(
@@ -207,6 +209,7 @@ class RosterModel(SoftCosts):
         previous: pd.DataFrame | None = None,
         with_coverage: bool = True,
         explain: bool = False,
+        multiplicity: list[int] | None = None,
     ) -> None:
         if not 1 <= days <= 42:
             raise ConfigError(f"days = {days}: a roster covers 1 to 42 days.")
@@ -215,6 +218,7 @@ class RosterModel(SoftCosts):
         self.center = center
         self.config = center.config
         self.agents = center.agents
+        self.multiplicity = multiplicity or [1] * len(center.agents)
         self.horizon = Horizon(start, days, self.config.interval_minutes)
         self.options: list[ShiftOption] = shift_options(self.config)
         self.scale = objective_scale(self.config.interval_minutes)
@@ -273,6 +277,10 @@ class RosterModel(SoftCosts):
         for penalty in self.penalties:
             totals[penalty.rule] = totals.get(penalty.rule, 0) + penalty.coefficient * value(penalty.expression)
         return {rule: total / self.scale for rule, total in sorted(totals.items())}
+
+    def group_size(self, g: int) -> int:
+        """The agents group `g` stands for."""
+        return sum(self.multiplicity[a] for a in self.groups[g].members)
 
     def holiday(self, d: int) -> bool:
         """True when day index `d` (may be before the horizon) is a statutory holiday (`scheduler.contracts.pay`)."""
@@ -347,11 +355,12 @@ class RosterModel(SoftCosts):
         on_queue: dict[tuple[int, int], tuple[list, list]] = defaultdict(lambda: ([], []))  # variables, coefficients
         fixed: dict[tuple[int, int], int] = defaultdict(int)
         for g, group in enumerate(self.groups):
-            size = len(group.members)
+            size = self.group_size(g)
+            weights = [self.multiplicity[a] for a in group.members]
             for d in range(horizon.days):
                 for o, option in enumerate(self.options):
                     count = model.new_int_var(0, size, f"n_{g}_{d}_{o}")
-                    model.add(count == cp_model.LinearExpr.sum([self.x[a, d, o] for a in group.members]))
+                    model.add(count == cp_model.LinearExpr.weighted_sum([self.x[a, d, o] for a in group.members], weights))
                     self.n[g, d, o] = count
                     first = horizon.first_interval(d, option)
                     for j in range(option.length_minutes // horizon.interval_minutes):
@@ -372,7 +381,7 @@ class RosterModel(SoftCosts):
                     for shift in shifts:
                         for t in shift.working_intervals():
                             if t >= 0:
-                                fixed[g, t] += 1
+                                fixed[g, t] += self.multiplicity[index[agent_id]]
         self.previous_on_queue = dict(fixed)
         self.on_queue = {
             key: cp_model.LinearExpr.weighted_sum(variables, coefficients) + fixed.get(key, 0) for key, (variables, coefficients) in on_queue.items()

@@ -52,4 +52,24 @@ def format_summary(summary: dict) -> list[str]:
         f"objective {summary['objective']:,.1f} ({_bound_text(summary['bound'], summary['gap']).replace('  ', ', ')}; checker "
         f"{summary['checker_objective']:,.1f}, {summary['violations']} hard-rule violations)",
         f"penalties: {penalties or 'none'}",
+        *quality_lines(summary)[1:],
     ]
+
+
+def quality_lines(summary: dict) -> list[str]:
+    """How near the best possible the roster is, in words: its status and objective with the proven bound
+    and gap, and the understaffed agent-hours that no roster could avoid (`scheduler.roster.bound`)."""
+    bound, understaffed = summary["bound"], summary.get("understaffed_bound_agent_hours")
+    if summary["objective"] <= 0:
+        quality = "nothing to improve (no cost at all)"
+    elif bound > 0 and summary["gap"] is not None:
+        quality = f"proven bound {bound:,.1f} (no roster can cost less), gap {summary['gap']:.1%} = (objective - bound) / objective"
+    else:
+        quality = "no bound proven in the time given (a longer --time-limit gives the LP relaxation time to prove one)"
+    lines = [f"Roster {summary['status']}: objective {summary['objective']:,.1f}, {quality}"]
+    if understaffed is not None:
+        lines.append(
+            f"understaffing: at least {understaffed:,.1f} of the {summary['understaffed_agent_hours']:,.1f} understaffed agent-hours "
+            "cannot be avoided by any roster of these agents under these rules (LP bound)"
+        )
+    return lines

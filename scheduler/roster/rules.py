@@ -467,7 +467,7 @@ def cover_requirements(m: RosterModel) -> CoverageVariables:
         if len(queues) == 1:
             coverage.setdefault((queues[0], t), []).append(available)
             continue
-        size = len(m.groups[g].members) + m.previous_on_queue.get((g, t), 0)
+        size = m.group_size(g) + m.previous_on_queue.get((g, t), 0)
         flows = [model.new_int_var(0, size, f"f_{g}_{q}_{t}") for q in queues]
         model.add(LinearExpr.sum(flows) == available)
         for queue, flow in zip(queues, flows):
@@ -534,7 +534,9 @@ def pay_factor(m: RosterModel, a: int) -> float:
 def paid_hours(m: RosterModel) -> None:
     """Each shift costs paid_hour per paid hour, times the agent's hourly_cost over costs.hourly_cost."""
     for (a, _, o), worked in m.x.items():
-        m.penalize("paid_hours", points(m.config.weights.paid_hour * m.scale * pay_factor(m, a), m.options[o].paid_minutes / 60), worked)
+        m.penalize(
+            "paid_hours", m.multiplicity[a] * points(m.config.weights.paid_hour * m.scale * pay_factor(m, a), m.options[o].paid_minutes / 60), worked
+        )
 
 
 def pay_premiums(m: RosterModel) -> None:
@@ -545,16 +547,18 @@ def pay_premiums(m: RosterModel) -> None:
     costs, weight = m.config.costs, m.config.weights.paid_hour * m.scale
     unit = m.pay_unit_minutes
     for week in pay_weeks(m):
-        factor = pay_factor(m, week.agent)
-        m.penalize("pay_premiums", points(weight * factor * (costs.overtime_multiplier - 1), unit / 60), week.overtime)
-        m.penalize("pay_premiums", points(weight * factor * (costs.rest_day_multiplier - costs.overtime_multiplier), unit / 60), week.rest_day)
+        factor, copies = pay_factor(m, week.agent), m.multiplicity[week.agent]
+        m.penalize("pay_premiums", copies * points(weight * factor * (costs.overtime_multiplier - 1), unit / 60), week.overtime)
+        m.penalize(
+            "pay_premiums", copies * points(weight * factor * (costs.rest_day_multiplier - costs.overtime_multiplier), unit / 60), week.rest_day
+        )
     night = [night_overlap_minutes(m.config.rules.night_hours, o.start_minute, o.end_minute) for o in m.options]
     allowance = weight * costs.night_allowance_per_hour / costs.hourly_cost if costs.hourly_cost else 0.0
     for (a, d, o), worked in m.x.items():
         if m.holiday(d):
             holiday = weight * pay_factor(m, a) * (costs.holiday_multiplier - 1)
-            m.penalize("pay_premiums", points(holiday, m.options[o].paid_minutes / 60), worked)
-        m.penalize("pay_premiums", points(allowance, night[o] / 60), worked)
+            m.penalize("pay_premiums", m.multiplicity[a] * points(holiday, m.options[o].paid_minutes / 60), worked)
+        m.penalize("pay_premiums", m.multiplicity[a] * points(allowance, night[o] / 60), worked)
 
 
 def time_off_preferences(m: RosterModel) -> None:
@@ -563,7 +567,8 @@ def time_off_preferences(m: RosterModel) -> None:
     for entry in m.center.time_off:
         d = (entry.date - m.horizon.start).days
         if entry.kind == "preference" and 0 <= d < m.horizon.days and entry.agent_id in index:
-            m.penalize("time_off_preferences", points(entry.weight * m.scale), m.works(index[entry.agent_id], d))
+            a = index[entry.agent_id]
+            m.penalize("time_off_preferences", m.multiplicity[a] * points(entry.weight * m.scale), m.works(a, d))
 
 
 def stable_start_times(m: RosterModel) -> list[StartMove]:
@@ -595,7 +600,7 @@ def stable_start_times(m: RosterModel) -> list[StartMove]:
             hours = model.new_int_var(0, per_day, f"movedabs_{a}_{day}")
             model.add_abs_equality(hours, moved)
             moves.append(StartMove(a, day, both, moved, hours))
-            m.penalize("stable_start_times", coefficient, hours)
+            m.penalize("stable_start_times", m.multiplicity[a] * coefficient, hours)
     return moves
 
 

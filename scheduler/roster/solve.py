@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +16,7 @@ from ortools.sat.python import cp_model
 
 from scheduler.contracts.center import Center
 from scheduler.roster.best_response import improve_by_best_response
+from scheduler.roster.bound import BackgroundBound
 from scheduler.roster.checker import CheckReport, check_roster
 from scheduler.roster.explain import explain_infeasibility
 from scheduler.roster.extract import extract_roster
@@ -48,7 +51,9 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
     """Counts CP-SAT's improving solutions and reports each as a `RosterProgress` (objective and bound divided
     by `scale`; understaffed agent-hours from the `shortfalls` variables, each worth `interval_hours`).
 
-    Every soft cost is non-negative, so a solver bound of 0 or less proves nothing: it is reported as None.
+    The bound is the better of CP-SAT's and the LP bound (`scheduler.roster.bound`, solved alongside); a roster
+    that reaches it is optimal, and the search stops there (`reached`) unless `stop_at_bound` is False. Every
+    soft cost is non-negative, so a bound of 0 or less proves nothing: it is reported as None.
     """
 
     def __init__(
@@ -59,24 +64,40 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         scale: int = 1,
         shortfalls: dict | None = None,
         interval_hours: float = 0.0,
+        lp_bound: BackgroundBound | None = None,
+        stop_at_bound: bool = True,
+        start_points: Callable[[], float] = lambda: math.inf,
     ) -> None:
         super().__init__()
         self.report, self.deadline, self.scale = report, deadline, scale
         self.shortfalls, self.interval_hours = shortfalls or {}, interval_hours
+        self.lp_bound = lp_bound
         self.solutions = 0
+        self.start_points, self.stop_at_bound = start_points, stop_at_bound
+
+    def reached(self) -> bool:
+        """True once the best roster's objective (before CP-SAT's first: `start_points()`, the hint's, computed
+        only once the LP bound is known) is at the LP bound: it is optimal."""
+        proven = self.lp_bound.points() if self.lp_bound is not None and self.stop_at_bound else 0
+        return proven > 0 and (self.best_points if self.solutions else self.start_points()) <= proven
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.best_points = self.objective_value
+        if self.reached():
+            self.stop_search()
         if self.report is None:
             return
-        objective, bound = self.objective_value / self.scale, self.best_objective_bound / self.scale
+        lp_points = self.lp_bound.points() if self.lp_bound is not None else 0
+        objective, bound = self.objective_value / self.scale, max(self.best_objective_bound, lp_points) / self.scale
         hours = sum(self.value(v) for v in self.shortfalls.values()) * self.interval_hours
         proven = bound if bound > 0 else None
         self.report(RosterProgress("cp-sat", self.deadline.elapsed(), objective, proven, relative_gap(objective, proven), hours))
 
 
 def _stage_reporter(report: Callable[[RosterProgress], None] | None, deadline: Deadline) -> Callable[[RosterProgress], None] | None:
-    """Forward the best response's progress, timed from the start of the whole command."""
+    """Forward the best response's progress, timed from the start of the whole command (without a bound: its
+    objective leaves out the fairness spreads, which the bound counts)."""
     if report is None:
         return None
     return lambda update: report(dataclasses.replace(update, elapsed_seconds=deadline.elapsed()))
@@ -149,6 +170,8 @@ def build_roster(
     limit is spent, one agent per worker at once); CP-SAT on the whole model, hinted with that roster complete
     with breaks and queues, until the time to finish is left (FINISH_SHARE of the limit, or FINISH_SECONDS plus
     FINISH_PER_MODEL_SECOND times the model's build time if longer); then extraction and the independent checker.
+    From the greedy roster on, the LP bound (`scheduler.roster.bound`) is solved in a background thread; a roster
+    that reaches it ends the search (not in deterministic mode, where the bound is awaited at the end instead).
     Ctrl-C in any stage (deferred to a flag, `staffcast.interrupts`) skips the stages after it and keeps the
     best roster found so far; `summary["interrupted"]` says so.
 
@@ -183,6 +206,11 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     stages["greedy_seconds"] = deadline.elapsed()
     if stuck:  # an agent's own hard rules conflict: no roster exists
         raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
+    finish = max(FINISH_SHARE * deadline.seconds, FINISH_SECONDS + FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
+    # Solved while the search runs; in deterministic mode without a time limit and awaited, and not used to stop
+    # the search early (when it finishes depends on the machine's load).
+    lp_bound = BackgroundBound(m, requirements, math.inf if deadline.deterministic else deadline.remaining() - finish)
+    stop_at_bound = not deadline.deterministic
     best = improve_by_best_response(
         m,
         variables,
@@ -196,23 +224,33 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     stages["best_response_seconds"] = deadline.elapsed()
     hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
-    finish = max(FINISH_SHARE * deadline.seconds, FINISH_SECONDS + FINISH_PER_MODEL_SECOND * (stages["model_seconds"] - stages["before_seconds"]))
     cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
-    if not stopped() and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
+    hint_points = functools.cache(lambda: sum(m.penalty_totals(hinted).values()) * m.scale)
+    reached = stop_at_bound and lp_bound.points() > 0 and hint_points() <= lp_bound.points()  # the best response's roster is optimal
+    if not stopped() and not reached and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
         solver_parameters(solver, cpsat_seconds, seed, workers, len(m.agents) * days)
         deadline.limit_solver(solver.parameters, share=cpsat_seconds / max(deadline.remaining(), 1e-9))
         callback = SolutionReporter(
-            progress, deadline, scale=m.scale, shortfalls=variables.coverage.shortfalls, interval_hours=m.horizon.interval_minutes / 60
+            progress,
+            deadline,
+            scale=m.scale,
+            shortfalls=variables.coverage.shortfalls,
+            interval_hours=m.horizon.interval_minutes / 60,
+            lp_bound=lp_bound,
+            stop_at_bound=stop_at_bound,
+            start_points=hint_points,
         )
-        status = solve_interruptibly(solver, m.model, callback)
+        status = solve_interruptibly(solver, m.model, callback, stop_when=callback.reached)
         deadline.spend(solver.response_proto.deterministic_time)
         if status in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID):
             raise InfeasibleError(explain_infeasibility(center, start, days, previous, deadline))
         if callback.solutions or status == cp_model.OPTIMAL:  # else CP-SAT had no time to load the hint: keep it
             status_name, bound_points, value = solver.status_name(status), solver.best_objective_bound, solver.value
     stages["cp_sat_seconds"] = deadline.elapsed()
+    wait = 0.0 if stopped() else math.inf if deadline.deterministic else deadline.remaining() - finish  # a search ended early may wait
+    proven = lp_bound.result(wait_seconds=wait)
     shifts, activities = extract_roster(m, variables, value)
     planned = planned_requirements(m, requirements)
     coverage = coverage_table(center, activities, planned)
@@ -221,7 +259,9 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     # solution by one improvement under interleaved search).
     solver_penalties = m.penalty_totals(value)
     objective = sum(solver_penalties.values())
-    bound = min(objective, max(0.0, bound_points / m.scale))
+    bound = min(objective, max(0.0, bound_points / m.scale, lp_bound.points() / m.scale))
+    if bound >= objective > 0 and status_name == "FEASIBLE":
+        status_name = "OPTIMAL"
     summary = {
         "status": status_name,
         "agents": len(m.agents),
@@ -232,6 +272,8 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
         "objective": objective,
         "bound": bound,
         "gap": relative_gap(objective, bound if bound > 0 else None),
+        "understaffed_bound_agent_hours": proven.understaffed_agent_hours,
+        "bound_seconds": proven.seconds,
         "checker_objective": report.objective,
         "violations": len(report.violations),
         "penalties": report.penalties,

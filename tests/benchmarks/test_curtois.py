@@ -12,7 +12,7 @@ from curtois_qu.instance import check_solution, parse_instance, read_instance, r
 from curtois_qu.lns import agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CURTOIS_RULES, build_curtois_model
 from curtois_qu.solve import complete, greedy_assignments, solve_instance
-from lp_bound import lp_lower_bound
+from scheduler.roster.lp_relaxation import lp_lower_bound
 from staffcast.errors import DataError
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "benchmarks" / "curtois"
@@ -238,3 +238,13 @@ def test_instance1_reaches_its_optimum_quickly():
     report = check_solution(instance, result.assignments)
     # the optimum is reached in a few seconds; proving it (status OPTIMAL) can take longer on a loaded machine
     assert report.ok and result.objective == report.objective == 607 and result.status in ("OPTIMAL", "FEASIBLE")
+
+
+def test_spread_target_needs_the_median_within_2_and_every_run_within_3_percent():
+    from curtois import spread_target
+
+    reference = {"best_known": 100}
+    assert spread_target("Instance5", [101, 102, 103], reference) == "yes"
+    assert spread_target("Instance5", [101, 102, 104], reference) == "no"  # one run 4% above
+    assert spread_target("Instance5", [101, 103, 103], reference) == "no"  # the median 3% above
+    assert spread_target("Instance12", [90, 95, 120], {"gurobi_10min": 96, "ec_10min": 100}) == "yes"  # by the median

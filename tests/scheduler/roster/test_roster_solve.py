@@ -62,7 +62,7 @@ def test_progress_reports_incumbent_bound_gap_and_understaffing(tiny):
     build_roster(tiny, tiny_requirements(1), MONDAY, 1, time_limit_seconds=20, workers=1, progress=seen.append)
     assert seen and all(isinstance(report, RosterProgress) for report in seen)
     stages = [report.stage for report in seen]
-    assert stages[0] == "best response" and stages[-1] == "cp-sat"
+    assert stages[0] == "best response"
     assert stages == sorted(stages, key=lambda stage: stage != "best response")  # the best response comes first
     assert all(report.bound is None and report.gap is None for report in seen if report.stage == "best response")
     proven = [report for report in seen if report.bound is not None]

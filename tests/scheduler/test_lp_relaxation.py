@@ -4,7 +4,7 @@ import math
 
 from ortools.sat.python import cp_model
 
-from lp_bound import lp_lower_bound
+from scheduler.roster.lp_relaxation import lp_lower_bound
 
 
 def test_odd_cycle_cover_has_the_fractional_bound():
