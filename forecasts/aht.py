@@ -11,9 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from forecasts.profiles import PROFILE_WEEKS, weekday_class
+from forecasts.profiles import weekday_class
 
 POOL_WEIGHT_DAYS = 2.0
+AHT_WEEKS = 8  # handle times drift: the normal AHT comes from the last weeks only
 AROUND_DAYS = 28  # an event day's AHT is compared with the normal days this many days around it
 STALE_AHT_DAYS = 7  # AHT missing on more of the newest days than this: the forecast uses older weeks, with a warning
 
@@ -31,7 +32,7 @@ class HandleTimes:
         with_aht = np.flatnonzero(weights.sum(axis=1) > 0)
         last = with_aht[-1] + 1 if len(with_aht) else len(dates)
         self.stale_since = dates[last] if last < len(dates) and len(dates) - last > STALE_AHT_DAYS else None
-        window = np.arange(max(0, last - 7 * PROFILE_WEEKS), last)  # the last weeks that have AHT
+        window = np.arange(max(0, last - 7 * AHT_WEEKS), last)  # the last weeks that have AHT
         window = window[normal[window]]
         overall = work[window].sum() / max(weights[window].sum(), 1e-9) if self.known else np.nan
         self.by_weekday = np.full((7, counts.shape[1]), overall)
@@ -53,7 +54,7 @@ class HandleTimes:
             day_log_ratio = np.where((expected > 0) & (done > 0), np.log(done / expected), np.nan)
         around = pd.Series(np.where(normal, day_log_ratio, np.nan)).rolling(2 * AROUND_DAYS + 1, center=True, min_periods=5).median()
         day_log_ratio = day_log_ratio - around.ffill().bfill().fillna(0.0).to_numpy()
-        recent = np.flatnonzero(normal)[-7 * PROFILE_WEEKS :]
+        recent = np.flatnonzero(normal)[-7 * AHT_WEEKS :]
         sigma = float(np.nanstd(day_log_ratio[recent])) if len(recent) > 2 else 0.05
         keys = day_keys[day_keys.date.isin(dates)]
         keys = keys.assign(value=day_log_ratio[dates.get_indexer(keys.date)]).dropna(subset=["value"])

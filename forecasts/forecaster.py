@@ -7,7 +7,8 @@ Per queue:
    annual change seen in past years (growth and the season of the month), are compared on
    rolling-origin folds at the end of the history (and one a year back, the same season with its
    events); the best daily WAPE wins if it beats the 4-week mean (with the annual change when the
-   history has a year) by a margin.
+   history has a year) by a margin. Once the history has a year, only models with the annual change
+   compete: the folds are too few to show that ignoring a known season turn is better beyond noise.
 3. Days are split into intervals by the intraday profile of their day type (`profiles`), AHT by
    `aht.HandleTimes`.
 4. The 80% band is conformal: weighted quantiles of the folds' standardized interval errors
@@ -486,6 +487,8 @@ def _select_and_calibrate(
     if not complete or actual_total[-1] <= 0:
         return _default_choices(buckets)
     default = f"{DEFAULT_MODEL}+annual" if f"{DEFAULT_MODEL}+annual" in complete else DEFAULT_MODEL
+    if default.endswith("+annual"):  # past years' season and growth are known: no candidate may ignore them
+        complete = {alias: error for alias, error in complete.items() if alias.endswith("+annual")}
     choices: list[str] = []
     for number in range(buckets):
         if actual_total[number] <= 0:

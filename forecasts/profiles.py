@@ -1,7 +1,10 @@
 """Intraday profiles: how a day's contacts spread over its intervals, by day type.
 
 A normal day's profile is the mean share per slot over the last weeks' same weekdays, shrunk toward
-the pooled profile of its class (Monday-Friday or weekend) so a few noisy weeks do not carry it.
+the profile of its class (Monday-Friday or weekend), itself shrunk toward the profile of all days, each
+step only as far as the difference stands out of what the number of days behind each mean leaves as
+noise (empirical Bayes): weekdays that share a shape pool all their days, while a short Friday or a
+closed Saturday morning keeps its own.
 An event day (e.g. 11.11 with its midnight rush, a Spring Festival day) adds the mean deviation its
 past occurrences showed from their own normal profile, kept only as far as it stands out of the
 day-to-day noise (a James-Stein style shrinkage).
@@ -12,8 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-PROFILE_WEEKS = 8
-POOL_WEIGHT_DAYS = 2.0  # the pooled profile counts as this many same-weekday days
+PROFILE_WEEKS = 16  # a season of normal days; the weekday shrinkage keeps a weekday's own shape where it has one
 MIN_POOLED_DAYS = 4  # fewer normal days of the class before a day: its normal shape also looks at the weeks after
 EVENT_PROFILE_KEYS_AROUND = ("pre-1", "post-1")  # besides the days inside the event
 
@@ -47,6 +49,7 @@ class IntradayProfiles:
         self.totals = totals
         self.day_keys = day_keys
         self._normal_cache: dict[tuple[int, int], np.ndarray] = {}
+        self._variance_cache: dict[tuple[int, bool], np.ndarray] = {}
         self.event_deltas = self._learn_event_deltas()
 
     def normal_profile(self, weekday: int, end: int | None = None) -> np.ndarray:
@@ -58,17 +61,21 @@ class IntradayProfiles:
         window = self._normal_days_around(end)
         same = window[self.day_of_week[window] == weekday]
         pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
-        if len(pooled) < MIN_POOLED_DAYS:  # a history starting on a holiday: the weeks after it tell the normal shape
+        after = len(pooled) < MIN_POOLED_DAYS  # a history starting on a holiday: the weeks after it tell the normal shape
+        if after:
             window = self._normal_days_around(end, after=True)
             same = window[self.day_of_week[window] == weekday]
             pooled = window[[weekday_class(w) == weekday_class(weekday) for w in self.day_of_week[window]]]
         mask = self.open_slots[weekday]
-        if len(pooled) == 0:
+        if len(window) == 0:
             profile = mask / max(mask.sum(), 1)
         else:
-            pooled_profile = self.shares[pooled].mean(axis=0)
-            own = self.shares[same].sum(axis=0) if len(same) else 0.0
-            profile = (own + POOL_WEIGHT_DAYS * pooled_profile) / (len(same) + POOL_WEIGHT_DAYS)
+            if (end, after) not in self._variance_cache:  # the same window serves every weekday
+                self._variance_cache[(end, after)] = _day_variance(self.shares[window], self.day_of_week[window])
+            noise = self._variance_cache[(end, after)]
+            profile = self.shares[window].mean(axis=0)
+            for days, wider in ((pooled, len(window)), (same, len(pooled))):
+                profile = _shrunk_toward(self.shares[days], profile, wider, noise)
         profile = _normalized(profile * mask, mask)
         self._normal_cache[(weekday, end)] = profile
         return profile
@@ -124,6 +131,30 @@ class IntradayProfiles:
             return profile
         _, _, name, key = max(shaped, key=lambda item: (item[0], item[1], item[2], item[3]))
         return _normalized(np.clip(profile + self.event_deltas[(name, key)], 0, None) * mask, mask)
+
+
+def _day_variance(shares: np.ndarray, day_of_week: np.ndarray) -> np.ndarray:
+    """Per slot, the variance of one day's share around the mean of its weekday (pooled over weekdays)."""
+    groups = np.unique(day_of_week)
+    freedom = len(shares) - len(groups)
+    if freedom < 1:
+        return np.zeros(shares.shape[1])
+    means = np.zeros((7, shares.shape[1]))
+    for w in groups:
+        means[w] = shares[day_of_week == w].mean(axis=0)
+    return np.square(shares - means[day_of_week]).sum(axis=0) / freedom
+
+
+def _shrunk_toward(shares: np.ndarray, target: np.ndarray, wider_days: int, noise: np.ndarray) -> np.ndarray:
+    """The mean of `shares` (some of the `wider_days` days behind `target`) moved toward `target` as far as
+    their difference is what noise would make of it (positive-part James-Stein); `target` without days."""
+    if len(shares) == 0:
+        return target
+    difference = shares.mean(axis=0) - target
+    signal = float(np.sum(difference**2))
+    expected = float(np.sum(noise)) * max(1.0 / len(shares) - 1.0 / max(wider_days, 1), 0.0)
+    weight = max(0.0, 1.0 - expected / signal) if signal > 0 else 0.0
+    return target + weight * difference
 
 
 def _normalized(profile: np.ndarray, mask: np.ndarray) -> np.ndarray:

@@ -1,0 +1,75 @@
+"""How the forecaster estimates from noisy history: intraday shapes pooled across weekdays only where they
+agree, and the model choice keeping past years' change."""
+
+import numpy as np
+import pandas as pd
+from synthetic import synthetic_history
+
+from forecasts import forecast_contacts, validate_history
+from forecasts import forecaster as forecaster_module
+from forecasts.profiles import IntradayProfiles
+
+SLOTS = 24
+WEEKS = 16
+
+
+def _shape(peak_hour: float) -> np.ndarray:
+    hours = np.arange(SLOTS) + 0.5
+    shape = 0.3 + np.exp(-((hours - peak_hour) ** 2) / 8)
+    return shape / shape.sum()
+
+
+def _profiles(saturday_peak: float, seed: int = 3) -> tuple[IntradayProfiles, np.ndarray, np.ndarray]:
+    """16 weeks of Poisson days of 1,500 contacts: every weekday peaks at 11:00, Saturday at `saturday_peak`."""
+    dates = pd.date_range("2024-01-01", periods=7 * WEEKS, freq="D")
+    weekday_shape, saturday_shape = _shape(11), _shape(saturday_peak)
+    shapes = np.where((dates.day_of_week == 5)[:, None], saturday_shape, weekday_shape)
+    counts = np.random.default_rng(seed).poisson(1500 * shapes).astype(float)
+    open_slots = np.ones((7, SLOTS), dtype=bool)
+    empty_keys = pd.DataFrame(columns=["date", "name", "kind", "key", "occurrence"])
+    return IntradayProfiles(counts, dates, np.ones(len(dates), dtype=bool), open_slots, empty_keys), counts, shapes
+
+
+def _distance(a: np.ndarray, b: np.ndarray) -> float:
+    return float(np.abs(a - b).sum())
+
+
+def test_weekdays_with_one_shape_pool_all_their_days():
+    """Same shape every day: a Tuesday's profile is about as good as the mean of all days, far better than its own 16."""
+    profiles, counts, shapes = _profiles(saturday_peak=11)
+    tuesdays = counts[profiles.day_of_week == 1]
+    own_mean = (tuesdays / tuesdays.sum(axis=1, keepdims=True)).mean(axis=0)
+    all_mean = (counts / counts.sum(axis=1, keepdims=True)).mean(axis=0)
+    truth = shapes[0]
+    assert _distance(profiles.normal_profile(1), truth) < 0.6 * _distance(own_mean, truth)
+    assert _distance(profiles.normal_profile(1), truth) < 1.3 * _distance(all_mean, truth)
+
+
+def test_a_weekday_with_its_own_shape_keeps_it():
+    """Saturday peaks at 19:00, the other days at 11:00: Saturday's profile follows its own days, the others are not pulled."""
+    profiles, _, shapes = _profiles(saturday_peak=19)
+    saturday_truth, weekday_truth = shapes[profiles.day_of_week == 5][0], shapes[0]
+    assert _distance(profiles.normal_profile(5), saturday_truth) < 0.05
+    assert _distance(profiles.normal_profile(1), weekday_truth) < 0.05
+
+
+def test_with_past_years_only_models_carrying_their_change_compete(monkeypatch):
+    """A candidate without the annual change that wins every fold (here it is fed the folds' actual days) is
+    still not chosen once the history has a year: the folds cannot show it is right to ignore a known season."""
+    generated = synthetic_history(days=800, seed=5)  # the fold a year back has a year before it too
+    history = validate_history(generated.drop(columns="expected_contacts"))
+    actual_daily = generated.groupby(generated.interval_start.dt.normalize()).contacts.sum()
+    start = actual_daily.index[-1] + pd.Timedelta(days=1)
+    real_candidates = forecaster_module.daily_candidates
+
+    def oracle_in_the_folds(fit, future):
+        daily, applied = real_candidates(fit, future)
+        if future[0] < start:
+            daily["recent_mean_8w"] = actual_daily.reindex(future).fillna(0.0).to_numpy()
+        return daily, applied
+
+    monkeypatch.setattr(forecaster_module, "daily_candidates", oracle_in_the_folds)
+    result = forecast_contacts(history, [], start.date(), 28)
+    chosen = result.models["chat"].model
+    assert "recent_mean_8w" not in chosen.replace("recent_mean_8w+annual", "")
+    assert all(part.split(" ")[0].endswith("+annual") for part in chosen.split(", "))
