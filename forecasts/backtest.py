@@ -83,7 +83,9 @@ def _future_slots(index: pd.Index, origin: pd.Timestamp, days: int) -> pd.Dateti
 
 
 def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataFrame:
-    """Per queue (and 'all'): interval and daily WAPE and bias, and 80% band coverage when present."""
+    """Per queue (and 'all'): interval and daily WAPE and bias, and 80% band coverage when present. Coverage
+    counts the intervals the forecast has a band for or where contacts arrived: an interval the forecast
+    leaves out (closed) with no contact, such as an export's zero rows for the night, says nothing of the band."""
     joined = actual.merge(forecast, on=["queue", "interval_start"], how="left", suffixes=("", "_forecast"))
     joined["contacts_forecast"] = joined.contacts_forecast.fillna(0.0)
     rows = []
@@ -100,7 +102,8 @@ def score(actual: pd.DataFrame, forecast: pd.DataFrame, method: str) -> pd.DataF
         }
         if "contacts_lo" in part:
             inside = (part.contacts >= part.contacts_lo.fillna(0)) & (part.contacts <= part.contacts_hi.fillna(0))
-            row["coverage_80"] = float(inside.mean())
+            scored = part.contacts_lo.notna() | (part.contacts > 0)
+            row["coverage_80"] = float(inside[scored].mean()) if scored.any() else np.nan
         rows.append(row)
     return pd.DataFrame(rows)
 
