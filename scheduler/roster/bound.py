@@ -22,7 +22,7 @@ import pandas as pd
 
 from scheduler.contracts.center import Center
 from scheduler.roster.grid import Horizon, deferred_queue_ids
-from scheduler.roster.lp_relaxation import LpSolver, lp_lower_bound
+from scheduler.roster.lp_relaxation import LpSolver, Relaxation, relax
 from scheduler.roster.model import PreviousShift, RosterModel, agent_queues, parse_previous
 from scheduler.roster.rules import apply_rules
 
@@ -109,30 +109,62 @@ def merged_model(part: BoundPart) -> tuple[RosterModel, list]:
     return merged, list(variables.coverage.shortfalls.values())
 
 
-def roster_bound(m: RosterModel, requirements: pd.DataFrame, seconds: float, solver: LpSolver | None = None) -> RosterBound:
-    """Lower bounds of `m`'s objective and understaffed agent-hours: the sum over `horizon_parts` of the LP
-    relaxations of their merged models, within `seconds`. A part's understaffing needs a second LP (shortfall
-    alone as objective) only when its first LP's optimum leaves some: else no roster must be short there."""
-    solver = solver or LpSolver()
-    started = time.monotonic()
-    objective, understaffed, kinds = 0, 0.0, 0
+@dataclass(frozen=True)
+class PartRelaxation:
+    """A part's merged model as an LP (`lp_relaxation.Relaxation`) and the columns of its shortfall variables."""
+
+    relaxation: Relaxation
+    shortfall_columns: list[int]
+
+
+@dataclass(frozen=True)
+class BoundProblem:
+    """The LPs of a roster's bound, read from OR-Tools models up front: solving them needs HiGHS only."""
+
+    parts: list[PartRelaxation]
+    agent_kinds: int
+    scale: int
+    interval_minutes: int
+
+
+def bound_problem(m: RosterModel, requirements: pd.DataFrame) -> BoundProblem:
+    """The merged model of every `horizon_parts` part, relaxed to an LP."""
+    parts, kinds = [], 0
     for part in horizon_parts(m, requirements):
         merged, shortfalls = merged_model(part)
         kinds = max(kinds, len(merged.agents))
-        points = _bound_points(merged, seconds - (time.monotonic() - started), solver)
+        parts.append(PartRelaxation(relax(merged.model), [v.index for v in shortfalls]))
+    return BoundProblem(parts, kinds, m.scale, m.horizon.interval_minutes)
+
+
+def solve_bound(problem: BoundProblem, seconds: float, solver: LpSolver, started: float | None = None) -> RosterBound:
+    """Lower bounds of the objective and of the understaffed agent-hours: the sum over the parts of their LP
+    bounds, within `seconds` from `started` (time.monotonic(), default now). A part's understaffing needs a second
+    LP (shortfall alone as objective) only when its first LP's optimum leaves some: else no roster must be short
+    there."""
+    started = time.monotonic() if started is None else started
+    objective, understaffed = 0, 0.0
+    for part in problem.parts:
+        points = _whole(part.relaxation.objective_bound(solver, seconds - (time.monotonic() - started)))
         if points is None:
-            return RosterBound(None, None, kinds, time.monotonic() - started)
+            return RosterBound(None, None, problem.agent_kinds, time.monotonic() - started)
         objective += points
-        if understaffed is not None and sum(solver.values[v.index] for v in shortfalls) > 1e-6:
-            merged.model.minimize(sum(shortfalls))
-            short = _bound_points(merged, seconds - (time.monotonic() - started), solver)
-            understaffed = None if short is None else understaffed + short * m.horizon.interval_minutes / 60
-    return RosterBound(objective / m.scale, understaffed, kinds, time.monotonic() - started)
+        if understaffed is not None and solver.values[part.shortfall_columns].sum() > 1e-6:
+            short = _whole(part.relaxation.sum_bound(part.shortfall_columns, solver, seconds - (time.monotonic() - started)))
+            understaffed = None if short is None else understaffed + short * problem.interval_minutes / 60
+    return RosterBound(objective / problem.scale, understaffed, problem.agent_kinds, time.monotonic() - started)
+
+
+def roster_bound(m: RosterModel, requirements: pd.DataFrame, seconds: float, solver: LpSolver | None = None) -> RosterBound:
+    """`solve_bound` of `bound_problem` within `seconds` in all."""
+    started = time.monotonic()
+    return solve_bound(bound_problem(m, requirements), seconds, solver or LpSolver(), started)
 
 
 class BackgroundBound:
-    """`roster_bound` in a daemon thread, so that the search goes on while HiGHS (which releases the GIL) solves
-    the LP; Ctrl-C or the end of the search `cancel` it."""
+    """The bound's LPs, read from the models in the calling thread, then solved by HiGHS (which releases the GIL)
+    in a daemon thread, so that the search goes on meanwhile and no OR-Tools model is touched from two threads;
+    the end of the search or Ctrl-C `cancel` it."""
 
     def __init__(self, m: RosterModel, requirements: pd.DataFrame, seconds: float) -> None:
         self.scale = m.scale
@@ -140,12 +172,13 @@ class BackgroundBound:
         self._result: RosterBound | None = None
         self._error: BaseException | None = None
         self._solver = LpSolver()
-        self._thread = threading.Thread(target=self._run, args=(m, requirements, seconds), name="roster-bound", daemon=True)
+        problem = bound_problem(m, requirements)
+        self._thread = threading.Thread(target=self._run, args=(problem, seconds), name="roster-bound", daemon=True)
         self._thread.start()
 
-    def _run(self, m: RosterModel, requirements: pd.DataFrame, seconds: float) -> None:
+    def _run(self, problem: BoundProblem, seconds: float) -> None:
         try:
-            self._result = roster_bound(m, requirements, seconds, self._solver)
+            self._result = solve_bound(problem, seconds, self._solver, self._started)
         except BaseException as exc:  # handed to the caller of result()
             self._error = exc
 
@@ -165,11 +198,9 @@ class BackgroundBound:
         return self._result or RosterBound(None, None, 0, time.monotonic() - self._started)
 
 
-def _bound_points(model: RosterModel, seconds: float, solver: LpSolver) -> int | None:
-    """The LP bound rounded up to whole objective points (every term is whole), less a numerical margin."""
-    if seconds <= 0:
-        return None
-    value = lp_lower_bound(model.model, time_limit_seconds=seconds, solver=solver)
+def _whole(value: float) -> int | None:
+    """An LP bound rounded up to whole objective points (every term is whole), less a numerical margin; None
+    when the LP was not solved."""
     if not math.isfinite(value):
         return None
     return max(0, math.ceil(value - 1e-6 * max(1.0, abs(value))))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import os
 import sys
+from dataclasses import dataclass
 
 import highspy
 import numpy as np
@@ -133,10 +134,36 @@ class LpSolver:
             self._highs.cancelSolve()
 
 
+@dataclass
+class Relaxation:
+    """A CP-SAT model's LP relaxation as a HiGHS LP (costs: the model's objective without its offset and scaling),
+    read from the model once, so that solving it needs nothing of OR-Tools (another thread may do it)."""
+
+    lp: highspy.HighsLp
+    offset: float
+    scaling: float
+
+    def objective_bound(self, solver: LpSolver, time_limit_seconds: float) -> float:
+        """The model objective's LP bound (−inf when not solved in time)."""
+        return (solver.solve(self.lp, time_limit_seconds) + self.offset) * self.scaling
+
+    def sum_bound(self, columns: list[int], solver: LpSolver, time_limit_seconds: float) -> float:
+        """The LP bound of the sum of these variables (by model index) instead of the objective (the LP keeps
+        these costs from then on)."""
+        costs = np.zeros(self.lp.num_col_)
+        costs[columns] = 1.0
+        self.lp.col_cost_ = costs
+        return solver.solve(self.lp, time_limit_seconds)
+
+
 def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 600.0, solver: LpSolver | None = None) -> float:
     """The LP-relaxation optimum of `model`'s objective (−inf when the LP is not solved to optimality in time);
     `solver` lets another thread cancel it."""
-    solver = solver or LpSolver()
+    return relax(model).objective_bound(solver or LpSolver(), time_limit_seconds)
+
+
+def relax(model: cp_model.CpModel) -> Relaxation:
+    """The LP relaxation of `model` (see the module docstring for what is kept)."""
     proto = model.proto
     count = len(proto.variables)
     bounds = [(_finite(v.domain[0]), _finite(v.domain[len(v.domain) - 1])) for v in proto.variables]
@@ -176,5 +203,4 @@ def lp_lower_bound(model: cp_model.CpModel, time_limit_seconds: float = 600.0, s
     lp.row_lower_, lp.row_upper_ = np.array(rows.low), np.array(rows.high)
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = matrix.indptr, matrix.indices, matrix.data
-    value = solver.solve(lp, time_limit_seconds)
-    return (value + objective.offset) * (objective.scaling_factor or 1.0)
+    return Relaxation(lp, objective.offset, objective.scaling_factor or 1.0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import math
 import os
 from collections.abc import Callable
@@ -66,7 +65,7 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         interval_hours: float = 0.0,
         lp_bound: BackgroundBound | None = None,
         stop_at_bound: bool = True,
-        start_points: Callable[[], float] = lambda: math.inf,
+        start_points: float = math.inf,
     ) -> None:
         super().__init__()
         self.report, self.deadline, self.scale = report, deadline, scale
@@ -76,10 +75,10 @@ class SolutionReporter(cp_model.CpSolverSolutionCallback):
         self.start_points, self.stop_at_bound = start_points, stop_at_bound
 
     def reached(self) -> bool:
-        """True once the best roster's objective (before CP-SAT's first: `start_points()`, the hint's, computed
-        only once the LP bound is known) is at the LP bound: it is optimal."""
+        """True once the best roster's objective (before CP-SAT's first roster: `start_points`, the hint's when
+        known) is at the LP bound: it is optimal."""
         proven = self.lp_bound.points() if self.lp_bound is not None and self.stop_at_bound else 0
-        return proven > 0 and (self.best_points if self.solutions else self.start_points()) <= proven
+        return proven > 0 and (self.best_points if self.solutions else self.start_points) <= proven
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
@@ -225,8 +224,9 @@ def _search(center, requirements, start, days, deadline: Deadline, seed, workers
     hinted = solution_reader(m.model, best.hint)
     status_name, bound_points, value = "FEASIBLE", 0.0, hinted
     cpsat_seconds = deadline.remaining() - (FINISH_SHARE * deadline.seconds if deadline.deterministic else finish)
-    hint_points = functools.cache(lambda: sum(m.penalty_totals(hinted).values()) * m.scale)
-    reached = stop_at_bound and lp_bound.points() > 0 and hint_points() <= lp_bound.points()  # the best response's roster is optimal
+    # The best response's roster's objective, only once the bound is known (it takes a second or two at scale).
+    hint_points = sum(m.penalty_totals(hinted).values()) * m.scale if stop_at_bound and lp_bound.points() > 0 else math.inf
+    reached = hint_points <= lp_bound.points()  # the best response's roster is optimal
     if not stopped() and not reached and cpsat_seconds > 0:  # after Ctrl-C or at the deadline the best response's roster is the answer
         set_hint(m.model, best.hint)
         solver = cp_model.CpSolver()
