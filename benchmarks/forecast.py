@@ -26,7 +26,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from forecasts import forecast_contacts, seasonal_naive, validate_history, weekday_mean  # noqa: E402
-from forecasts.backtest import score  # noqa: E402
+from forecasts.backtesting import score  # noqa: E402
 
 BANK = Path(__file__).resolve().parents[2] / "shared" / "data" / "bank_calls_5min.csv"
 BANK_ORIGINS = ["2003-09-29", "2003-10-06", "2003-10-13", "2003-10-20"]

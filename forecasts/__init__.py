@@ -3,11 +3,11 @@
 from staffcast.lazy_exports import lazy_exports
 
 _EXPORTS = {
-    "backtest": "forecasts.backtest",
-    "bias": "forecasts.backtest",
-    "seasonal_naive": "forecasts.backtest",
-    "wape": "forecasts.backtest",
-    "weekday_mean": "forecasts.backtest",
+    "backtest": "forecasts.backtesting",
+    "bias": "forecasts.backtesting",
+    "seasonal_naive": "forecasts.backtesting",
+    "wape": "forecasts.backtesting",
+    "weekday_mean": "forecasts.backtesting",
     "DataError": "staffcast.errors",
     "StaffcastError": "staffcast.errors",
     "Event": "forecasts.events",

@@ -16,7 +16,7 @@ def test_loading_a_center_loads_no_capacity_planner_and_no_later_stage() -> None
     assert loaded <= {"scheduler.contracts", "scheduler.contracts.center", "scheduler.contracts.schema", "scheduler.contracts.capacity_schema"}
 
 
-@pytest.mark.parametrize("module", ["forecasts.forecaster", "forecasts.backtest", "forecasts.plots", "staffcast.tables", "staffcast.atomic"])
+@pytest.mark.parametrize("module", ["forecasts.forecaster", "forecasts.backtesting", "forecasts.plots", "staffcast.tables", "staffcast.atomic"])
 def test_forecasts_and_the_base_know_nothing_of_scheduling(module: str) -> None:
     assert not [m for m in modules_loaded_by(module) if m.startswith("scheduler")]
 

@@ -249,7 +249,7 @@ def evaluate(case: MessyCase, forecast: pd.DataFrame) -> dict[str, float]:
         that the forecast leaves out, forecasts at under a tenth of that or bands at [0, 0] (dead_share), and the
         median hi / forecast ratio.
     """
-    from forecasts.backtest import bias, wape
+    from forecasts.backtesting import bias, wape
 
     joined = case.truth.merge(forecast, on=["queue", "interval_start"], how="left", suffixes=("", "_f"))
     joined[["contacts_f", "contacts_lo", "contacts_hi"]] = joined[["contacts_f", "contacts_lo", "contacts_hi"]].fillna(0.0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from forecasts.backtest import score
+from forecasts.backtesting import score
 
 
 def test_coverage_leaves_out_closed_intervals_without_contacts_but_counts_those_with():
