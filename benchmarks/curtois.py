@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from curtois_qu.instance import check_solution, read_instance, read_solution, solution_frame
+from curtois_qu.instance import CurtoisInstance, check_solution, read_instance, read_solution, solution_frame
 from curtois_qu.model import build_curtois_model
 from curtois_qu.solve import solve_instance
 from scheduler.roster.lp_relaxation import lp_lower_bound
@@ -105,9 +105,8 @@ def spread_row(name: str, runs: list[dict], reference: dict[str, float]) -> dict
     }
 
 
-def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, float], seed: int, lp_bound: float) -> dict:
-    """Solve one instance with `seed`, write and re-check its solution, and return its table row."""
-    instance = read_instance(path)
+def run(instance: CurtoisInstance, out: Path, args: argparse.Namespace, reference: dict[str, float], seed: int, lp_bound: float) -> dict:
+    """Solve the instance with `seed`, write and re-check its solution, and return its table row."""
 
     def report(update: RosterProgress) -> None:
         if args.verbose:
@@ -148,9 +147,8 @@ def run(path: Path, out: Path, args: argparse.Namespace, reference: dict[str, fl
     }
 
 
-def instance_lp_bound(path: Path, args: argparse.Namespace) -> float:
+def instance_lp_bound(instance: CurtoisInstance, args: argparse.Namespace) -> float:
     """The LP-relaxation bound of the instance's model (nan when skipped or too large), timed on stderr."""
-    instance = read_instance(path)
     if args.no_lp_bound or len(instance.employees) * instance.days > args.lp_max_cells:
         return math.nan
     started = time.monotonic()
@@ -203,11 +201,12 @@ def main() -> None:
     for path in paths:
         reference = references.get(path.stem, {})
         try:
-            lp_bound = instance_lp_bound(path, args)
+            instance = read_instance(path)
+            lp_bound = instance_lp_bound(instance, args)
             runs = []
             for seed in range(args.seed, args.seed + args.seeds):
                 out = Path(args.out) if args.out else folder / f"{path.stem}_seed{seed}.csv"
-                runs.append(run(path, out, args, reference, seed, lp_bound))
+                runs.append(run(instance, out, args, reference, seed, lp_bound))
                 print(f"{path.stem} seed {seed}: objective {runs[-1]['objective']}", file=sys.stderr)
         except StaffcastError as error:
             print(f"error: {error}", file=sys.stderr)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -417,7 +417,7 @@ def headline_lines(evaluation: Evaluation) -> list[str]:
     return lines
 
 
-def summary_text(evaluation: Evaluation, roster_lines: list[str] = ()) -> str:
+def summary_text(evaluation: Evaluation, roster_lines: Sequence[str] = ()) -> str:
     """A short plain-text summary for the terminal and summary.txt: the headline per queue, the roster's
     status and quality (`roster_lines`, when given), then the figures."""
     t = evaluation.totals

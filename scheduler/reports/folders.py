@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -71,7 +72,7 @@ def _release(figure) -> None:
         plt.close(figure)
 
 
-def write_evaluation(evaluation: Evaluation, directory: Path | str, *, roster_lines: list[str] = ()) -> list[Path]:
+def write_evaluation(evaluation: Evaluation, directory: Path | str, *, roster_lines: Sequence[str] = ()) -> list[Path]:
     """coverage.csv (contract), summary.csv, summary.txt, service_by_day.csv, worst_intervals.csv, agent_hours.csv
     and, when simulated, simulation.csv (per queue and interval, means and 95% intervals)."""
     directory = Path(directory)

@@ -23,7 +23,7 @@ import pandas as pd
 from scheduler.contracts.center import Center
 from scheduler.roster.grid import Horizon, deferred_queue_ids
 from scheduler.roster.lp_relaxation import LpSolver, Relaxation, relax
-from scheduler.roster.model import PreviousShift, RosterModel, agent_queues, parse_previous
+from scheduler.roster.model import PreviousShift, RosterModel, agent_queues, parse_previous, with_agents
 from scheduler.roster.rules import apply_rules
 
 UNREAD_AGENT_FIELDS = ("agent_id", "name", "team", "skills")
@@ -100,10 +100,7 @@ def merged_model(part: BoundPart) -> tuple[RosterModel, list]:
     center = part.center
     horizon = Horizon(part.start, part.days, center.config.interval_minutes)
     kinds = agent_kinds(center, horizon, parse_previous(part.previous, center, horizon))
-    agents = [center.agents[members[0]] for members in kinds]
-    kept = {agent.agent_id for agent in agents}
-    center = dataclasses.replace(center, agents=agents, time_off=[t for t in center.time_off if t.agent_id in kept])
-    previous = None if part.previous is None else part.previous.loc[part.previous.agent_id.isin(kept)]
+    center, previous = with_agents(center, part.previous, [center.agents[members[0]] for members in kinds])
     merged = RosterModel(center, part.requirements, part.start, part.days, previous=previous, multiplicity=[len(members) for members in kinds])
     variables = apply_rules(merged)
     return merged, list(variables.coverage.shortfalls.values())

@@ -88,6 +88,13 @@ def agent_queues(agent: Agent, center: Center) -> tuple[str, ...]:
     return tuple(q.id for q in center.config.queues if agent.can_serve(q.skill, q.min_skill_level))
 
 
+def with_agents(center: Center, previous: pd.DataFrame | None, agents: list[Agent]) -> tuple[Center, pd.DataFrame | None]:
+    """The center with only `agents`, their time off, and their shifts of the previous roster."""
+    kept = {agent.agent_id for agent in agents}
+    center = dataclasses.replace(center, agents=list(agents), time_off=[t for t in center.time_off if t.agent_id in kept])
+    return center, None if previous is None else previous.loc[previous.agent_id.isin(kept)]
+
+
 def parse_previous(previous: pd.DataFrame | None, center: Center, horizon: Horizon) -> dict[str, list[PreviousShift]]:
     """The previous roster's shifts per agent, relative to the horizon start (ignores unknown columns).
 
@@ -301,9 +308,7 @@ class RosterModel(SoftCosts):
     def alone(self, a: int) -> RosterModel:
         """A RosterModel of agent `a` alone (same horizon, the agent's time off and previous shifts), without
         coverage: the rules are left to the caller."""
-        agent = self.agents[a]
-        center = dataclasses.replace(self.center, agents=[agent], time_off=[t for t in self.center.time_off if t.agent_id == agent.agent_id])
-        previous = None if self.previous_frame is None else self.previous_frame.loc[self.previous_frame.agent_id == agent.agent_id]
+        center, previous = with_agents(self.center, self.previous_frame, [self.agents[a]])
         return RosterModel(center, None, self.horizon.start, self.horizon.days, previous=previous, with_coverage=False)
 
     def fix(self, assignments: dict[tuple[str, dt.date], str | None]) -> None:
