@@ -11,7 +11,7 @@ import pytest
 from roster_worlds import MONDAY, Solved, leave, make_agent, make_center, requirements_frame, shift_row
 
 from scheduler.roster import build_roster
-from scheduler.roster.bound import agent_kinds, horizon_parts, roster_bound
+from scheduler.roster.bound import agent_kinds, horizon_parts, merged_model, roster_bound
 from scheduler.roster.lp_relaxation import lp_lower_bound
 from scheduler.roster.model import RosterModel
 from scheduler.roster.progress import quality_lines
@@ -26,7 +26,7 @@ def _world(days: int = 3):
     agents += [make_agent("P", max_hours_per_week=40), make_agent("D", max_hours_per_week=40, night_ok=False)]
     center = make_center(
         agents,
-        time_off=[leave("P", MONDAY + dt.timedelta(days=1), kind="preference", weight=40)],
+        time_off=[leave("P", MONDAY + dt.timedelta(days=1), kind="preference", weight=40), leave("P", MONDAY)],
         weights=COSTLY,
         rules={"min_days_off_per_week": 1},
         costs={"hourly_cost": 30, "night_allowance_per_hour": 6},
@@ -115,3 +115,11 @@ def test_quality_lines_say_bound_gap_and_unavoidable_understaffing():
     assert quality_lines({**summary, "bound": 0.0, "gap": None}) == [
         "Roster FEASIBLE: objective 200.0, no bound proven in the time given (a longer --time-limit gives the LP relaxation time to prove one)"
     ]
+
+
+def test_the_merged_model_keeps_each_representatives_time_off():
+    center, requirements = _world()
+    m = _models(center, requirements)
+    merged, _ = merged_model(horizon_parts(m, requirements)[0])
+    assert [agent.agent_id for agent in merged.agents] == ["A0", "P", "D"] and merged.multiplicity == [3, 1, 1]
+    assert sorted((t.agent_id, t.kind) for t in merged.center.time_off) == [("P", "leave"), ("P", "preference")]
