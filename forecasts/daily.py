@@ -37,7 +37,8 @@ IN_EVENT_OUTLIER_LOG_RATIO = float(np.log(2.0))  # an event day this far from it
 
 @dataclass
 class EventEffect:
-    """A learned event effect: multiplicative factor per day key, with its spread across occurrences."""
+    """A learned event effect: multiplicative factor per day key, and per key the sd of the next occurrence's
+    log effect around it (NaN where unknown)."""
 
     log_effect: dict[str, float]
     log_spread: dict[str, float]
@@ -242,6 +243,10 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     (before / inside from the start / inside from the end / after), as far as the keys' spread around
     that local mean is noise, except spikes far beyond the noise (the 11.11 peak), which keep their own;
     the local mean itself is pulled toward no effect as far as it is noise.
+
+    Each key's spread is the sd of the next occurrence around its effect: the occurrences' variance around
+    their key's mean, pooled over the keys on its side of the event (two occurrences give one degree of
+    freedom per key, too few to tell a key's own), times 1 + 1/n for the n occurrences behind the mean.
     """
     part = part[np.isfinite(part.net)]
     if not in_event(part.key).any():
@@ -250,10 +255,8 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     net = part.net.to_numpy()
     count_array = np.bincount(inverse, minlength=len(keys)).astype(float)
     sum_array = np.bincount(inverse, weights=net, minlength=len(keys))
-    square_array = np.bincount(inverse, weights=net**2, minlength=len(keys))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        spread_array = np.sqrt(np.maximum(square_array - sum_array**2 / count_array, 0) / (count_array - 1))
-    sums, counts, spreads = (dict(zip(keys.tolist(), array.tolist())) for array in (sum_array, count_array, spread_array))
+    deviation_array = np.maximum(np.bincount(inverse, weights=net**2, minlength=len(keys)) - sum_array**2 / count_array, 0.0)
+    sums, counts, deviations = (dict(zip(keys.tolist(), array.tolist())) for array in (sum_array, count_array, deviation_array))
     smooth_sum, smooth_count = {}, {}
     for key in keys.tolist():
         side, _, number = key.partition("-")
@@ -275,10 +278,18 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
         own_weight = np.where(spike, 1.0, tau2 / (tau2 + sigma**2 / n))
         centre = smooth * n_smooth * smooth**2 / (n_smooth * smooth**2 + sigma**2)
         values = centre + own_weight * (raw - smooth)
-        for key, value in zip(side_keys, values):
+        occurrence_variance = _pooled_variance([deviations[k] for k in side_keys], n)
+        for key, value, count in zip(side_keys, values, n):
             log_effect[key] = float(value)
-            log_spread[key] = float(spreads[key]) if counts[key] > 1 else np.nan
+            log_spread[key] = float(np.sqrt(occurrence_variance * (1 + 1 / count)))
     return EventEffect(log_effect, log_spread)
+
+
+def _pooled_variance(deviations: list[float], counts: np.ndarray) -> float:
+    """The variance of one occurrence around its key's mean, pooled over keys: summed squared deviations over
+    their degrees of freedom (NaN when no key was seen twice)."""
+    freedom = float(np.sum(counts - 1))
+    return float(np.sum(deviations)) / freedom if freedom > 0 else np.nan
 
 
 @dataclass
