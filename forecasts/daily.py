@@ -244,9 +244,10 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     that local mean is noise, except spikes far beyond the noise (the 11.11 peak), which keep their own;
     the local mean itself is pulled toward no effect as far as it is noise.
 
-    Each key's spread is the sd of the next occurrence around its effect: the occurrences' variance around
-    their key's mean, pooled over the keys on its side of the event (two occurrences give one degree of
-    freedom per key, too few to tell a key's own), times 1 + 1/n for the n occurrences behind the mean.
+    Each key seen more than once gets as spread the sd of the next occurrence around its effect: the
+    occurrences' variance around their key's mean, pooled over the keys on its side of the event (two
+    occurrences give one degree of freedom per key, too few to tell a key's own), times 1 + 1/n for the n
+    occurrences behind the mean. A key seen once gets none (NaN): the forecast's band takes half its effect.
     """
     part = part[np.isfinite(part.net)]
     if not in_event(part.key).any():
@@ -281,7 +282,7 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
         occurrence_variance = _pooled_variance([deviations[k] for k in side_keys], n)
         for key, value, count in zip(side_keys, values, n):
             log_effect[key] = float(value)
-            log_spread[key] = float(np.sqrt(occurrence_variance * (1 + 1 / count)))
+            log_spread[key] = float(np.sqrt(occurrence_variance * (1 + 1 / count))) if count > 1 else np.nan
     return EventEffect(log_effect, log_spread)
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 from synthetic import synthetic_history
 
 from forecasts import forecast_contacts, validate_history
+from forecasts import daily as daily_module
 from forecasts import forecaster as forecaster_module
 from forecasts.profiles import IntradayProfiles
 
@@ -73,3 +74,27 @@ def test_with_past_years_only_models_carrying_their_change_compete(monkeypatch):
     chosen = result.models["chat"].model
     assert "recent_mean_8w" not in chosen.replace("recent_mean_8w+annual", "")
     assert all(part.split(" ")[0].endswith("+annual") for part in chosen.split(", "))
+
+
+def _two_occurrences(differences: dict[str, float], once: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Net log ratios of two occurrences of an event: per key, a level of 0.3 plus and minus half its difference
+    (`once`: keys seen in the first occurrence only)."""
+    rows = []
+    for key, difference in differences.items():
+        rows.append((key, 0.3 + difference / 2))
+        if key not in once:
+            rows.append((key, 0.3 - difference / 2))
+    return pd.DataFrame(rows, columns=["key", "net"])
+
+
+def test_an_event_days_spread_is_its_sides_pooled_variance_for_a_new_occurrence():
+    """Two occurrences give each key one degree of freedom: a key whose two happen to agree still gets the
+    variance the other keys of its side show, times 1 + 1/2 (a new occurrence around a mean of two); the days
+    after the event keep their own side's; a key seen once has none (the forecast falls back to half its effect)."""
+    differences = {f"day-{i}": 0.1 for i in range(8)} | {"day-3": 0.0} | {f"post-{i}": 0.02 for i in range(1, 6)}
+    effect = daily_module._effect_from(_two_occurrences(differences | {"day-8": 0.0}, once=("day-8",)), sigma=0.03)
+    pooled = 7 * 0.1**2 / 2 / 8  # 7 keys with a squared deviation of 0.1^2 / 2 each, day-3 with 0, over 8 degrees of freedom
+    assert np.isclose(effect.log_spread["day-3"], np.sqrt(pooled * 1.5))
+    assert np.isclose(effect.log_spread["day-0"], np.sqrt(pooled * 1.5))
+    assert np.isnan(effect.log_spread["day-8"])
+    assert np.isclose(effect.log_spread["post-2"], np.sqrt(0.02**2 / 2 * 1.5))
