@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 from synthetic import synthetic_history
 
-from forecasts import forecast_contacts, validate_history
 from forecasts import daily as daily_module
+from forecasts import forecast_contacts, validate_history
 from forecasts import forecaster as forecaster_module
 from forecasts.profiles import IntradayProfiles
 
