@@ -242,7 +242,9 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     Each key's raw mean is pulled toward the mean of the keys within SMOOTH_DAYS of it on the same side
     (before / inside from the start / inside from the end / after), as far as the keys' spread around
     that local mean is noise, except spikes far beyond the noise (the 11.11 peak), which keep their own;
-    the local mean itself is pulled toward no effect as far as it is noise.
+    the local mean itself is pulled toward no effect as far as it is noise, counting each occurrence as one
+    draw (the days of one occurrence share its baseline's error, so ten days of two occurrences are two
+    draws, not twenty).
 
     Each key seen more than once gets as spread the sd of the next occurrence around its effect: the
     occurrences' variance around their key's mean, pooled over the keys on its side of the event (two
@@ -258,12 +260,13 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
     sum_array = np.bincount(inverse, weights=net, minlength=len(keys))
     deviation_array = np.maximum(np.bincount(inverse, weights=net**2, minlength=len(keys)) - sum_array**2 / count_array, 0.0)
     sums, counts, deviations = (dict(zip(keys.tolist(), array.tolist())) for array in (sum_array, count_array, deviation_array))
-    smooth_sum, smooth_count = {}, {}
+    smooth_sum, smooth_count, smooth_occurrences = {}, {}, {}
     for key in keys.tolist():
         side, _, number = key.partition("-")
         neighbours = [f"{side}-{int(number) + step}" for step in range(-SMOOTH_DAYS, SMOOTH_DAYS + 1)]
         smooth_sum[key] = sum(sums.get(k, 0.0) for k in neighbours)
         smooth_count[key] = sum(counts.get(k, 0.0) for k in neighbours)
+        smooth_occurrences[key] = max(counts.get(k, 0.0) for k in neighbours)
     log_effect, log_spread = {}, {}
     by_side: dict[str, list[str]] = {}
     for key in keys.tolist():
@@ -272,12 +275,12 @@ def _effect_from(part: pd.DataFrame, sigma: float) -> EventEffect | None:
         raw = np.array([sums[k] / counts[k] for k in side_keys])
         smooth = np.array([smooth_sum[k] / smooth_count[k] for k in side_keys])
         n = np.array([counts[k] for k in side_keys])
-        n_smooth = np.array([smooth_count[k] for k in side_keys])
+        occurrences = np.array([smooth_occurrences[k] for k in side_keys])
         deviation2 = (raw - smooth) ** 2
         tau2 = max(0.0, float(np.mean(deviation2) - np.mean(sigma**2 / n)))
         spike = deviation2 > SPIKE_SIGMAS**2 * sigma**2 / n  # far beyond noise from its neighbours: keep it
         own_weight = np.where(spike, 1.0, tau2 / (tau2 + sigma**2 / n))
-        centre = smooth * n_smooth * smooth**2 / (n_smooth * smooth**2 + sigma**2)
+        centre = smooth * occurrences * smooth**2 / (occurrences * smooth**2 + sigma**2)
         values = centre + own_weight * (raw - smooth)
         occurrence_variance = _pooled_variance([deviations[k] for k in side_keys], n)
         for key, value, count in zip(side_keys, values, n):

@@ -98,3 +98,14 @@ def test_an_event_days_spread_is_its_sides_pooled_variance_for_a_new_occurrence(
     assert np.isclose(effect.log_spread["day-0"], np.sqrt(pooled * 1.5))
     assert np.isnan(effect.log_spread["day-8"])
     assert np.isclose(effect.log_spread["post-2"], np.sqrt(0.02**2 / 2 * 1.5))
+
+
+def test_a_small_shift_shared_by_an_occurrences_days_is_shrunk_as_two_draws():
+    """Ten days after an event, each 4% low in both occurrences (as a baseline's error makes them): the local
+    mean is pulled toward no effect as two draws (weight 2 x 0.04^2 / (2 x 0.04^2 + sigma^2) = 2/3), not as
+    the twenty days (0.91); a wave of +30% on the same days stays."""
+    small = _two_occurrences({f"post-{i}": 0.0 for i in range(1, 11)}).assign(net=lambda frame: frame.net - 0.34)
+    effect = daily_module._effect_from(pd.concat([small, pd.DataFrame({"key": ["day-0"] * 2, "net": [0.3, 0.3]})]), sigma=0.04)
+    assert all(-0.03 < effect.log_effect[f"post-{i}"] < -0.02 for i in range(3, 9))
+    wave = daily_module._effect_from(_two_occurrences({f"day-{i}": 0.0 for i in range(10)}), sigma=0.04)
+    assert all(wave.log_effect[f"day-{i}"] > 0.29 for i in range(10))
