@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from forecasts.aht import HandleTimes
-from forecasts.calendar import event_days
+from forecasts.calendar import event_days, in_event
 from forecasts.daily import AppliedEffects, DailyDecomposition, decompose, event_effect_on
 from forecasts.event_checks import event_warnings
 from forecasts.events import Event
@@ -53,7 +53,7 @@ ANNUAL_YEARS = (1, 2)
 ANNUAL_REFERENCE_DAYS = 28
 YEAR_DAYS = 364  # a year back, on the same weekday
 SAME_SEASON_SHARE = 0.5  # weight of the fold a year back (the same season, its events) in the band
-UNSEEN_EVENT_LOG_SPREAD = 0.5
+UNSEEN_EVENT_LOG_SPREAD = 0.5  # extra log sd of the days inside an event never seen (the days around it keep its kind's spread)
 DEFAULT_BAND_QUANTILES = (-1.2816, 1.2816)
 MIN_BAND_SD = 1.0
 GAP_WARNING_DAYS = 7  # a history ending more days than this before the start gets a warning
@@ -333,7 +333,7 @@ def forecast_contacts(
         day_bucket = pd.Series(bucket, index=future).reindex(frame.date).to_numpy()
         band = {key: np.array([bands[b][key] for b in range(len(bands))])[day_bucket] for key in ("phi", "q_lo", "q_hi")}
         phi = np.sqrt(band["phi"] ** 2 + spread.reindex(frame.date).to_numpy() ** 2)
-        unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks)])
+        unseen = frame.date.isin(fit.day_keys.date[fit.day_keys.name.isin(fallbacks) & in_event(fit.day_keys.key)])
         phi = np.where(unseen, np.sqrt(phi**2 + UNSEEN_EVENT_LOG_SPREAD**2), phi)
         sd = band_sd(frame.contacts.to_numpy(), phi**2)
         frame["contacts_lo"] = np.maximum(frame.contacts + band["q_lo"] * sd, 0.0)

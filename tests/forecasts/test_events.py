@@ -107,3 +107,24 @@ def test_unseen_event_uses_kind_fallback_and_says_so():
     forecast = result.table
     daily = forecast.groupby(forecast.interval_start.dt.normalize()).contacts.sum()
     assert daily[pd.Timestamp("2024-07-03")] > 1.5 * daily[pd.Timestamp("2024-07-02")]
+
+
+def test_an_unseen_events_wider_band_covers_its_own_days_only():
+    """An event without a past occurrence may move its own days by anything (a wider band there), but the days
+    around it only as its kind's effect there says: listing it leaves the band of the days before it as it was."""
+    lift = {"2024-03-15": 2.0, "2024-05-15": 2.0}
+    history = validate_history(synthetic_history(start="2024-01-01", days=180, lift=lift, seed=5))
+    from forecasts import Event
+
+    seen = [Event(name="sale", kind="promotion", start=d, end=d) for d in ("2024-03-15", "2024-05-15")]
+    unseen = Event(name="brand_day", kind="promotion", start="2024-07-03", end="2024-07-03")
+
+    def relative_width(events) -> pd.Series:
+        table = forecast_contacts(history, events, datetime.date(2024, 6, 29), 7).table
+        by_day = table.groupby(table.interval_start.dt.normalize())
+        return (by_day.contacts_hi.sum() - by_day.contacts_lo.sum()) / by_day.contacts.sum()
+
+    without, listed = relative_width(seen), relative_width(seen + [unseen])
+    assert listed[pd.Timestamp("2024-07-03")] > 1.5 * without[pd.Timestamp("2024-07-03")]
+    for day in ("2024-06-30", "2024-07-01", "2024-07-02"):
+        assert listed[pd.Timestamp(day)] == pytest.approx(without[pd.Timestamp(day)], rel=0.1)
