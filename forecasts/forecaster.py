@@ -14,8 +14,9 @@ Per queue:
 4. The 80% band is conformal: weighted quantiles of the folds' standardized interval errors
    (actual - forecast) / sqrt(forecast + (phi^2 + spread^2) x forecast^2), phi being the intervals'
    relative over-dispersion measured on the folds (at least the daily log error) and spread the sd of
-   an event day's next occurrence around its learned effect (`daily`). The recent folds and the same-season fold a year back
-   weigh half each, so the band holds through an event season as well as in ordinary weeks.
+   an event day's next occurrence around its learned effect (`daily`). The recent folds and the
+   same-season fold a year back weigh half each, so the band holds through an event season as well as
+   in ordinary weeks.
 """
 
 from __future__ import annotations
