@@ -128,7 +128,7 @@ def run(instance: CurtoisInstance, out: Path, args: argparse.Namespace, referenc
             f"{instance.name}: the checker disagrees with the solver (objective {check.objective} vs "
             f"{result.objective}; violations: {check.violations[:5]})"
         )
-    bound = max(result.bound, math.ceil(lp_bound - 1e-6) if math.isfinite(lp_bound) else 0)
+    bound = max(math.ceil(result.bound - 1e-6), math.ceil(lp_bound - 1e-6) if math.isfinite(lp_bound) else 0)
     best = reference.get("best_known", math.nan)
     return {
         "instance": instance.name,
@@ -143,6 +143,7 @@ def run(instance: CurtoisInstance, out: Path, args: argparse.Namespace, referenc
         "target_met": target(instance.name, check.objective, check.ok, reference),
         "greedy": int(result.stages.get("greedy_objective", 0)) or "",
         "cpsat": int(result.stages.get("cpsat_objective", 0)) or "",
+        "colgen": int(result.stages.get("colgen_objective", 0)) or "",
         "lns_iter": result.lns.get("iterations", 0),
     }
 

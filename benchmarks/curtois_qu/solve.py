@@ -7,10 +7,14 @@
    maximises the days worked finds one first and hints the cover solve.
 2. CP-SAT on the whole model, hinted with that roster (the engine's `solver_parameters`), for a small share
    of the time limit (5%); small instances are proved optimal here.
-3. LNS (`lns.improve`) over (employee, day) cells for the rest of the time, one 1-worker sub-solve per core
+3. Column generation over employee schedules (`colgen.column_generation`), seeded with the incumbent, for up
+   to 60% of the time left: a proven bound far stronger than CP-SAT's (Instance5: 1,141 against about 750;
+   optimum 1,143), then a dive to a roster, kept when it beats the incumbent.
+4. LNS (`lns.improve`) over (employee, day) cells for the rest of the time, one 1-worker sub-solve per core
    at once, with CP-SAT's full LP relaxation in each sub-solve; it stops early when the incumbent reaches
-   CP-SAT's proven bound.
-The LP-relaxation bound (`lp_bound`) is computed apart, because on the larger instances GLOP needs seconds.
+   the best proven bound.
+The compact model's LP bound (`lp_bound` in the benchmark) is computed apart, because on the larger instances
+GLOP needs seconds.
 """
 
 from __future__ import annotations
@@ -24,12 +28,13 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
+from curtois_qu.colgen import column_generation
 from curtois_qu.instance import Assignments, CurtoisInstance
 from curtois_qu.lns import Neighbourhood, agent_day_neighbourhoods, improve, objective_value
 from curtois_qu.model import CurtoisModel, assignments_of, build_curtois_model
 from scheduler.roster.interrupts import restore_python_interrupts
 from scheduler.roster.progress import RosterProgress
-from scheduler.roster.solve import SolutionReporter, solver_parameters
+from scheduler.roster.solve import SolutionReporter, relative_gap, solver_parameters
 from staffcast.deadline import Deadline
 from staffcast.errors import InfeasibleError
 
@@ -158,6 +163,37 @@ def cover_window(m: CurtoisModel) -> Neighbourhood:
     return Neighbourhood("cover", choose)
 
 
+def _column_generation_stage(
+    m: CurtoisModel,
+    incumbent: list[int],
+    bound: float,
+    started: float,
+    time_limit_seconds: float,
+    share: float,
+    seed: int,
+    workers: int,
+    stages: dict[str, float],
+    progress: Callable[[RosterProgress], None] | None,
+) -> tuple[list[int], float, bool]:
+    """Column generation from the incumbent: (the better of the incumbent and its roster, the better bound,
+    whether Ctrl-C stopped it)."""
+    now = time.monotonic()
+    deadline = now + share * (time_limit_seconds - (now - started))
+    found = column_generation(m.instance, assignments_of(m, lambda var: incumbent[var.index]), deadline=deadline, seed=seed, workers=workers)
+    stages["colgen_seconds"] = time.monotonic() - now
+    stages["colgen_bound"] = found.bound
+    bound = max(bound, found.bound)
+    if found.assignments is not None:
+        roster = complete(m, found.assignments, seed)
+        stages["colgen_objective"] = objective_value(m.model.proto, roster)
+        if stages["colgen_objective"] < objective_value(m.model.proto, incumbent):
+            incumbent = roster
+            if progress is not None:
+                elapsed, value = time.monotonic() - started, stages["colgen_objective"]
+                progress(RosterProgress("colgen", elapsed, value, max(0.0, bound), relative_gap(value, max(0.0, bound)), 0.0))
+    return incumbent, bound, found.interrupted
+
+
 def solve_instance(
     instance: CurtoisInstance,
     *,
@@ -167,6 +203,8 @@ def solve_instance(
     cpsat_share: float = 0.05,
     use_greedy: bool = True,
     use_lns: bool = True,
+    use_colgen: bool = True,
+    colgen_share: float = 0.6,
     lns_workers: int = 1,
     sub_deterministic_seconds: float = 0.3,
     progress: Callable[[RosterProgress], None] | None = None,
@@ -179,7 +217,8 @@ def solve_instance(
         seed, workers: CP-SAT seed and workers of the whole-model stage; the LNS runs workers // lns_workers
             sub-solves at once.
         cpsat_share: the share of the time limit for the whole-model CP-SAT stage (all of it without LNS).
-        use_greedy, use_lns: switch stages off (to measure what each one brings).
+        use_greedy, use_lns, use_colgen: switch stages off (to measure what each one brings).
+        colgen_share: the longest share of the time left after CP-SAT that column generation may take.
         lns_workers, sub_deterministic_seconds: CP-SAT workers and deterministic-time limit of one LNS sub-solve.
         progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, lns; no understaffing).
 
@@ -215,6 +254,10 @@ def solve_instance(
         incumbent = list(solver.response_proto.solution)
         stages["cpsat_objective"] = solver.objective_value
     bound = max(0.0, solver.best_objective_bound) if status != cp_model.UNKNOWN else 0.0
+    if incumbent is not None and use_colgen and status != cp_model.OPTIMAL and not interrupted:
+        incumbent, bound, interrupted = _column_generation_stage(
+            m, incumbent, bound, started, time_limit_seconds, colgen_share, seed, workers, stages, progress
+        )
     lns_summary: dict[str, object] = {}
     remaining = time_limit_seconds - (time.monotonic() - started)
     if incumbent is not None and use_lns and status != cp_model.OPTIMAL and not interrupted and remaining > 0.1:
