@@ -9,10 +9,12 @@
    of the time limit (5%); small instances are proved optimal here.
 3. Column generation over employee schedules (`colgen.column_generation`), seeded with the incumbent, for up
    to 60% of the time left: a proven bound far stronger than CP-SAT's (Instance5: 1,141 against about 750;
-   optimum 1,143), then a dive to a roster, kept when it beats the incumbent.
+   optimum 1,143), then a roster from a dive and from the restricted master as an integer program, kept when
+   it beats the incumbent.
 4. LNS (`lns.improve`) over (employee, day) cells for the rest of the time, one 1-worker sub-solve per core
-   at once, with CP-SAT's full LP relaxation in each sub-solve; it stops early when the incumbent reaches
-   the best proven bound.
+   at once, with CP-SAT's full LP relaxation in each sub-solve; besides the windows, agents, blocks and cover
+   neighbourhoods, one frees the cells the column generation master leaves unsettled (`relaxation_guided`).
+   It stops early when the incumbent reaches the best proven bound.
 The compact model's LP bound (`lp_bound` in the benchmark) is computed apart, because on the larger instances
 GLOP needs seconds.
 """
@@ -238,7 +240,8 @@ def solve_instance(
         use_greedy, use_lns, use_colgen: switch stages off (to measure what each one brings).
         colgen_share: the longest share of the time left after CP-SAT that column generation may take.
         lns_workers, sub_deterministic_seconds: CP-SAT workers and deterministic-time limit of one LNS sub-solve.
-        progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, lns; no understaffing).
+        progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, colgen, lns; no
+            understaffing).
 
     Raises:
         InfeasibleError: when no valid roster exists or none is found in time.
