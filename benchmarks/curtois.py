@@ -1,4 +1,4 @@
-"""Curtois & Qu shift-scheduling benchmark on the roster engine (greedy hint, CP-SAT, LNS); prints one table.
+"""Curtois & Qu shift-scheduling benchmark on the roster engine (greedy hint, CP-SAT, column generation, LNS); prints one table.
 
     python benchmarks/curtois.py INSTANCE.txt --time-limit S --out solution.csv
     python benchmarks/curtois.py --all [--only 1-10] --time-limit 60 [--seeds 3] [--out-dir solutions/]

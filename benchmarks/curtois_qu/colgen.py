@@ -116,6 +116,14 @@ class Master:
             for c, dual in zip(self.instance.cover, cover_duals)
         }
 
+    def shift_values(self) -> dict[tuple[int, int, str], float]:
+        """(employee, day, shift id) -> the sum of lambda over the schedules holding that shift (0 when absent)."""
+        values: dict[tuple[int, int, str], float] = {}
+        for schedule, value in zip(self.schedules, self.values):
+            for d, shift_id in schedule.shifts if value > 1e-9 else ():
+                values[schedule.employee, d, shift_id] = values.get((schedule.employee, d, shift_id), 0.0) + value
+        return values
+
     def fix(self, employee: int, chosen: int) -> None:
         """Keep only schedule `chosen` of `employee` (the others get an upper bound of 0)."""
         for k, schedule in enumerate(self.schedules):
@@ -184,6 +192,8 @@ class ColumnGeneration:
     assignments: Assignments | None = None
     schedules: int = 0
     interrupted: bool = False
+    shift_values: dict[tuple[int, int, str], float] = field(default_factory=dict)
+    """(employee, day, shift id) -> the root master's value of that shift (lambda of the schedules holding it)."""
     stats: dict[str, float] = field(default_factory=dict)
 
 
@@ -324,6 +334,7 @@ def column_generation(
             result.bound = generate(master, pricer, pool, started + root_share * (deadline - started), set())
             result.stats["root_seconds"] = time.monotonic() - started
             result.stats["root_lp"] = master.highs.getInfo().objective_function_value
+            result.shift_values = master.shift_values()
             fixed = dive(master, pricer, pool, deadline - (1 - root_share - dive_share) * (deadline - started))
             result.stats["dive_seconds"] = time.monotonic() - started - result.stats["root_seconds"]
             index = {(schedule.employee, schedule.shifts): k for k, schedule in enumerate(master.schedules)}

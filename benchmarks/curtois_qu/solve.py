@@ -9,10 +9,12 @@
    of the time limit (5%); small instances are proved optimal here.
 3. Column generation over employee schedules (`colgen.column_generation`), seeded with the incumbent, for up
    to 60% of the time left: a proven bound far stronger than CP-SAT's (Instance5: 1,141 against about 750;
-   optimum 1,143), then a dive to a roster, kept when it beats the incumbent.
+   optimum 1,143), then a roster from a dive and from the restricted master as an integer program, kept when
+   it beats the incumbent.
 4. LNS (`lns.improve`) over (employee, day) cells for the rest of the time, one 1-worker sub-solve per core
-   at once, with CP-SAT's full LP relaxation in each sub-solve; it stops early when the incumbent reaches
-   the best proven bound.
+   at once, with CP-SAT's full LP relaxation in each sub-solve; besides the windows, agents, blocks and cover
+   neighbourhoods, one frees the cells the column generation master leaves unsettled (`relaxation_guided`).
+   It stops early when the incumbent reaches the best proven bound.
 The compact model's LP bound (`lp_bound` in the benchmark) is computed apart, because on the larger instances
 GLOP needs seconds.
 """
@@ -174,9 +176,9 @@ def _column_generation_stage(
     workers: int,
     stages: dict[str, float],
     progress: Callable[[RosterProgress], None] | None,
-) -> tuple[list[int], float, bool]:
+) -> tuple[list[int], float, bool, dict[tuple[int, int, str], float]]:
     """Column generation from the incumbent: (the better of the incumbent and its roster, the better bound,
-    whether Ctrl-C stopped it)."""
+    whether Ctrl-C stopped it, the root master's shift values)."""
     now = time.monotonic()
     deadline = now + share * (time_limit_seconds - (now - started))
     found = column_generation(m.instance, assignments_of(m, lambda var: incumbent[var.index]), deadline=deadline, seed=seed, workers=workers)
@@ -191,7 +193,25 @@ def _column_generation_stage(
             if progress is not None:
                 elapsed, value = time.monotonic() - started, stages["colgen_objective"]
                 progress(RosterProgress("colgen", elapsed, value, max(0.0, bound), relative_gap(value, max(0.0, bound)), 0.0))
-    return incumbent, bound, found.interrupted
+    return incumbent, bound, found.interrupted, found.shift_values
+
+
+def relaxation_guided(m: CurtoisModel, shift_values: dict[tuple[int, int, str], float]) -> Neighbourhood:
+    """Free (employee, day) cells where the incumbent's choice (a shift or the day off) has a value below 0.99 in the
+    column generation master (relaxation-induced, RINS): the LP disagrees or is undecided there. A random share of
+    them when there are more."""
+
+    def choose(rng, share: float, values) -> list[tuple[int, int]]:
+        undecided = []
+        for a, d in m.off:
+            worked = [m.options[o].shift_id for o in range(len(m.options)) if (a, d, o) in m.x and values[m.x[a, d, o].index]]
+            shares = [shift_values.get((a, d, m.options[o].shift_id), 0.0) for o in range(len(m.options))]
+            if (shift_values.get((a, d, worked[0]), 0.0) if worked else 1.0 - sum(shares)) < 0.99:
+                undecided.append((a, d))
+        wanted = max(1, round(share * len(m.off)))
+        return undecided if len(undecided) <= wanted else rng.sample(undecided, wanted)
+
+    return Neighbourhood("relaxation", choose)
 
 
 def solve_instance(
@@ -220,7 +240,8 @@ def solve_instance(
         use_greedy, use_lns, use_colgen: switch stages off (to measure what each one brings).
         colgen_share: the longest share of the time left after CP-SAT that column generation may take.
         lns_workers, sub_deterministic_seconds: CP-SAT workers and deterministic-time limit of one LNS sub-solve.
-        progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, lns; no understaffing).
+        progress: called with a `RosterProgress` on each improvement (stages greedy, cp-sat, colgen, lns; no
+            understaffing).
 
     Raises:
         InfeasibleError: when no valid roster exists or none is found in time.
@@ -254,8 +275,9 @@ def solve_instance(
         incumbent = list(solver.response_proto.solution)
         stages["cpsat_objective"] = solver.objective_value
     bound = max(0.0, solver.best_objective_bound) if status != cp_model.UNKNOWN else 0.0
+    shift_values: dict[tuple[int, int, str], float] = {}
     if incumbent is not None and use_colgen and status != cp_model.OPTIMAL and not interrupted:
-        incumbent, bound, interrupted = _column_generation_stage(
+        incumbent, bound, interrupted, shift_values = _column_generation_stage(
             m, incumbent, bound, started, time_limit_seconds, colgen_share, seed, workers, stages, progress
         )
     lns_summary: dict[str, object] = {}
@@ -267,6 +289,8 @@ def solve_instance(
             groups[tuple(s for s, n in employee.max_shifts.items() if n > 0)].append(a)
         neighbourhoods = agent_day_neighbourhoods(len(m.agents), instance.days, list(groups.values()))
         neighbourhoods.append(cover_window(m))
+        if shift_values:
+            neighbourhoods.append(relaxation_guided(m, shift_values))
 
         def report(update: RosterProgress) -> None:
             if progress is not None:

@@ -12,8 +12,8 @@ from test_curtois import tiny
 
 from curtois_qu.colgen import SCALE, Master, Pricer, Schedule, column_generation, generate
 from curtois_qu.instance import check_solution
-from curtois_qu.model import build_curtois_model
-from curtois_qu.solve import greedy_assignments, solve_instance
+from curtois_qu.model import assignments_of, build_curtois_model
+from curtois_qu.solve import complete, greedy_assignments, relaxation_guided, solve_instance
 from scheduler.roster.lp_relaxation import lp_lower_bound
 
 
@@ -79,3 +79,18 @@ def test_column_generation_returns_a_valid_roster_no_better_than_its_bound():
     assert report.ok
     assert result.bound <= report.objective + 1e-6
     assert report.objective == solve_instance(instance, time_limit_seconds=10, workers=1, use_colgen=False).objective
+
+
+def test_relaxation_neighbourhood_frees_the_cells_the_master_leaves_unsettled():
+    instance = tiny()
+    m = build_curtois_model(instance)
+    start = complete(m, greedy_assignments(instance))
+    roster = assignments_of(m, lambda var: start[var.index])
+    index = {employee.agent_id: e for e, employee in enumerate(instance.employees)}
+    values = {(index[a], d, s): 1.0 for (a, d), s in roster.items()}  # the master agrees with every shift worked ...
+    first = min(d for a, d in roster if a == "A")
+    values[index["A"], first, roster["A", first]] = 0.5  # ... but one, which it only half holds
+    day_off = min(d for d in range(instance.days) if ("B", d) not in roster and (index["B"], d) in m.off)
+    values[index["B"], day_off, "E"] = 0.3  # and a day off that it gives a third of a shift
+    chosen = relaxation_guided(m, values).choose(random.Random(0), 1.0, start)
+    assert sorted(chosen) == sorted([(index["A"], first), (index["B"], day_off)])
