@@ -21,12 +21,13 @@ neither on the LP solver's tolerances nor on every pricing solve finishing. At t
 master LP's value, far above the compact model's LP (Instance5: 1,141 against 746; optimum 1,143).
 
 **Dive.** From the master's optimum, fix every employee whose schedule has lambda >= 0.9, and at least a fifth of
-the employees left (largest lambda first), price the others again for a few rounds, and repeat until all are fixed:
+the employees left (largest lambda first), price the others again for a few rounds, and repeat until all are fixed
+(when time runs out, all that are left at once):
 a valid roster (each schedule meets the employee's hard rules, and the benchmark has no others).
 
 **Restricted master as an integer program.** With the time left, CP-SAT picks one generated schedule per
-employee (the master with integer lambda), hinted with the dive's roster or else the start roster, so it
-combines schedules of the root, the dive and the start (Instance5: 1,144 from the root's schedules alone).
+employee (the master with integer lambda), hinted with the dive's roster, so it
+combines schedules of the start, the root and the dive (Instance5: 1,144 from the root's schedules alone).
 """
 
 from __future__ import annotations
@@ -185,8 +186,7 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
 
 @dataclass
 class ColumnGeneration:
-    """The best proven bound, the roster of the dive (None when it did not finish in time or Ctrl-C stopped it) and
-    how it went."""
+    """The best proven bound, the roster found (None when Ctrl-C stopped the search first) and how it went."""
 
     bound: float = -math.inf
     assignments: Assignments | None = None
@@ -235,7 +235,7 @@ def generate(
         if not added and at is duals:
             return best
         weight = smoothing if added else 0.0
-    master.solve()  # lambda of the schedules added last
+    master.solve()  # lambda of the schedules added last (and of the start's, when no round fitted in)
     return best
 
 
@@ -244,19 +244,18 @@ def _scaled_value(schedule: Schedule, multipliers: dict[tuple[int, str], int]) -
     return SCALE * schedule.cost - sum(multipliers.get(cell, 0) for cell in schedule.shifts)
 
 
-def dive(master: Master, pricer: Pricer, pool: ThreadPoolExecutor, deadline: float, rounds_per_step: int | None = 3) -> dict[int, Schedule] | None:
-    """Fix employees to schedules by their master values (see the module docstring) until all are fixed; None when
-    the deadline passes first."""
+def dive(master: Master, pricer: Pricer, pool: ThreadPoolExecutor, deadline: float, rounds_per_step: int | None = 3) -> dict[int, Schedule]:
+    """Fix employees to schedules by their master values (see the module docstring) until all are fixed; once the
+    deadline has passed, the employees left get their largest-valued schedules at once."""
     fixed: dict[int, Schedule] = {}
     while len(fixed) < master.employees:
-        if time.monotonic() >= deadline:
-            return None
         best: dict[int, tuple[float, int]] = {}
         for k, (schedule, value) in enumerate(zip(master.schedules, master.values)):
             if schedule.employee not in fixed and value > best.get(schedule.employee, (-1.0, -1))[0]:
                 best[schedule.employee] = (value, k)
         ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))
         step = max(1, math.ceil(DIVE_STEP * len(ranked)), sum(value >= LAMBDA_FIXED for _, (value, _) in ranked))
+        step = len(ranked) if time.monotonic() >= deadline else step
         sure = {e: k for e, (_, k) in ranked[:step]}
         for e, k in sure.items():
             master.fix(e, k)
@@ -338,8 +337,7 @@ def column_generation(
             fixed = dive(master, pricer, pool, deadline - (1 - root_share - dive_share) * (deadline - started))
             result.stats["dive_seconds"] = time.monotonic() - started - result.stats["root_seconds"]
             index = {(schedule.employee, schedule.shifts): k for k, schedule in enumerate(master.schedules)}
-            start_hint = {e: e for e in range(master.employees)}  # the start's schedules are the first columns
-            hint = {e: index[e, schedule.shifts] for e, schedule in (fixed or {}).items()} or start_hint
+            hint = {e: index[e, schedule.shifts] for e, schedule in fixed.items()}
             fixed = restricted_master_roster(master, hint, deadline, seed, workers) or fixed
         except KeyboardInterrupt:  # the pricing solves ignore Ctrl-C; the bound proven so far stays
             result.interrupted = True

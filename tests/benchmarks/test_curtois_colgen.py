@@ -81,6 +81,14 @@ def test_column_generation_returns_a_valid_roster_no_better_than_its_bound():
     assert report.objective == solve_instance(instance, time_limit_seconds=10, workers=1, use_colgen=False).objective
 
 
+def test_column_generation_out_of_time_still_returns_a_valid_roster():
+    instance = tiny()
+    start = greedy_assignments(instance)
+    result = column_generation(instance, start, deadline=time.monotonic(), seed=0, workers=2)
+    assert check_solution(instance, result.assignments).ok
+    assert result.bound == float("-inf")
+
+
 def test_relaxation_neighbourhood_frees_the_cells_the_master_leaves_unsettled():
     instance = tiny()
     m = build_curtois_model(instance)
