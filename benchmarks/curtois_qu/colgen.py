@@ -42,7 +42,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from curtois_qu.instance import Assignments, CurtoisInstance
-from curtois_qu.model import CURTOIS_RULES, CurtoisModel, work_window_cuts
+from curtois_qu.model import CURTOIS_RULES, CurtoisModel, assignments_of, work_window_cuts
 
 SCALE = 10_000
 """Multipliers are rounded to 1/SCALE of an objective point (pricing objectives must be integers)."""
@@ -179,7 +179,7 @@ class _Schedules(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         alone = self.alone
-        shifts = tuple(sorted((d, alone.options[o].shift_id) for (_, d, o), var in alone.x.items() if self.value(var)))
+        shifts = tuple(sorted((d, shift_id) for (_, d), shift_id in assignments_of(alone, self.value).items()))
         cost = sum(p.coefficient * self.value(p.expression) for p in alone.penalties)
         self.schedules = [*self.schedules, Schedule(self.employee, shifts, int(cost))][-self.kept :]
 

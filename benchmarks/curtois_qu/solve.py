@@ -204,9 +204,9 @@ def relaxation_guided(m: CurtoisModel, shift_values: dict[tuple[int, int, str], 
     def choose(rng, share: float, values) -> list[tuple[int, int]]:
         undecided = []
         for a, d in m.off:
+            shares = {s.shift_id: shift_values.get((a, d, s.shift_id), 0.0) for s in m.options}
             worked = [m.options[o].shift_id for o in range(len(m.options)) if (a, d, o) in m.x and values[m.x[a, d, o].index]]
-            shares = [shift_values.get((a, d, m.options[o].shift_id), 0.0) for o in range(len(m.options))]
-            if (shift_values.get((a, d, worked[0]), 0.0) if worked else 1.0 - sum(shares)) < 0.99:
+            if (shares[worked[0]] if worked else 1.0 - sum(shares.values())) < 0.99:
                 undecided.append((a, d))
         wanted = max(1, round(share * len(m.off)))
         return undecided if len(undecided) <= wanted else rng.sample(undecided, wanted)
