@@ -201,12 +201,13 @@ def relaxation_guided(m: CurtoisModel, shift_values: dict[tuple[int, int, str], 
     column generation master (relaxation-induced, RINS): the LP disagrees or is undecided there. A random share of
     them when there are more."""
 
+    shares = {(a, d): {s.shift_id: shift_values.get((a, d, s.shift_id), 0.0) for s in m.options} for a, d in m.off}
+
     def choose(rng, share: float, values) -> list[tuple[int, int]]:
         undecided = []
-        for a, d in m.off:
-            shares = {s.shift_id: shift_values.get((a, d, s.shift_id), 0.0) for s in m.options}
+        for (a, d), cell in shares.items():
             worked = [m.options[o].shift_id for o in range(len(m.options)) if (a, d, o) in m.x and values[m.x[a, d, o].index]]
-            if (shares[worked[0]] if worked else 1.0 - sum(shares.values())) < 0.99:
+            if (cell[worked[0]] if worked else 1.0 - sum(cell.values())) < 0.99:
                 undecided.append((a, d))
         wanted = max(1, round(share * len(m.off)))
         return undecided if len(undecided) <= wanted else rng.sample(undecided, wanted)
