@@ -148,10 +148,12 @@ class Pricer:
         self.deterministic_seconds = deterministic_seconds
         self.kept = kept
 
-    def price(self, employee: int, multipliers: dict[tuple[int, str], int]) -> tuple[list[Schedule], float]:
+    def price(self, employee: int, multipliers: dict[tuple[int, str], int], deadline: float = math.inf) -> tuple[list[Schedule], float]:
         """The employee's schedules the solve found, best last (at most `kept`: every improving solution on the way to
         the least SCALE * requests - multipliers is a column worth adding), and the proven lower bound of that
-        objective (-inf when the solve proved nothing)."""
+        objective (-inf when the solve proved nothing, or when the `time.monotonic()` deadline had passed)."""
+        if time.monotonic() >= deadline:  # a round of a year-long instance takes minutes: stop it at the deadline
+            return [], -math.inf
         alone = self.models[employee]
         requests = sum(p.coefficient * p.expression for p in alone.penalties)
         cells = ((multipliers.get((d, alone.options[o].shift_id)), var) for (_, d, o), var in alone.x.items())
@@ -162,6 +164,7 @@ class Pricer:
         solver.parameters.num_workers = 1
         solver.parameters.random_seed = self.seed
         solver.parameters.max_deterministic_time = self.deterministic_seconds
+        solver.parameters.max_time_in_seconds = min(1e9, deadline - time.monotonic())
         solver.parameters.linearization_level = 2
         solver.parameters.catch_sigint_signal = False
         found = _Schedules(alone, employee, self.kept)
@@ -220,7 +223,7 @@ def generate(
         duals = master.multipliers(cover_duals)
         at = duals if center is None or not weight else {cell: round(weight * center[cell] + (1 - weight) * duals[cell]) for cell in duals}
         free = [e for e in range(master.employees) if e not in fixed]
-        priced = list(pool.map(pricer.price, free, [at] * len(free)))
+        priced = list(pool.map(pricer.price, free, [at] * len(free), [deadline] * len(free)))
         rounds += 1
         if not fixed:
             lagrangian = (sum(at[c.day, c.shift_id] * c.requirement for c in master.instance.cover) + sum(b for _, b in priced)) / SCALE

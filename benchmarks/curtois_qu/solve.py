@@ -4,7 +4,7 @@
    one-employee CP-SAT model with all of the employee's hard rules. Every hard rule of the benchmark is
    per employee, so the combined roster is always valid: even the largest instances get a roster at once.
    When the cover objective keeps CP-SAT from any schedule in time (364-day instances), a solve that
-   maximises the days worked finds one first and hints the cover solve.
+   maximises the days worked finds one first and hints the cover solve; the employees after it start so.
 2. CP-SAT on the whole model, hinted with that roster (the engine's `solver_parameters`), for a small share
    of the time limit (5%); small instances are proved optimal here.
 3. Column generation over employee schedules (`colgen.column_generation`), seeded with the incumbent, for up
@@ -66,11 +66,13 @@ def greedy_assignments(instance: CurtoisInstance, *, seed: int = 0, seconds_per_
     """
     placed: dict[tuple[int, str], int] = defaultdict(int)
     assignments: Assignments = {}
+    long_horizon = False
     for index, employee in enumerate(instance.employees):
         alone = build_curtois_model(instance, [index], cover_offset=placed, with_cuts=True)
         solver = cp_model.CpSolver()
-        status = _solve_alone(solver, alone.model, seconds_per_employee, seed)
+        status = cp_model.UNKNOWN if long_horizon else _solve_alone(solver, alone.model, seconds_per_employee, seed)
         if status == cp_model.UNKNOWN:  # a long horizon: first any schedule, then a hinted solve from it
+            long_horizon = True  # the next employees go straight to it (Instance24: 0.35 s saved on each of 150)
             status = _any_schedule(solver, alone, max(10.0, 100 * seconds_per_employee), seed)
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 values = list(solver.response_proto.solution)

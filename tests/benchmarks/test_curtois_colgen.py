@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -54,6 +55,14 @@ def test_pricing_finds_the_least_reduced_cost_over_every_valid_schedule():
             assert SCALE * best.cost - sum(multipliers[cell] for cell in best.shifts) == least
             roster = {(employee.agent_id, d): s for d, s in best.shifts}
             assert roster in [r for r, _ in schedules]
+
+
+def test_pricing_past_its_deadline_claims_no_schedule_and_no_bound():
+    instance = tiny()
+    pricer, multipliers = Pricer(instance, seed=0), random_multipliers(instance, random.Random(3), cheap=False)
+    assert pricer.price(0, multipliers, deadline=time.monotonic() - 1.0) == ([], -math.inf)
+    found, bound = pricer.price(0, multipliers, deadline=time.monotonic() + 30.0)
+    assert found and bound > -math.inf
 
 
 def test_root_bound_lies_between_the_compact_lp_and_the_optimum_and_meets_the_master_lp():
