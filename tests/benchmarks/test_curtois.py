@@ -240,7 +240,7 @@ def test_instance1_reaches_its_optimum_quickly():
     assert report.ok and result.objective == report.objective == 607 and result.status in ("OPTIMAL", "FEASIBLE")
 
 
-def test_spread_target_needs_the_median_within_2_and_every_run_within_3_percent():
+def test_spread_target_needs_the_median_within_2_every_run_within_3_percent_and_10_minutes_from_11_on():
     from curtois import spread_target
 
     reference = {"best_known": 100}
@@ -248,3 +248,6 @@ def test_spread_target_needs_the_median_within_2_and_every_run_within_3_percent(
     assert spread_target("Instance5", [101, 102, 104], reference) == "no"  # one run 4% above
     assert spread_target("Instance5", [101, 103, 103], reference) == "no"  # the median 3% above
     assert spread_target("Instance12", [90, 95, 120], {"gurobi_10min": 96, "ec_10min": 100}) == "yes"  # by the median
+    assert spread_target("Instance12", [90, 95, 120], {"gurobi_10min": 96, "ec_10min": 100}, 600.4) == "no"  # over 10 minutes
+    assert spread_target("Instance24", [900, 950], {}, 599.0) == "yes"
+    assert spread_target("Instance24", [900, 950], {}, 613.3) == "no"
