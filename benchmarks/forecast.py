@@ -48,7 +48,7 @@ def bank_rows() -> list[dict]:
     return (
         _bank_rows(history, "bank 30min, 4x1 week", BANK_ORIGINS)
         + _bank_rows(with_zeros.reset_index().assign(queue="bank"), "bank 30min + night zero rows", BANK_ORIGINS)
-        + _bank_rows(history, f"bank 30min, {len(BANK_ROLLING_ORIGINS)}x1 week from 07-07", BANK_ROLLING_ORIGINS)
+        + _bank_rows(history, f"bank 30min, {len(BANK_ROLLING_ORIGINS)}x1 week from {BANK_ROLLING_ORIGINS[0][5:]}", BANK_ROLLING_ORIGINS)
     )
 
 

@@ -203,14 +203,16 @@ def relaxation_guided(m: CurtoisModel, shift_values: dict[tuple[int, int, str], 
     column generation master (relaxation-induced, RINS): the LP disagrees or is undecided there. A random share of
     them when there are more."""
 
-    shares = {(a, d): {s.shift_id: shift_values.get((a, d, s.shift_id), 0.0) for s in m.options} for a, d in m.off}
+    master: dict[tuple[int, int], tuple[list[tuple[int, float]], float]] = {}  # cell -> ((shift var, its share)s, day off's)
+    for a, d in m.off:
+        shifts = [(m.x[a, d, o].index, shift_values.get((a, d, s.shift_id), 0.0)) for o, s in enumerate(m.options) if (a, d, o) in m.x]
+        master[a, d] = (shifts, 1.0 - sum(shift_values.get((a, d, s.shift_id), 0.0) for s in m.options))
 
     def choose(rng, share: float, values) -> list[tuple[int, int]]:
         undecided = []
-        for (a, d), cell in shares.items():
-            worked = [m.options[o].shift_id for o in range(len(m.options)) if (a, d, o) in m.x and values[m.x[a, d, o].index]]
-            if (cell[worked[0]] if worked else 1.0 - sum(cell.values())) < 0.99:
-                undecided.append((a, d))
+        for cell, (shifts, day_off) in master.items():
+            if next((value for index, value in shifts if values[index]), day_off) < 0.99:
+                undecided.append(cell)
         wanted = max(1, round(share * len(m.off)))
         return undecided if len(undecided) <= wanted else rng.sample(undecided, wanted)
 
