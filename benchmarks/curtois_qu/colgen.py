@@ -322,10 +322,13 @@ def column_generation(
         deadline: `time.monotonic()` by which all three stages end.
         seed: CP-SAT seed of the pricing solves and of the restricted master.
         workers: pricing solves at once (threads), and CP-SAT workers of the restricted master.
-        root_share, dive_share: the shares of the time for the root (the bound) and for the dive (each also gets
-            the time its stage before left over); the restricted master gets the rest.
+        root_share, dive_share: the shares of the time for the root (the bound) and for the dive; the restricted
+            master gets the rest. A stage does not pass the time it leaves to the next one: the search ends early
+            and the caller's next stage gets it (Instance12: the root converged in 34 s of 340, and the restricted
+            master then spent 288 s to improve the dive's 4,915 to 4,914).
     """
     started = time.monotonic()
+    span = deadline - started
     master, pricer = Master(instance), Pricer(instance, seed)
     for e, employee in enumerate(instance.employees):
         shifts = tuple(sorted((d, s) for (agent, d), s in start.items() if agent == employee.agent_id))
@@ -333,15 +336,16 @@ def column_generation(
     result, fixed = ColumnGeneration(), None
     with ThreadPoolExecutor(max_workers=workers) as pool:
         try:
-            result.bound = generate(master, pricer, pool, started + root_share * (deadline - started), set())
+            result.bound = generate(master, pricer, pool, started + root_share * span, set())
             result.stats["root_seconds"] = time.monotonic() - started
             result.stats["root_lp"] = master.highs.getInfo().objective_function_value
             result.shift_values = master.shift_values()
-            fixed = dive(master, pricer, pool, deadline - (1 - root_share - dive_share) * (deadline - started))
+            fixed = dive(master, pricer, pool, min(deadline, time.monotonic() + dive_share * span))
             result.stats["dive_seconds"] = time.monotonic() - started - result.stats["root_seconds"]
             index = {(schedule.employee, schedule.shifts): k for k, schedule in enumerate(master.schedules)}
             hint = {e: index[e, schedule.shifts] for e, schedule in fixed.items()}
-            fixed = restricted_master_roster(master, hint, deadline, seed, workers) or fixed
+            master_deadline = min(deadline, time.monotonic() + (1 - root_share - dive_share) * span)
+            fixed = restricted_master_roster(master, hint, master_deadline, seed, workers) or fixed
         except KeyboardInterrupt:  # the pricing solves ignore Ctrl-C; the bound proven so far stays
             result.interrupted = True
     if fixed is not None:

@@ -10,7 +10,7 @@
 3. Column generation over employee schedules (`colgen.column_generation`), seeded with the incumbent, for up
    to 60% of the time left: a proven bound far stronger than CP-SAT's (Instance5: 1,141 against about 750;
    optimum 1,143), then a roster from a dive and from the restricted master as an integer program, kept when
-   it beats the incumbent.
+   it beats the incumbent. Each of the three has its share of that time; what a stage leaves goes to the LNS.
 4. LNS (`lns.improve`) over (employee, day) cells for the rest of the time, one 1-worker sub-solve per core
    at once, with CP-SAT's full LP relaxation in each sub-solve; besides the windows, agents, blocks and cover
    neighbourhoods, one frees the cells the column generation master leaves unsettled (`relaxation_guided`).

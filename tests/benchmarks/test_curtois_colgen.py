@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from test_curtois import tiny
 
+from curtois_qu import colgen
 from curtois_qu.colgen import SCALE, Master, Pricer, Schedule, column_generation, generate
 from curtois_qu.instance import check_solution
 from curtois_qu.model import assignments_of, build_curtois_model
@@ -88,6 +89,19 @@ def test_column_generation_returns_a_valid_roster_no_better_than_its_bound():
     assert report.ok
     assert result.bound <= report.objective + 1e-6
     assert report.objective == solve_instance(instance, time_limit_seconds=10, workers=1, use_colgen=False).objective
+
+
+def test_restricted_master_gets_its_own_share_not_the_time_the_root_left(monkeypatch):
+    instance, given, original = tiny(), [], colgen.restricted_master_roster
+
+    def restricted_master(master, hint, deadline, seed, workers):
+        given.append(deadline - time.monotonic())
+        return original(master, hint, deadline, seed, workers)
+
+    monkeypatch.setattr(colgen, "restricted_master_roster", restricted_master)
+    result = column_generation(instance, greedy_assignments(instance), deadline=time.monotonic() + 40, seed=0, workers=2)
+    assert result.stats["root_seconds"] < 10  # the tiny root converges at once and leaves most of its 24 s
+    assert len(given) == 1 and given[0] <= 0.15 * 40 + 1e-6
 
 
 def test_column_generation_out_of_time_still_returns_a_valid_roster():
