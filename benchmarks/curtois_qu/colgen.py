@@ -25,7 +25,7 @@ the employees left (largest lambda first), price the others again for a few roun
 (when time runs out, all that are left at once):
 a valid roster (each schedule meets the employee's hard rules, and the benchmark has no others).
 
-**Restricted master as an integer program.** With the time left, CP-SAT picks one generated schedule per
+**Restricted master as an integer program.** In its share of the time, CP-SAT picks one generated schedule per
 employee (the master with integer lambda), hinted with the dive's roster, so it
 combines schedules of the start, the root and the dive (Instance5: 1,144 from the root's schedules alone).
 """
@@ -329,6 +329,10 @@ def column_generation(
     """
     started = time.monotonic()
     span = deadline - started
+
+    def share_from_now(share: float) -> float:
+        return min(deadline, time.monotonic() + share * span)
+
     master, pricer = Master(instance), Pricer(instance, seed)
     for e, employee in enumerate(instance.employees):
         shifts = tuple(sorted((d, s) for (agent, d), s in start.items() if agent == employee.agent_id))
@@ -340,12 +344,11 @@ def column_generation(
             result.stats["root_seconds"] = time.monotonic() - started
             result.stats["root_lp"] = master.highs.getInfo().objective_function_value
             result.shift_values = master.shift_values()
-            fixed = dive(master, pricer, pool, min(deadline, time.monotonic() + dive_share * span))
+            fixed = dive(master, pricer, pool, share_from_now(dive_share))
             result.stats["dive_seconds"] = time.monotonic() - started - result.stats["root_seconds"]
             index = {(schedule.employee, schedule.shifts): k for k, schedule in enumerate(master.schedules)}
             hint = {e: index[e, schedule.shifts] for e, schedule in fixed.items()}
-            master_deadline = min(deadline, time.monotonic() + (1 - root_share - dive_share) * span)
-            fixed = restricted_master_roster(master, hint, master_deadline, seed, workers) or fixed
+            fixed = restricted_master_roster(master, hint, share_from_now(1 - root_share - dive_share), seed, workers) or fixed
         except KeyboardInterrupt:  # the pricing solves ignore Ctrl-C; the bound proven so far stays
             result.interrupted = True
     if fixed is not None:

@@ -206,7 +206,7 @@ def relaxation_guided(m: CurtoisModel, shift_values: dict[tuple[int, int, str], 
     master: dict[tuple[int, int], tuple[list[tuple[int, float]], float]] = {}  # cell -> ((shift var, its share)s, day off's)
     for a, d in m.off:
         shifts = [(m.x[a, d, o].index, shift_values.get((a, d, s.shift_id), 0.0)) for o, s in enumerate(m.options) if (a, d, o) in m.x]
-        master[a, d] = (shifts, 1.0 - sum(shift_values.get((a, d, s.shift_id), 0.0) for s in m.options))
+        master[a, d] = (shifts, 1.0 - sum(value for _, value in shifts))  # the master has no shift an employee may not work
 
     def choose(rng, share: float, values) -> list[tuple[int, int]]:
         undecided = []
